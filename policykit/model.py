@@ -1,0 +1,408 @@
+"""The cookie policy as typed, immutable data.
+
+In: nothing but Python values. Out: frozen attrs objects that describe a policy.
+This module does no I/O and knows nothing of files, locales or output formats;
+loading, checking, localizing and rendering import it, never the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping
+from typing import NewType
+
+from attrs import field, frozen
+
+__all__ = [
+    "BUILTIN_CATEGORIES",
+    "Article",
+    "Block",
+    "Category",
+    "Controller",
+    "Cookie",
+    "CookieTable",
+    "CountryCode",
+    "Duration",
+    "ItemList",
+    "LanguageTag",
+    "Lifetime",
+    "Meta",
+    "Paragraph",
+    "Party",
+    "Persistence",
+    "Policy",
+    "Ref",
+    "RefField",
+    "Role",
+    "Safeguard",
+    "Section",
+    "Storage",
+    "TableStyle",
+    "Transfer",
+    "Unit",
+    "WebUrl",
+    "article_id",
+    "section_id",
+]
+
+
+CountryCode = NewType("CountryCode", str)  # ISO 3166-1 alpha-2, such as "US"
+WebUrl = NewType("WebUrl", str)  # an http(s) URL
+LanguageTag = NewType("LanguageTag", str)  # a CLDR locale identifier, such as "en" or "pt_BR"
+
+
+class Unit(enum.Enum):
+    """A unit a lifetime is declared in. Values are the singular English names."""
+
+    SECOND = "second"
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+    @property
+    def seconds(self) -> int:
+        """Length of one unit. A year is 365 days and a month a twelfth of it."""
+        return _UNIT_SECONDS[self]
+
+
+_DAY = 86_400
+_UNIT_SECONDS = {
+    Unit.SECOND: 1,
+    Unit.MINUTE: 60,
+    Unit.HOUR: 3_600,
+    Unit.DAY: _DAY,
+    Unit.WEEK: 7 * _DAY,
+    Unit.MONTH: 365 * _DAY // 12,
+    Unit.YEAR: 365 * _DAY,
+}
+
+
+@frozen
+class Duration:
+    """A length of time kept exactly as declared: 90 days stays 90 days."""
+
+    amount: int
+    unit: Unit
+
+    @property
+    def seconds(self) -> int:
+        return self.amount * self.unit.seconds
+
+
+class Persistence(enum.Enum):
+    """Whether a cookie outlives the browser session, as far as the policy says."""
+
+    SESSION = "session"
+    PERSISTENT = "persistent"
+    NOT_STATED = "not stated"
+
+
+@frozen
+class Lifetime:
+    """How long a cookie lives.
+
+    - session: deleted when the browser closes;
+    - persistent with a duration: lives that long;
+    - persistent without a duration: the policy says it persists but not how long;
+    - not stated: the policy says nothing at all.
+
+    `until` names an event that ends it early ("logout").
+    """
+
+    persistence: Persistence
+    duration: Duration | None = None
+    until: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.duration is not None and self.persistence is not Persistence.PERSISTENT:
+            raise ValueError("only a persistent lifetime has a duration")
+        if self.duration is not None and self.duration.amount < 0:
+            raise ValueError("a duration cannot be negative")
+
+    @classmethod
+    def session(cls, until: str | None = None) -> Lifetime:
+        return cls(Persistence.SESSION, until=until)
+
+    @classmethod
+    def of(cls, amount: int, unit: Unit, until: str | None = None) -> Lifetime:
+        return cls(Persistence.PERSISTENT, Duration(amount, unit), until)
+
+    @classmethod
+    def not_stated(cls) -> Lifetime:
+        return cls(Persistence.NOT_STATED)
+
+    @property
+    def is_session(self) -> bool:
+        return self.persistence is Persistence.SESSION
+
+    @property
+    def is_persistent(self) -> bool:
+        return self.persistence is Persistence.PERSISTENT
+
+    @property
+    def stated(self) -> bool:
+        """True when a reader learns how long the cookie lives."""
+        return self.is_session or self.duration is not None
+
+    @property
+    def seconds(self) -> int | None:
+        """The duration in seconds; None for a session or an unstated lifetime."""
+        return None if self.duration is None else self.duration.seconds
+
+
+class Role(enum.Enum):
+    FIRST_PARTY = "first-party"
+    THIRD_PARTY = "third-party"
+    PROCESSOR = "processor"
+
+
+class Safeguard(enum.Enum):
+    """The legal basis for transferring data out of the EEA (GDPR chapter V)."""
+
+    ADEQUACY = "adequacy"  # Art. 45 adequacy decision for the country
+    EU_US_DPF = "eu-us-dpf"  # EU-US Data Privacy Framework, from 2023-07-10
+    SCC_2021 = "scc-2021"  # standard contractual clauses, decision 2021/914
+    SCC_2010 = "scc-2010"  # the old clauses (2001/497, 2004/915, 2010/87)
+    BCR = "bcr"  # binding corporate rules, Art. 47
+    PRIVACY_SHIELD = "privacy-shield"  # invalidated 2020-07-16 (C-311/18)
+    NONE = "none"
+
+
+@frozen
+class Transfer:
+    safeguard: Safeguard
+    since: dt.date | None = None
+
+
+@frozen
+class Party:
+    """Someone who sets or reads cookies: the site itself, a vendor, a processor."""
+
+    id: str
+    name: str | None
+    role: Role
+    country: CountryCode | None = None
+    privacy_policy: WebUrl | None = None
+    transfer: Transfer | None = None  # None: the policy does not say
+    domains: tuple[str, ...] = ()  # domains this party serves cookies from
+
+
+class Storage(enum.Enum):
+    COOKIE = "cookie"
+    LOCAL_STORAGE = "local-storage"
+    SESSION_STORAGE = "session-storage"
+    INDEXEDDB = "indexeddb"
+    PIXEL = "pixel"
+
+
+@frozen
+class Category:
+    id: str
+    title: str
+    consent_required: bool
+    description: str | None = None
+
+
+BUILTIN_CATEGORIES: tuple[Category, ...] = (
+    Category("strictly-necessary", "Strictly necessary", consent_required=False),
+    Category("functional", "Functional", consent_required=True),
+    Category("analytics", "Analytics", consent_required=True),
+    Category("marketing", "Marketing", consent_required=True),
+)
+
+
+@frozen
+class Cookie:
+    """One cookie or other storage item. `name` is exact, or a pattern like `_ga_*`.
+
+    `name` is None where the policy does not name the cookie; `id` still identifies
+    it inside the policy.
+    """
+
+    id: str
+    name: str | None
+    party: str
+    category: str
+    purpose: str
+    lifetime: Lifetime
+    storage: Storage = Storage.COOKIE
+    domain: str | None = None
+
+    @property
+    def is_pattern(self) -> bool:
+        return self.name is not None and "*" in self.name
+
+
+class RefField(enum.Enum):
+    """What a reference in prose can show. The set is closed: nothing else is reachable."""
+
+    NAME = "name"
+    LIFETIME = "lifetime"
+    PURPOSE = "purpose"
+    DOMAIN = "domain"
+    COUNTRY = "country"
+    PRIVACY_POLICY = "privacy-policy"
+
+
+COOKIE_FIELDS = frozenset({RefField.NAME, RefField.LIFETIME, RefField.PURPOSE, RefField.DOMAIN})
+PARTY_FIELDS = frozenset({RefField.NAME, RefField.COUNTRY, RefField.PRIVACY_POLICY})
+
+
+@frozen
+class Ref:
+    """A value that prose shows by a placeholder `{name}`, resolved at render time.
+
+    Exactly one of `cookie` and `party` is set, to the id of the record.
+    """
+
+    field: RefField
+    cookie: str | None = None
+    party: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.cookie is None) == (self.party is None):
+            raise ValueError("a reference names exactly one cookie or one party")
+        allowed = COOKIE_FIELDS if self.cookie is not None else PARTY_FIELDS
+        if self.field not in allowed:
+            kind = "cookie" if self.cookie is not None else "party"
+            names = ", ".join(sorted(f.value for f in allowed))
+            raise ValueError(f"a {kind} reference shows one of {names}, not {self.field.value}")
+
+
+def _refs(value: Mapping[str, Ref]) -> Mapping[str, Ref]:
+    return dict(value)
+
+
+@frozen
+class Paragraph:
+    """Prose with inline markup (<em>, <strong>, <a href>) and placeholders {name}."""
+
+    text: str
+    refs: Mapping[str, Ref] = field(factory=dict, converter=_refs, hash=False)
+
+
+@frozen
+class ItemList:
+    items: tuple[str, ...]
+    refs: Mapping[str, Ref] = field(factory=dict, converter=_refs, hash=False)
+
+
+class TableStyle(enum.Enum):
+    TABLE = "table"
+    LIST = "list"
+
+
+@frozen
+class CookieTable:
+    """Shows the cookies that match every filter that is set, in declaration order."""
+
+    party: str | None = None
+    category: str | None = None
+    persistence: Persistence | None = None
+    style: TableStyle = TableStyle.TABLE
+    caption: str | None = None
+
+
+Block = Paragraph | ItemList | CookieTable
+
+
+@frozen
+class Section:
+    body: tuple[Block, ...]
+    id: str | None = None
+    title: str | None = None
+    about: Persistence | None = None  # what kind of cookie the section is about
+    covers: tuple[str, ...] = ()  # ids of the cookies the section discusses
+
+
+@frozen
+class Article:
+    title: str
+    body: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()
+    id: str | None = None
+    about: Persistence | None = None
+    covers: tuple[str, ...] = ()
+
+
+@frozen
+class Controller:
+    """Who is responsible for the processing (GDPR Art. 13(1)(a))."""
+
+    organisation: str | None = None
+    address: str | None = None
+    contact: str | None = None  # an e-mail address or URL
+
+
+@frozen
+class Meta:
+    title: str
+    language: LanguageTag
+    last_modified: dt.datetime
+    controller: Controller = Controller()
+    website: WebUrl | None = None
+    version: str | None = None
+    effective: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.last_modified.utcoffset() is None:
+            raise ValueError("last_modified must carry a time zone")
+
+
+@frozen
+class Policy:
+    meta: Meta
+    parties: tuple[Party, ...]
+    cookies: tuple[Cookie, ...]
+    articles: tuple[Article, ...]
+    categories: tuple[Category, ...] = ()  # in addition to BUILTIN_CATEGORIES
+
+    def party(self, party_id: str) -> Party:
+        for party in self.parties:
+            if party.id == party_id:
+                return party
+        raise KeyError(party_id)
+
+    def cookie(self, cookie_id: str) -> Cookie:
+        for cookie in self.cookies:
+            if cookie.id == cookie_id:
+                return cookie
+        raise KeyError(cookie_id)
+
+    def category(self, category_id: str) -> Category:
+        for category in self.all_categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
+
+    @property
+    def all_categories(self) -> tuple[Category, ...]:
+        return BUILTIN_CATEGORIES + self.categories
+
+    @property
+    def reference_date(self) -> dt.date:
+        """The date the policy speaks for: its effective date, else its last change."""
+        return self.meta.effective or self.meta.last_modified.date()
+
+    def matching_cookies(self, table: CookieTable) -> Iterator[Cookie]:
+        for cookie in self.cookies:
+            if table.party is not None and cookie.party != table.party:
+                continue
+            if table.category is not None and cookie.category != table.category:
+                continue
+            if table.persistence is not None and cookie.lifetime.persistence is not table.persistence:
+                continue
+            yield cookie
+
+
+def article_id(article: Article, number: int) -> str:
+    """The anchor of an article: its own id, else `article-N`."""
+    return article.id or f"article-{number}"
+
+
+def section_id(section: Section, article_number: int, number: int) -> str:
+    return section.id or f"section-{article_number}-{number}"

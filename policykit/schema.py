@@ -1,0 +1,180 @@
+"""The JSON Schema of the policy file format (draft 2020-12).
+
+In: nothing. Out: a dict, built from the model's enums and the shared value
+syntax, so the schema cannot drift from what the loader accepts. Editors use it
+through the `# yaml-language-server: $schema=...` modeline for completion.
+The loader stays the authority: it also checks references between records.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from policykit import syntax
+from policykit.model import Persistence, RefField, Role, Safeguard, Storage, TableStyle
+
+__all__ = ["policy_schema"]
+
+_ID = {"type": "string", "minLength": 1}
+_TEXT = {"type": "string"}
+_NULLABLE_TEXT = {"type": ["string", "null"]}
+_URL = {"type": "string", "pattern": r"^https?://\S+\.\S+$"}
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+def _enum(values: type[enum.Enum], *, nullable: bool = False) -> dict[str, Any]:
+    choices: list[Any] = [member.value for member in values]
+    return {"enum": [*choices, None] if nullable else choices}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict[str, Any], required: list[str], description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def policy_schema() -> dict[str, Any]:
+    ref = {
+        "type": "object",
+        "properties": {
+            "field": _enum(RefField),
+            "cookie": _ID,
+            "party": _ID,
+        },
+        "required": ["field"],
+        "oneOf": [{"required": ["cookie"]}, {"required": ["party"]}],
+        "additionalProperties": False,
+    }
+    refs = {
+        "type": "object",
+        "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+        "additionalProperties": {"$ref": "#/$defs/ref"},
+        "description": "Placeholder name -> the record field it shows.",
+    }
+    block = {
+        "oneOf": [
+            {"type": "string", "description": "A paragraph with no references."},
+            _object({"paragraph": _TEXT, "refs": refs}, ["paragraph"], "A paragraph."),
+            _object({"list": {"type": "array", "items": _TEXT}, "refs": refs}, ["list"], "A bulleted list."),
+            _object(
+                {
+                    "cookies": _nullable(
+                        _object(
+                            {
+                                "party": _NULLABLE_TEXT,
+                                "category": _NULLABLE_TEXT,
+                                "persistence": _enum(Persistence, nullable=True),
+                                "style": _enum(TableStyle),
+                                "caption": _NULLABLE_TEXT,
+                            },
+                            [],
+                        )
+                    )
+                },
+                ["cookies"],
+                "A table (or list) of the cookies that match every filter given.",
+            ),
+        ]
+    }
+    about = {**_enum(Persistence, nullable=True), "description": "The kind of cookie this part is about."}
+    covers = {"type": "array", "items": _ID, "description": "Ids of the cookies this part discusses."}
+    section = _object(
+        {
+            "id": _NULLABLE_TEXT,
+            "title": _NULLABLE_TEXT,
+            "about": about,
+            "covers": covers,
+            "body": {"type": "array", "items": {"$ref": "#/$defs/block"}},
+        },
+        ["body"],
+    )
+    article = _object(
+        {
+            "id": _NULLABLE_TEXT,
+            "title": _TEXT,
+            "about": about,
+            "covers": covers,
+            "body": {"type": "array", "items": {"$ref": "#/$defs/block"}},
+            "sections": {"type": "array", "items": {"$ref": "#/$defs/section"}},
+        },
+        ["title"],
+    )
+    party = _object(
+        {
+            "id": _ID,
+            "name": {**_NULLABLE_TEXT, "description": "Legal name; null where not stated."},
+            "role": _enum(Role),
+            "country": _nullable({"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}),
+            "privacy_policy": _nullable(_URL),
+            "domains": {"type": "array", "items": _ID},
+            "transfer": _nullable(_object({"safeguard": _enum(Safeguard), "since": _nullable(_DATE)}, ["safeguard"])),
+        },
+        ["id", "name", "role"],
+    )
+    cookie = _object(
+        {
+            "id": {**_ID, "description": "Defaults to the name; needed when name is null."},
+            "name": {**_NULLABLE_TEXT, "description": "Exact, or a pattern such as _ga_*."},
+            "party": _ID,
+            "category": _ID,
+            "purpose": _TEXT,
+            "lifetime": {"type": "string", "pattern": syntax.LIFETIME_PATTERN},
+            "storage": _enum(Storage),
+            "domain": _NULLABLE_TEXT,
+        },
+        ["name", "party", "category", "purpose", "lifetime"],
+    )
+    category = _object(
+        {"id": _ID, "title": _TEXT, "consent_required": {"type": "boolean"}, "description": _NULLABLE_TEXT},
+        ["id", "title", "consent_required"],
+    )
+    meta = _object(
+        {
+            "title": _TEXT,
+            "language": {"type": "string", "pattern": "^[a-z]{2,3}(_[A-Za-z0-9]+)*$"},
+            "last_modified": {"type": "string", "format": "date-time"},
+            "effective": _nullable(_DATE),
+            "version": _NULLABLE_TEXT,
+            "website": _nullable(_URL),
+            "controller": _object(
+                {"organisation": _NULLABLE_TEXT, "address": _NULLABLE_TEXT, "contact": _NULLABLE_TEXT}, []
+            ),
+        },
+        ["title", "language", "last_modified"],
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://policykit.invalid/policy.schema.json",
+        "title": "policykit cookie policy",
+        **_object(
+            {
+                "meta": {"$ref": "#/$defs/meta"},
+                "categories": {"type": "array", "items": {"$ref": "#/$defs/category"}},
+                "parties": {"type": "array", "items": {"$ref": "#/$defs/party"}},
+                "cookies": {"type": "array", "items": {"$ref": "#/$defs/cookie"}},
+                "articles": {"type": "array", "items": {"$ref": "#/$defs/article"}},
+            },
+            ["meta", "parties", "cookies", "articles"],
+        ),
+        "$defs": {
+            "meta": meta,
+            "category": category,
+            "party": party,
+            "cookie": cookie,
+            "article": article,
+            "section": section,
+            "block": block,
+            "ref": ref,
+        },
+    }

@@ -1,0 +1,119 @@
+"""The textual forms of values in a policy file, parsed and printed.
+
+In: strings from a policy file ("90 days or until logout", "US", "2021-02-19").
+Out: model values, or ValueError with a message a legal writer can act on; and back.
+Shared by the loader, the dumper and the JSON Schema, so the three agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from policykit.model import Duration, Lifetime, Persistence, Unit
+
+__all__ = [
+    "LIFETIME_PATTERN",
+    "format_lifetime",
+    "is_country_code",
+    "is_language_tag",
+    "is_web_url",
+    "parse_date",
+    "parse_datetime",
+    "parse_lifetime",
+]
+
+_UNITS = "|".join(unit.value for unit in Unit)
+_LIFETIME = re.compile(
+    rf"(?:(?P<keyword>session|persistent|not stated)|(?P<amount>[1-9][0-9]{{0,5}}) (?P<unit>{_UNITS})s?)"
+    r"(?: or until (?P<until>\S.*))?\Z"
+)
+# The same grammar for the JSON Schema (ECMA 262 flavour, no named groups).
+LIFETIME_PATTERN = rf"^(session|persistent|not stated|[1-9][0-9]{{0,5}} ({_UNITS})s?)( or until \S.*)?$"
+
+
+def parse_lifetime(text: str) -> Lifetime:
+    """Parse 'session', 'persistent', 'not stated' or '90 days', each optionally
+    followed by ' or until <event>'."""
+    match = _LIFETIME.match(text)
+    if match is None:
+        raise ValueError(
+            "expected a lifetime such as 'session', '90 days', '13 months', "
+            f"'persistent', 'not stated' or '365 days or until logout', got {text!r}"
+        )
+    until = match.group("until")
+    keyword = match.group("keyword")
+    if keyword is None:
+        return Lifetime.of(int(match.group("amount")), Unit(match.group("unit")), until)
+    if keyword == "not stated":
+        if until is not None:
+            raise ValueError("a lifetime that is 'not stated' cannot end 'or until' an event")
+        return Lifetime.not_stated()
+    return Lifetime(Persistence(keyword), until=until)
+
+
+def format_duration(duration: Duration) -> str:
+    plural = "" if duration.amount == 1 else "s"
+    return f"{duration.amount} {duration.unit.value}{plural}"
+
+
+def format_lifetime(lifetime: Lifetime) -> str:
+    """The file form of a lifetime; parse_lifetime(format_lifetime(x)) == x."""
+    text = format_duration(lifetime.duration) if lifetime.duration is not None else lifetime.persistence.value
+    if lifetime.until is not None:
+        text += f" or until {lifetime.until}"
+    return text
+
+
+# Codes Babel knows that are not assigned ISO 3166-1 country codes.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"})
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    from babel import Locale  # Babel's CLDR data: the territories it names
+
+    codes = [code for code in Locale("en").territories if isinstance(code, str)]
+    return frozenset(code for code in codes if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES)
+
+
+def is_country_code(code: str) -> bool:
+    return code in _country_codes()
+
+
+_WEB_URL = re.compile(r"https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]+(?:[/?#][^\s<>\"]*)?\Z")
+
+
+def is_web_url(text: str) -> bool:
+    """An absolute http(s) URL with a dotted host and no spaces or markup characters."""
+    return _WEB_URL.match(text) is not None
+
+
+def is_language_tag(text: str) -> bool:
+    """A locale CLDR has data for, written as Babel writes it ('en', 'pt_BR')."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(text)) == text
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a date such as '2021-02-19', got {text!r}") from None
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a date and time such as '2021-02-19T13:40:00+01:00', got {text!r}") from None
+    if value.utcoffset() is None:
+        raise ValueError(f"{text!r} has no time zone offset; add one, such as +01:00 or Z")
+    return value
