@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from policykit import convert, inline
 from policykit.findings import Finding, Severity
@@ -73,9 +74,11 @@ def _error(code: str, message: str, file: str, line: int = 0, column: int = 0, p
 class _NoAliasComposer(Composer):
     """Refuses aliases, so `*a` can never multiply a document (alias bombs)."""
 
-    def return_alias(self, a: Any) -> Any:
-        mark = a.start_mark
-        raise _AliasError(mark.line, mark.column)
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            mark = self.parser.get_event().start_mark
+            raise _AliasError(mark.line, mark.column)
+        return super().compose_node(parent, index)
 
 
 class _AliasError(Exception):

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, POLICY, SEED
+
+import policykit
+from policykit import LoadError, Persistence, Role, Safeguard
+
+LOAD = FIXTURES / "load"
+
+
+# One fixture for each kind of load error: the exact line, column, code and field path.
+CASES = [
+    ("unknown-key.yaml", "4:3: error PK003 meta.colour: unknown key"),
+    ("duplicate-key.yaml", '9:5: error PK002 found duplicate key "role"'),
+    ("name-is-number.yaml", "7:11: error PK005 parties[site].name: expected a string, got the number 123"),
+    ("title-is-bool.yaml", "2:10: error PK005 meta.title: expected a string, got the boolean false"),
+    ("bad-country.yaml", "9:14: error PK005 parties[site].country: expected an ISO 3166-1 alpha-2 country code"),
+    ("bad-duration.yaml", "15:15: error PK005 cookies[session_id].lifetime: expected a lifetime such as"),
+    ("bad-enum.yaml", "8:11: error PK005 parties[site].role: expected one of 'first-party', 'third-party'"),
+    ("missing-key.yaml", "11:5: error PK004 cookies[session_id].purpose: missing required key"),
+    ("naive-datetime.yaml", "4:18: error PK005 meta.last_modified: '2024-05-01T09:00:00' has no time zone offset"),
+    ("cookies-not-list.yaml", "10:10: error PK005 cookies: expected a list, got a mapping"),
+    ("undeclared-party.yaml", "12:12: error PK006 cookies[session_id].party: party 'vendor' is not declared"),
+    ("undeclared-category.yaml", "13:15: error PK006 cookies[session_id].category: category 'snacks' is not declared"),
+    ("undeclared-cookie-ref.yaml", "21:31: error PK006 articles[0].body[1].refs.days.cookie: cookie 'nope' is not"),
+    ("duplicate-id.yaml", "16:11: error PK007 cookies[session_id].name: cookie id 'session_id' is declared twice"),
+    ("attribute-placeholder.yaml", "19:9: error PK008 articles[0].body[0]: placeholder {days.__class__} is not a bare"),
+    ("placeholder-without-ref.yaml", "19:9: error PK006 articles[0].body[0]: placeholder {days} has no entry"),
+    ("unclosed-tag.yaml", "19:9: error PK008 articles[0].body[0]: <em> is never closed"),
+    ("unsafe-link.yaml", "19:9: error PK008 articles[0].body[0]: link target 'javascript:alert(1)' is not"),
+    ("alias.yaml", "17:5: error PK002 YAML aliases (*name) are not allowed"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_load_error_fixture(name: str, expected: str) -> None:
+    path = LOAD / name
+    with pytest.raises(LoadError) as caught:
+        policykit.load(path)
+    lines = [f.to_text() for f in caught.value.findings]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{path}:{expected}"), lines[0]
+
+
+def test_minimal_fixture_loads() -> None:
+    policy = policykit.load(LOAD / "minimal.yaml")
+    assert policy.cookies[0].lifetime.is_session
+
+
+def test_every_error_is_reported_at_once(minimal_text: str) -> None:
+    text = (
+        minimal_text.replace("language: en", "language: en\n  colour: blue")
+        .replace("country: NL", "country: XX")
+        .replace("lifetime: session", "lifetime: ninety")
+        .replace("party: site", "party: vendor")
+    )
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    codes = [(f.line, f.code, f.path) for f in caught.value.findings]
+    assert codes == [
+        (4, "PK003", "meta.colour"),
+        (10, "PK005", "parties[site].country"),
+        (16, "PK005", "cookies[session_id].lifetime"),
+    ]
+    # Reference errors come once the types are right: no cascade of noise before.
+
+
+@pytest.mark.parametrize(
+    ("yaml_value", "message"),
+    [
+        ('"false"', "expected true or false, got the string 'false'"),
+        ("1", "expected true or false, got the number 1"),
+        ("yes", "expected true or false, got the string 'yes'"),
+    ],
+)
+def test_booleans_are_not_coerced(minimal_text: str, yaml_value: str, message: str) -> None:
+    text = minimal_text + f"categories:\n  - id: social\n    title: Social\n    consent_required: {yaml_value}\n"
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    assert [f.message for f in caught.value.findings] == [message]
+    assert caught.value.findings[0].path == "categories[social].consent_required"
+
+
+def test_cookie_id_defaults_to_name_and_is_needed_without_one(minimal_text: str) -> None:
+    text = minimal_text.replace("  - name: session_id", "  - name: null")
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    assert [(f.code, f.path) for f in caught.value.findings] == [("PK004", "cookies[0].id")]
+    policy = policykit.loads(text.replace("  - name: null", "  - name: null\n    id: chat"), "p.yaml")
+    assert policy.cookies[0].id == "chat" and policy.cookies[0].name is None
+
+
+# --- hostile and broken files: a clear error, quickly, with bounded memory ------------
+
+
+def _load_error(path: Path) -> str:
+    started = time.perf_counter()
+    with pytest.raises(LoadError) as caught:
+        policykit.load(path)
+    # Generous bound, only to catch runaway work; speed itself is measured in bench/.
+    assert time.perf_counter() - started < 10
+    assert len(caught.value.findings) == 1
+    return caught.value.findings[0].to_text()
+
+
+def test_alias_bomb(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    assert _load_error(path) == f"{path}:2:10: error PK002 YAML aliases (*name) are not allowed in a policy file"
+
+
+def test_deep_nesting(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert "PK002 nested more than 64 levels deep" in _load_error(path)
+
+
+def test_deep_nesting_json(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert "error PK002 invalid JSON" in _load_error(path)
+
+
+def test_invalid_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"meta:\n  title: caf\xe9\n")
+    assert _load_error(path) == f"{path}:2:13: error PK001 is not valid UTF-8 (byte 0xe9)"
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n", b"# only a comment\n"])
+def test_empty_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_bytes(content)
+    assert "error PK001" in _load_error(path)
+
+
+def test_directory(tmp_path: Path) -> None:
+    assert _load_error(tmp_path) == f"{tmp_path}: error PK001 is a directory, not a policy file"
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    path = tmp_path / "nope.yaml"
+    assert _load_error(path) == f"{path}: error PK001 no such file"
+
+
+def test_oversized_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as stream:
+        stream.truncate(policykit.load.__globals__["MAX_BYTES"] + 1)
+    assert "error PK001 is 16777217 bytes" in _load_error(path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable(tmp_path: Path) -> None:  # pragma: no cover - CI runs as root
+    path = tmp_path / "secret.yaml"
+    path.write_text("a: 1")
+    path.chmod(0)
+    assert "cannot be read" in _load_error(path)
+
+
+def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n")
+    assert _load_error(path) == f"{path}:1:1: error PK005 expected a mapping at the top of the file, got a list"
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("meta:\n  title: [unclosed\n")
+    assert _load_error(path).startswith(f"{path}:3:1: error PK002")
+
+
+# --- JSON --------------------------------------------------------------------------
+
+
+def test_json_loads_with_positions(tmp_path: Path) -> None:
+    data = json.loads(json.dumps(_as_plain(POLICY)))
+    data["cookies"][2]["lifetime"] = "ninety"
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(data, indent=2))
+    with pytest.raises(LoadError) as caught:
+        policykit.load(path)
+    (finding,) = caught.value.findings
+    assert finding.path == "cookies[WHMCSLinkID].lifetime"
+    line = path.read_text().splitlines()[finding.line - 1]
+    assert '"lifetime": "ninety"' in line
+
+
+def test_json_equals_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(_as_plain(POLICY)))
+    assert policykit.load(path) == policykit.load(POLICY)
+
+
+def test_json_duplicate_keys(tmp_path: Path) -> None:
+    path = tmp_path / "dup.json"
+    path.write_text('{"meta": {}, "meta": {}}')
+    assert "duplicate key 'meta'" in _load_error(path)
+
+
+def _as_plain(path: Path) -> object:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(policykit.dump(policykit.load(path)))
+
+
+# --- the bundled data ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [POLICY, SEED], ids=["policy", "seed"])
+def test_whmcs_cookies(path: Path) -> None:
+    policy = policykit.load(path)
+    cookies = {c.name: c for c in policy.cookies}
+    assert cookies["WHMCSInstanceID"].lifetime.is_session
+    assert cookies["WHMCSAffiliateID"].lifetime.seconds == 90 * 86_400
+    user = cookies["WHMCSUser"].lifetime
+    assert user.seconds == 365 * 86_400 and user.until == "logout"
+
+
+@pytest.mark.parametrize("path", [POLICY, SEED], ids=["policy", "seed"])
+def test_round_trip_of_bundled_files(path: Path) -> None:
+    policy = policykit.load(path)
+    assert policykit.loads(policykit.dump(policy)) == policy
+
+
+def test_seed_keeps_its_flaws() -> None:
+    policy = policykit.load(SEED)
+    link = policy.cookie("WHMCSLinkID").lifetime
+    assert link.persistence is Persistence.PERSISTENT and not link.stated
+    assert policy.cookie("tawkto-chat").name is None
+    assert policy.party("google").transfer is not None
+    assert policy.party("google").transfer.safeguard is Safeguard.PRIVACY_SHIELD
+    session_article = policy.articles[2]
+    assert session_article.about is Persistence.SESSION
+    assert "google-analytics" in session_article.sections[1].covers
+    assert "[and/or Flash applications]" in policy.articles[0].body[0].text  # type: ignore[union-attr]
+    assert policy.meta.last_modified == dt.datetime(2021, 2, 19, 13, 40, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert policy.meta.controller.organisation is None  # unknown, not invented
+    assert len(policy.articles) == 4
+
+
+def test_corrected_policy() -> None:
+    policy = policykit.load(POLICY)
+    names = {c.name for c in policy.cookies}
+    assert {"_ga", "_ga_*", "__tawkuuid"} <= names
+    assert all(c.lifetime.stated for c in policy.cookies)
+    for party in policy.parties:
+        if party.role is not Role.FIRST_PARTY:
+            assert party.transfer is not None and party.transfer.safeguard is Safeguard.EU_US_DPF
+    assert [a.title for a in policy.articles][3] == "WHMCS / Commerce"

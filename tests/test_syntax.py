@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policykit.model import Lifetime, Persistence, Unit
+from tests_strategies import lifetimes
+
+from policykit.syntax import format_lifetime, is_country_code, is_web_url, parse_date, parse_datetime, parse_lifetime
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("session", Lifetime.session()),
+        ("90 days", Lifetime.of(90, Unit.DAY)),
+        ("1 day", Lifetime.of(1, Unit.DAY)),
+        ("13 months", Lifetime.of(13, Unit.MONTH)),
+        ("2 years", Lifetime.of(2, Unit.YEAR)),
+        ("365 days or until logout", Lifetime.of(365, Unit.DAY, until="logout")),
+        ("persistent", Lifetime(Persistence.PERSISTENT)),
+        ("not stated", Lifetime.not_stated()),
+        ("session or until you log out", Lifetime.session(until="you log out")),
+    ],
+)
+def test_parse_lifetime(text: str, expected: Lifetime) -> None:
+    assert parse_lifetime(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["ninety", "90", "90 fortnights", "0 days", "-1 days", "90  days", "90 Days", "not stated or until x", ""]
+)
+def test_parse_lifetime_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match="lifetime|not stated"):
+        parse_lifetime(text)
+
+
+def test_90_days_stays_90_days() -> None:
+    assert format_lifetime(parse_lifetime("90 days")) == "90 days"
+    assert format_lifetime(parse_lifetime("1 days")) == "1 day"
+
+
+@given(lifetimes)
+def test_lifetime_round_trip(lifetime: Lifetime) -> None:
+    assert parse_lifetime(format_lifetime(lifetime)) == lifetime
+
+
+def test_country_codes() -> None:
+    assert is_country_code("US") and is_country_code("NL") and is_country_code("IE")
+    assert not is_country_code("XX") and not is_country_code("EU") and not is_country_code("us")
+    assert not is_country_code("USA")
+
+
+def test_web_urls() -> None:
+    assert is_web_url("https://www.tawk.to/privacy-policy/")
+    assert not is_web_url("javascript:alert(1)")
+    assert not is_web_url("file:///etc/passwd")
+    assert not is_web_url("https://exa mple.com")
+
+
+def test_dates() -> None:
+    assert parse_date("2021-02-19") == dt.date(2021, 2, 19)
+    with pytest.raises(ValueError, match="expected a date"):
+        parse_date("19/02/2021")
+    moment = parse_datetime("2021-02-19T13:40:00+01:00")
+    assert moment.utcoffset() == dt.timedelta(hours=1)
+    with pytest.raises(ValueError, match="time zone"):
+        parse_datetime("2021-02-19T13:40:00")
