@@ -312,7 +312,7 @@ Block = Paragraph | ItemList | CookieTable
 
 @frozen
 class Section:
-    body: tuple[Block, ...]
+    body: tuple[Block, ...] = ()
     id: str | None = None
     title: str | None = None
     about: Persistence | None = None  # what kind of cookie the section is about

@@ -97,7 +97,7 @@ def policy_schema() -> dict[str, Any]:
             "covers": covers,
             "body": {"type": "array", "items": {"$ref": "#/$defs/block"}},
         },
-        ["body"],
+        [],
     )
     article = _object(
         {

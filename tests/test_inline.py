@@ -19,7 +19,9 @@ from policykit.inline import (
 
 
 def test_parses_markup_and_placeholders() -> None:
-    nodes = parse_inline('Lasts {days}, see <a href="https://example.com/x">the <em>docs</em></a> <strong>now</strong>.')
+    nodes = parse_inline(
+        'Lasts {days}, see <a href="https://example.com/x">the <em>docs</em></a> <strong>now</strong>.'
+    )
     assert nodes == (
         Text("Lasts "),
         Placeholder("days"),
@@ -79,6 +81,6 @@ def test_plain_text_fills_values() -> None:
     assert plain_text(nodes) == "{n} days"
 
 
-@given(st.text(alphabet=st.characters(exclude_characters="{}<", exclude_categories=("Cs",))))
+@given(st.text(alphabet=st.characters(exclude_characters="{}<", categories=("L", "M", "N", "P", "S", "Z"))))
 def test_text_without_markup_is_one_text_node(source: str) -> None:
     assert plain_text(parse_inline(source)) == source

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, POLICY, SEED
 
 import policykit
+from conftest import FIXTURES, POLICY, SEED
 from policykit import LoadError, Persistence, Role, Safeguard
 
 LOAD = FIXTURES / "load"
@@ -237,8 +237,9 @@ def test_seed_keeps_its_flaws() -> None:
     link = policy.cookie("WHMCSLinkID").lifetime
     assert link.persistence is Persistence.PERSISTENT and not link.stated
     assert policy.cookie("tawkto-chat").name is None
-    assert policy.party("google").transfer is not None
-    assert policy.party("google").transfer.safeguard is Safeguard.PRIVACY_SHIELD
+    google_transfer = policy.party("google").transfer
+    assert google_transfer is not None
+    assert google_transfer.safeguard is Safeguard.PRIVACY_SHIELD
     session_article = policy.articles[2]
     assert session_article.about is Persistence.SESSION
     assert "google-analytics" in session_article.sections[1].covers

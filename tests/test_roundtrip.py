@@ -53,14 +53,15 @@ def policies(draw: st.DrawFn) -> Policy:
             country=draw(st.none() | st.sampled_from(["US", "NL", "IE", "JP"])),  # type: ignore[arg-type]
             privacy_policy=draw(st.none() | st.just("https://example.com/p?q=1#x")),  # type: ignore[arg-type]
             transfer=draw(
-                st.none()
-                | st.builds(Transfer, st.sampled_from(Safeguard), st.none() | st.dates(dt.date(2000, 1, 1)))
+                st.none() | st.builds(Transfer, st.sampled_from(Safeguard), st.none() | st.dates(dt.date(2000, 1, 1)))
             ),
             domains=tuple(draw(st.lists(st.sampled_from(["example.com", "a.example.com"]), max_size=2))),
         )
         for pid in party_ids
     )
-    extra = tuple(draw(st.lists(st.builds(Category, st.just("social"), text, st.booleans(), optional_text), max_size=1)))
+    extra = tuple(
+        draw(st.lists(st.builds(Category, st.just("social"), text, st.booleans(), optional_text), max_size=1))
+    )
     category_ids = ["strictly-necessary", "functional", "analytics", "marketing", *[c.id for c in extra]]
     cookie_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
     cookies = tuple(
@@ -105,16 +106,18 @@ def policies(draw: st.DrawFn) -> Policy:
         ),
         max_size=2,
     ).map(tuple)
-    articles = tuple(
-        draw(st.lists(st.builds(Article, text, body, sections, id=st.none()), min_size=1, max_size=3))
-    )
+    articles = tuple(draw(st.lists(st.builds(Article, text, body, sections, id=st.none()), min_size=1, max_size=3)))
     meta = Meta(
         title=draw(text),
         language=draw(st.sampled_from(["en", "nl", "pt_BR"])),  # type: ignore[arg-type]
         last_modified=draw(
-            st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2100, 1, 1), timezones=st.sampled_from(
-                [dt.timezone.utc, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5, minutes=-30))]
-            ))
+            st.datetimes(
+                dt.datetime(1990, 1, 1),
+                dt.datetime(2100, 1, 1),
+                timezones=st.sampled_from(
+                    [dt.UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5, minutes=-30))]
+                ),
+            )
         ),
         controller=Controller(draw(optional_text), draw(optional_text), draw(optional_text)),
         website=draw(st.none() | st.just("https://www.example.com/")),  # type: ignore[arg-type]
@@ -124,13 +127,13 @@ def policies(draw: st.DrawFn) -> Policy:
     return Policy(meta, parties, cookies, articles, extra)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies())
 def test_load_dump_round_trip(policy: Policy) -> None:
     assert policykit.loads(policykit.dump(policy), "generated.yaml") == policy
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies())
 def test_dump_matches_the_schema(policy: Policy) -> None:
     import jsonschema

@@ -1,0 +1,121 @@
+"""The command line: exit codes, error lines, no tracebacks, atomic outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import POLICY, SEED
+from policykit.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("check", "schema", "dump", "build"):
+        assert f"  {command} " in out
+
+
+def test_check_loads_both_bundled_policies(capsys: pytest.CaptureFixture[str]) -> None:
+    for path in (POLICY, SEED):
+        code, _, err = run(capsys, "check", str(path))
+        assert code == 0, err
+
+
+def test_unknown_key_names_file_line_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "policy.yaml"
+    text = POLICY.read_text(encoding="utf-8")
+    copy.write_text(text + "favourite_colour: blue\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    code, out, err = run(capsys, "check", str(copy))
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [
+        f"{copy}:{line}:1: error PK003 favourite_colour: unknown key; "
+        "expected one of: meta, parties, cookies, articles, categories"
+    ]
+
+
+def test_every_error_of_a_file_is_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = POLICY.read_text(encoding="utf-8")
+    text = text.replace("lifetime: 90 days", "lifetime: ninety", 1).replace("country: US", "country: XX", 1)
+    broken.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "check", str(broken))
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 2, err
+    assert any("cookies[WHMCSAffiliateID].lifetime: expected a lifetime such as" in line for line in lines)
+    assert any(line.endswith("got 'ninety'") for line in lines)
+    assert any("'XX'" in line for line in lines)
+    assert all(line.startswith(f"{broken}:") for line in lines)
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif"])
+def test_unusable_input_in_machine_formats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(empty), "--format", output_format)
+    assert code == 2
+    document = json.loads(out)
+    if output_format == "json":
+        assert document["findings"][0]["file"] == str(empty)
+    else:
+        assert document["runs"][0]["results"][0]["ruleId"].startswith("PK")
+
+
+def test_missing_path_and_directory_are_one_line_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for target in (tmp_path / "nope.yaml", tmp_path):
+        code, _, err = run(capsys, "check", str(target))
+        assert code == 2
+        assert len(err.splitlines()) == 1 and err.startswith(str(target))
+
+
+def test_usage_error_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--format", "xml", str(POLICY))
+    assert code == 2
+    assert "Traceback" not in err
+
+
+def test_dump_prints_a_file_that_loads_back(capsys: pytest.CaptureFixture[str]) -> None:
+    import policykit
+
+    code, out, _ = run(capsys, "dump", str(POLICY))
+    assert code == 0
+    assert policykit.loads(out, "dumped.yaml") == policykit.load(POLICY)
+
+
+def test_schema_command_prints_the_published_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    assert json.loads(out) == json.loads((POLICY.parent / "policy.schema.json").read_text(encoding="utf-8"))
+
+
+def test_build_writes_the_catalogue_into_the_site_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "build", "-o", str(tmp_path / "site"))
+    assert code == 0, err
+    catalogue = json.loads((tmp_path / "site" / "cookies.json").read_text(encoding="utf-8"))
+    names = {cookie["name"] for cookie in catalogue["cookies"]}
+    assert {"WHMCSAffiliateID", "_ga"} <= names
+    assert not [p for p in (tmp_path / "site").iterdir() if p.name.startswith(".")], "temporary files left behind"
+
+
+def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"meta: \xff\n")
+    done = subprocess.run([sys.executable, "-m", "policykit", "check", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"{bad}:1:")

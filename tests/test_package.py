@@ -1,0 +1,50 @@
+"""The package as users get it: public surface, wheel contents, start-up imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import policykit
+from conftest import ROOT
+
+PUBLIC = {
+    "Article", "Category", "Controller", "Cookie", "CookieTable", "Duration", "Finding", "ItemList", "Lifetime",
+    "LoadError", "Meta", "Paragraph", "Party", "Persistence", "Policy", "Ref", "RefField", "Role", "Safeguard",
+    "Section", "Severity", "Storage", "Transfer", "Unit", "__version__", "dump", "load", "loads",
+}  # fmt: skip
+
+
+def test_public_surface_is_exactly_all() -> None:
+    # Growing the API is a decision: update this set on purpose.
+    assert set(policykit.__all__) >= PUBLIC
+    assert all(hasattr(policykit, name) for name in policykit.__all__)
+
+
+def test_wheel_carries_data_and_locales(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "policykit/_data/policy.yaml" in names
+    assert "policykit/_data/examples/seed-2021.yaml" in names
+    assert "policykit/_data/policy.schema.json" in names
+    assert any(name.startswith("policykit/_locales/") for name in names)
+    entry_points = zipfile.ZipFile(wheel).read(
+        f"{wheel.name.split('-')[0]}-{policykit.__version__}.dist-info/entry_points.txt"
+    )
+    assert b"policykit = policykit.cli:main" in entry_points
+
+
+def test_start_up_never_imports_weasyprint() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "policykit", "check", str(ROOT / "data" / "policy.yaml")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    assert "policykit" in imported
+    assert "weasyprint" not in imported
