@@ -28,7 +28,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
-from policykit import convert, inline
+from policykit import convert, inline, yamlread
 from policykit.findings import Finding, Severity
 from policykit.model import (
     BUILTIN_CATEGORIES,
@@ -163,7 +163,10 @@ def _parse(text: str, filename: str, is_json: bool) -> Any:
     if is_json:
         _check_json(text, filename)
     try:
-        document = _yaml().load(io.StringIO(text))
+        # Without libyaml (no wheel for this interpreter), ruamel's pure reader: slower, same results.
+        document = yamlread.read_yaml(text, MAX_DEPTH) if yamlread.available() else _yaml().load(io.StringIO(text))
+    except yamlread.YamlReadError as error:
+        raise LoadError([_error("PK002", error.message, filename, error.line + 1, error.column + 1)]) from None
     except _AliasError as error:
         raise LoadError(
             [

@@ -49,6 +49,23 @@ def test_load_error_fixture(name: str, expected: str) -> None:
     assert lines[0].startswith(f"{path}:{expected}"), lines[0]
 
 
+@pytest.fixture
+def pure_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load through ruamel's pure-Python reader, as where libyaml has no wheel."""
+    monkeypatch.setattr("policykit.yamlread.CParser", None)
+
+
+@pytest.mark.parametrize(("name", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_pure_reader_reports_the_same(pure_reader: None, name: str, expected: str) -> None:
+    test_load_error_fixture(name, expected)
+
+
+def test_pure_reader_loads_the_same_policies(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = [policykit.load(path) for path in (POLICY, SEED)]
+    monkeypatch.setattr("policykit.yamlread.CParser", None)
+    assert [policykit.load(path) for path in (POLICY, SEED)] == fast
+
+
 def test_minimal_fixture_loads() -> None:
     policy = policykit.load(LOAD / "minimal.yaml")
     assert policy.cookies[0].lifetime.is_session

@@ -1,0 +1,52 @@
+"""Shared helpers for the benchmarks: the Open Cookie Database policy and timing."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OCD_CSV = ROOT.parent / "shared" / "data" / "open-cookie-database" / "open-cookie-database.csv"
+
+
+def ocd_policy_file(directory: Path) -> Path:
+    """Write the policy of every Open Cookie Database row as YAML; return its path."""
+    from policykit import dump
+    from policykit.ocd import ocd_policy, read_ocd
+
+    if not OCD_CSV.is_file():
+        raise SystemExit(f"the Open Cookie Database is not at {OCD_CSV}")
+    path = directory / "ocd-policy.yaml"
+    path.write_text(dump(ocd_policy(read_ocd(OCD_CSV))), encoding="utf-8")
+    return path
+
+
+def best_and_median(run: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Seconds: the fastest and the median of `repeat` runs, after one warm-up."""
+    run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def command(argv: Sequence[str], ok: Sequence[int] = (0,)) -> Callable[[], None]:
+    def run() -> None:
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if done.returncode not in ok:
+            raise SystemExit(f"{argv[0]} exited {done.returncode}: {done.stderr[-2000:]}")
+
+    return run
+
+
+def report(title: str, rows: Sequence[tuple[str, float, float]]) -> None:
+    print(title)
+    width = max(len(name) for name, _, _ in rows)
+    print(f"  {'':{width}}  {'best':>9}  {'median':>9}")
+    for name, best, median in rows:
+        print(f"  {name:{width}}  {best:8.3f}s  {median:8.3f}s")

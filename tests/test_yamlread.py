@@ -1,0 +1,94 @@
+"""The libyaml-based reader agrees with ruamel.yaml's own YAML 1.2 reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from policykit.yamlread import YamlReadError, read_yaml
+
+
+def ruamel_value(text: str) -> Any:
+    return YAML(typ="safe", pure=True).load(f"k: {text}\n")["k"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yes", "yes"),  # YAML 1.1 booleans are strings in 1.2
+        ("no", "no"),
+        ("on", "on"),
+        ("false", False),
+        ("True", True),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("017", 17),
+        ("1_000", "1_000"),  # ruamel reads this as 1000, as YAML 1.1 did
+        ("1e3", 1000.0),
+        ("-.5", -0.5),
+        ("'123'", "123"),
+        ('"false"', "false"),
+        ("2021-02-19", dt.date(2021, 2, 19)),
+        ("2021-02-19T13:40:00+01:00", dt.datetime(2021, 2, 19, 13, 40, tzinfo=dt.timezone(dt.timedelta(hours=1)))),
+        ("90 days", "90 days"),
+    ],
+)
+def test_scalars_follow_yaml_1_2(text: str, value: Any) -> None:
+    assert read_yaml(f"k: {text}\n", 8)["k"] == value
+
+
+scalar_like = st.one_of(
+    st.from_regex(r"[-+]?[0-9]{1,6}(\.[0-9]{0,3})?([eE][-+]?[0-9]{1,2})?", fullmatch=True),
+    st.from_regex(r"0[ox][0-9a-fA-F]{1,4}", fullmatch=True),
+    st.sampled_from(["true", "TRUE", "tRue", "null", "NULL", "Null", "~", ".inf", "-.Inf", ".NaN", "y", "n"]),
+    st.from_regex(r"[a-z][a-z0-9 ]{0,10}[a-z0-9]", fullmatch=True),
+)
+
+
+@given(scalar_like)
+def test_plain_scalars_match_ruamel(text: str) -> None:
+    ours, theirs = read_yaml(f"k: {text}\n", 8)["k"], ruamel_value(text)
+    if isinstance(theirs, float) and theirs != theirs:
+        assert ours != ours  # NaN
+    else:
+        assert (type(ours), ours) == (type(theirs), theirs)
+
+
+def test_positions_of_keys_values_and_items() -> None:
+    data = read_yaml("a:\n  - x\n  - {b: 1}\nc: 'd'\n", 8)
+    assert isinstance(data, CommentedMap)
+    assert data.lc.key("c") == (3, 0)
+    assert data.lc.value("c") == (3, 3)
+    assert data["a"].lc.item(1) == (2, 4)
+    assert data["a"][1].lc.value("b") == (2, 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("a: 1\na: 2\n", 'found duplicate key "a"', 1),
+        ("a: &x 1\nb: *x\n", "YAML aliases (*name) are not allowed in a policy file", 1),
+        ("a: !!binary aGk=\n", "YAML tags (tag:yaml.org,2002:binary) are not allowed in a policy file", 0),
+        ("a: 1\n---\nb: 2\n", "holds more than one YAML document", 1),
+        ("? [a]\n: 1\n", "a mapping key must be a plain value", 0),
+        ("a: " + "[" * 9 + "]" * 9 + "\n", "nested more than 8 levels deep", 0),
+    ],
+)
+def test_refusals(text: str, message: str, line: int) -> None:
+    with pytest.raises(YamlReadError) as caught:
+        read_yaml(text, 8)
+    assert (caught.value.message, caught.value.line) == (message, line)
+
+
+def test_deep_nesting_stops_before_any_recursion() -> None:
+    with pytest.raises(YamlReadError, match="nested more than 64"):
+        read_yaml("[" * 100_000 + "]" * 100_000, 64)
