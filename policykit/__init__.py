@@ -30,6 +30,7 @@ from policykit.model import (
     Transfer,
     Unit,
 )
+from policykit.rules import check
 
 __version__ = "0.1.0"
 
@@ -59,6 +60,7 @@ __all__ = [
     "Transfer",
     "Unit",
     "__version__",
+    "check",
     "dump",
     "load",
     "loads",

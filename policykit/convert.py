@@ -36,7 +36,9 @@ from policykit.model import (
     Party,
     Policy,
     Ref,
+    RuleCode,
     Section,
+    Silence,
     Transfer,
     WebUrl,
 )
@@ -145,6 +147,23 @@ def _country(value: object, _: type) -> CountryCode:
     return CountryCode(text)
 
 
+_RULE_CODE = re.compile(r"PK[0-9]{3}\Z")
+
+
+def _rule_code(value: object, _: type) -> RuleCode:
+    text = _strict_str(value, str)
+    if not _RULE_CODE.match(text):
+        raise ValueError(f"expected a rule code such as 'PK103', got {text!r}")
+    return RuleCode(text)
+
+
+def _silence(value: object, _: type) -> Silence:
+    silence: Silence = _silence_fields(value, Silence)
+    if len(silence.reason.split()) < 3:
+        raise Nested("reason", ValueError("a silenced rule needs a written reason of a few words"))
+    return silence
+
+
 def _language(value: object, _: type) -> LanguageTag:
     text = _strict_str(value, str)
     if not syntax.is_language_tag(text):
@@ -225,6 +244,7 @@ def _strict_mapping_factory(cls: type, conv: cattrs.Converter) -> Callable[[obje
 
 _RECORDS = (
     Policy,
+    Silence,
     Meta,
     Controller,
     Party,
@@ -267,6 +287,8 @@ def _build() -> cattrs.Converter:
     conv.register_structure_hook(CountryCode, _country)
     conv.register_structure_hook(WebUrl, _web_url)
     conv.register_structure_hook(LanguageTag, _language)
+    conv.register_structure_hook(RuleCode, _rule_code)
+    conv.register_structure_hook(Silence, _silence)
     conv.register_structure_hook_func(lambda t: t == Mapping[str, Ref], _refs)
     conv.register_structure_hook(Block, _block)
     conv.register_structure_hook_factory(
@@ -292,6 +314,7 @@ def _build() -> cattrs.Converter:
 
 
 converter = _build()
+_silence_fields = _strict_mapping_factory(Silence, converter)
 
 
 def structure(data: object, cls: type[T]) -> T:

@@ -100,11 +100,21 @@ def format_json(findings: Sequence[Finding], **extra: Any) -> str:
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def format_sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool_version: str) -> str:
-    """SARIF 2.1.0 as GitHub code scanning reads it."""
+def format_sarif(
+    findings: Sequence[Finding],
+    rules: Sequence[RuleInfo],
+    tool_version: str,
+    suppressed: Sequence[tuple[Finding, str]] = (),
+) -> str:
+    """SARIF 2.1.0 as GitHub code scanning reads it.
+
+    `suppressed` findings (silenced in the policy, with a reason) are results with an
+    in-source suppression, so viewers show them as dismissed rather than hide them.
+    """
     known = {rule.code for rule in rules}
+    everything = [*findings, *(finding for finding, _ in suppressed)]
     # Codes that come from no listed rule (loader errors) still need a descriptor.
-    extra = sorted({f.code for f in findings} - known)
+    extra = sorted({f.code for f in everything} - known)
     descriptors = [
         {
             "id": rule.code,
@@ -117,8 +127,9 @@ def format_sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool_ve
         for rule in rules
     ] + [{"id": code, "name": code, "shortDescription": {"text": code}} for code in extra]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
+    reasons = [None] * len(findings) + [reason for _, reason in suppressed]
     results = []
-    for finding in findings:
+    for finding, reason in zip(everything, reasons, strict=True):
         region = {"startLine": max(finding.line, 1), "startColumn": max(finding.column, 1)}
         message = f"{finding.path}: {finding.message}" if finding.path else finding.message
         results.append(
@@ -138,6 +149,8 @@ def format_sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool_ve
                 ],
             }
         )
+        if reason is not None:
+            results[-1]["suppressions"] = [{"kind": "inSource", "justification": reason}]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -23,7 +23,7 @@ from typing import Any
 import cattrs
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
@@ -42,21 +42,22 @@ from policykit.model import (
     article_id,
     section_id,
 )
+from policykit.source import Source, field_path, position
 
 __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "LoadError",
+    "Source",
     "dump",
-    "field_path",
     "load",
+    "load_with_source",
     "loads",
+    "loads_with_source",
 ]
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-
-Path_ = Sequence[str | int]  # keys and indexes from the document root
 
 
 class LoadError(Exception):
@@ -99,6 +100,11 @@ def _yaml() -> YAML:
 
 def load(path: str | os.PathLike[str]) -> Policy:
     """Load a policy file; raise LoadError with every problem found."""
+    return load_with_source(path)[0]
+
+
+def load_with_source(path: str | os.PathLike[str]) -> tuple[Policy, Source]:
+    """Load a policy file, and keep where each of its values is, to place findings."""
     name = os.fspath(path)
     file = Path(path)
     try:
@@ -112,11 +118,18 @@ def load(path: str | os.PathLike[str]) -> Policy:
         raise LoadError([_error("PK001", "no such file", name)]) from None
     except OSError as error:
         raise LoadError([_error("PK001", f"cannot be read: {error.strerror or error}", name)]) from None
-    return loads(data, name, is_json=file.suffix.lower() == ".json")
+    return loads_with_source(data, name, is_json=file.suffix.lower() == ".json")
 
 
 def loads(source: str | bytes, filename: str = "<string>", *, is_json: bool = False) -> Policy:
     """Load a policy from the text of a file; `filename` is used in findings."""
+    return loads_with_source(source, filename, is_json=is_json)[0]
+
+
+def loads_with_source(
+    source: str | bytes, filename: str = "<string>", *, is_json: bool = False
+) -> tuple[Policy, Source]:
+    """loads(), and where each value of the text is."""
     if isinstance(source, bytes):
         source = _decode(source, filename)
     if len(source) > MAX_BYTES:
@@ -132,12 +145,12 @@ def loads(source: str | bytes, filename: str = "<string>", *, is_json: bool = Fa
         findings = [_structure_finding(raw, filename, *item) for item in _walk(error, [])]
         raise LoadError(_in_file_order(findings)) from None
     problems = [
-        _error(code, message, filename, *_position(raw, at), path=field_path(raw, at))
+        _error(code, message, filename, *position(raw, at), path=field_path(raw, at))
         for code, at, message in _references(policy)
     ]
     if problems:
         raise LoadError(_in_file_order(problems))
-    return policy
+    return policy, Source(filename, raw)
 
 
 def _in_file_order(findings: list[Finding]) -> list[Finding]:
@@ -214,67 +227,6 @@ def _check_json(text: str, filename: str) -> None:
         raise LoadError([_error("PK002", f"invalid JSON: {error}", filename)]) from None
 
 
-# --- positions and field paths -------------------------------------------------
-
-
-def _node(raw: Any, at: Path_) -> tuple[Any, Path_]:
-    """The deepest node of `raw` along `at`, and the part of `at` that exists."""
-    node, found = raw, []
-    for step in at:
-        in_map = isinstance(node, CommentedMap) and step in node
-        in_seq = isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node)
-        if in_map or in_seq:
-            node = node[step]
-        else:
-            break
-        found.append(step)
-    return node, found
-
-
-def _position(raw: Any, at: Path_, *, key: bool = False) -> tuple[int, int]:
-    """1-based line and column of the value at `at` (or of its key)."""
-    if not at:
-        return 1, 1
-    _, found = _node(raw, at)
-    if len(found) < len(at) and found:
-        # The exact node does not exist (a missing key): point at its parent mapping.
-        parent, _ = _node(raw, found)
-        if isinstance(parent, (CommentedMap, CommentedSeq)):
-            return parent.lc.line + 1, parent.lc.col + 1
-    parent, _ = _node(raw, found[:-1]) if found else (raw, [])
-    last = found[-1] if found else None
-    try:
-        if isinstance(parent, CommentedMap):
-            line, column = parent.lc.key(last) if key else parent.lc.value(last)
-        elif isinstance(parent, CommentedSeq):
-            line, column = parent.lc.item(last)
-        else:
-            return 1, 1
-    except (KeyError, IndexError, TypeError):
-        return 1, 1
-    return line + 1, column + 1
-
-
-def field_path(raw: Any, at: Path_) -> str:
-    """`cookies[WHMCSLinkID].lifetime`: list items are named by their id or name."""
-    text, node = "", raw
-    for step in at:
-        if isinstance(step, int):
-            item = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
-            label: Any = step
-            if isinstance(item, Mapping):
-                for key in ("id", "name"):
-                    if isinstance(item.get(key), str):
-                        label = item[key]
-                        break
-            text += f"[{label}]"
-            node = item
-        else:
-            text += f".{step}" if text else str(step)
-            node = node.get(step) if isinstance(node, Mapping) else None
-    return text
-
-
 # --- cattrs errors -> findings ---------------------------------------------------
 
 
@@ -323,7 +275,7 @@ def _walk(error: BaseException, at: list[str | int]) -> Iterator[tuple[str, list
 
 
 def _structure_finding(raw: Any, filename: str, code: str, at: list[str | int], message: str, at_key: bool) -> Finding:
-    line, column = _position(raw, at, key=at_key)
+    line, column = position(raw, at, key=at_key)
     return _error(code, message, filename, line, column, field_path(raw, at))
 
 

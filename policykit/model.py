@@ -35,8 +35,10 @@ __all__ = [
     "Ref",
     "RefField",
     "Role",
+    "RuleCode",
     "Safeguard",
     "Section",
+    "Silence",
     "Storage",
     "TableStyle",
     "Transfer",
@@ -50,6 +52,7 @@ __all__ = [
 CountryCode = NewType("CountryCode", str)  # ISO 3166-1 alpha-2, such as "US"
 WebUrl = NewType("WebUrl", str)  # an http(s) URL
 LanguageTag = NewType("LanguageTag", str)  # a CLDR locale identifier, such as "en" or "pt_BR"
+RuleCode = NewType("RuleCode", str)  # a check's code: "PK" and three digits, such as "PK103"
 
 
 class Unit(enum.Enum):
@@ -173,6 +176,14 @@ class Safeguard(enum.Enum):
 
 
 @frozen
+class Silence:
+    """One rule switched off for one element, with the reason a reviewer will read."""
+
+    rule: RuleCode
+    reason: str
+
+
+@frozen
 class Transfer:
     safeguard: Safeguard
     since: dt.date | None = None
@@ -189,6 +200,7 @@ class Party:
     privacy_policy: WebUrl | None = None
     transfer: Transfer | None = None  # None: the policy does not say
     domains: tuple[str, ...] = ()  # domains this party serves cookies from
+    silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
 
 
 class Storage(enum.Enum):
@@ -231,6 +243,7 @@ class Cookie:
     lifetime: Lifetime
     storage: Storage = Storage.COOKIE
     domain: str | None = None
+    silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
 
     @property
     def is_pattern(self) -> bool:
@@ -317,6 +330,7 @@ class Section:
     title: str | None = None
     about: Persistence | None = None  # what kind of cookie the section is about
     covers: tuple[str, ...] = ()  # ids of the cookies the section discusses
+    silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
 
 
 @frozen
@@ -327,6 +341,7 @@ class Article:
     id: str | None = None
     about: Persistence | None = None
     covers: tuple[str, ...] = ()
+    silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
 
 
 @frozen
@@ -347,6 +362,7 @@ class Meta:
     website: WebUrl | None = None
     version: str | None = None
     effective: dt.date | None = None
+    silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
 
     def __attrs_post_init__(self) -> None:
         if self.last_modified.utcoffset() is None:

@@ -87,6 +87,17 @@ def policy_schema() -> dict[str, Any]:
             ),
         ]
     }
+    silence = {
+        "type": "array",
+        "items": _object(
+            {
+                "rule": {"type": "string", "pattern": "^PK[0-9]{3}$"},
+                "reason": {"type": "string", "pattern": r"\S+\s+\S+\s+\S+"},
+            },
+            ["rule", "reason"],
+        ),
+        "description": "Rules switched off for this element, each with a written reason.",
+    }
     about = {**_enum(Persistence, nullable=True), "description": "The kind of cookie this part is about."}
     covers = {"type": "array", "items": _ID, "description": "Ids of the cookies this part discusses."}
     section = _object(
@@ -96,6 +107,7 @@ def policy_schema() -> dict[str, Any]:
             "about": about,
             "covers": covers,
             "body": {"type": "array", "items": {"$ref": "#/$defs/block"}},
+            "silence": silence,
         },
         [],
     )
@@ -107,6 +119,7 @@ def policy_schema() -> dict[str, Any]:
             "covers": covers,
             "body": {"type": "array", "items": {"$ref": "#/$defs/block"}},
             "sections": {"type": "array", "items": {"$ref": "#/$defs/section"}},
+            "silence": silence,
         },
         ["title"],
     )
@@ -119,6 +132,7 @@ def policy_schema() -> dict[str, Any]:
             "privacy_policy": _nullable(_URL),
             "domains": {"type": "array", "items": _ID},
             "transfer": _nullable(_object({"safeguard": _enum(Safeguard), "since": _nullable(_DATE)}, ["safeguard"])),
+            "silence": silence,
         },
         ["id", "name", "role"],
     )
@@ -132,6 +146,7 @@ def policy_schema() -> dict[str, Any]:
             "lifetime": {"type": "string", "pattern": syntax.LIFETIME_PATTERN},
             "storage": _enum(Storage),
             "domain": _NULLABLE_TEXT,
+            "silence": silence,
         },
         ["name", "party", "category", "purpose", "lifetime"],
     )
@@ -150,6 +165,7 @@ def policy_schema() -> dict[str, Any]:
             "controller": _object(
                 {"organisation": _NULLABLE_TEXT, "address": _NULLABLE_TEXT, "contact": _NULLABLE_TEXT}, []
             ),
+            "silence": silence,
         },
         ["title", "language", "last_modified"],
     )

@@ -28,7 +28,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_loads_both_bundled_policies(capsys: pytest.CaptureFixture[str]) -> None:
     for path in (POLICY, SEED):
-        code, _, err = run(capsys, "check", str(path))
+        code, _, err = run(capsys, "check", str(path), "--ignore", "ALL")
         assert code == 0, err
 
 
@@ -119,3 +119,10 @@ def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"{bad}:1:")
+
+
+def test_build_refuses_a_policy_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "build", str(SEED), "-o", str(tmp_path / "site"))
+    assert code == 1
+    assert "PK207" in err and "nothing written" in err
+    assert not (tmp_path / "site").exists()

@@ -1,0 +1,164 @@
+"""The checks: every rule, and the engine that runs them.
+
+In: a Policy, the Source it was loaded from (for file, line and column), a profile
+("gdpr" or "cnil"), rule codes to select or ignore, and the date "today".
+Out: a Report: the Findings in file order, and the findings that the policy silences
+with a written reason (`silence:` on the element), each with that reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from policykit import convert
+from policykit.findings import Finding, Severity, sort_findings
+from policykit.model import Policy, Silence
+from policykit.rules import lifetimes, meta, parties, prose
+from policykit.rules.base import PROFILES, Context, Issue, Rule, rule
+from policykit.source import Source
+
+__all__ = ["PROFILES", "RULES", "Report", "Rule", "UnknownRule", "check", "run_checks", "select_rules"]
+
+
+@rule(
+    "PK901",
+    Severity.WARNING,
+    "A silence that silences nothing",
+    """A `silence:` entry whose rule no longer fires (or does not exist) hides nothing
+    today but would hide a real problem tomorrow; remove it. (The same idea as ruff's
+    RUF100 for unused `noqa`.)""",
+)
+def unused_silence(ctx: Context) -> Iterable[Issue]:
+    return ()  # found by the engine, which alone knows what was silenced
+
+
+RULES: tuple[Rule, ...] = (*lifetimes.RULES, *parties.RULES, *prose.RULES, *meta.RULES, unused_silence)
+_BY_CODE = {r.code: r for r in RULES}
+
+
+class UnknownRule(ValueError):
+    """A code given to select or ignore matches no rule."""
+
+
+def select_rules(profile: str = "gdpr", select: Sequence[str] | None = None, ignore: Sequence[str] = ()) -> list[Rule]:
+    """The rules to run. A code may be a prefix (`PK1` is every lifetime rule), or ALL."""
+    if profile not in PROFILES:
+        raise UnknownRule(f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}")
+
+    def matching(code: str) -> set[str]:
+        code = code.strip().upper()
+        found = set(_BY_CODE) if code == "ALL" else {c for c in _BY_CODE if c.startswith(code)}
+        if not found:
+            raise UnknownRule(f"no rule matches {code!r}; `policykit rules` lists them")
+        return found
+
+    chosen = set(_BY_CODE) if select is None else set().union(*(matching(c) for c in select))
+    chosen -= set().union(*(matching(c) for c in ignore)) if ignore else set()
+    return [r for r in RULES if r.code in chosen and profile in r.profiles]
+
+
+@frozen
+class Report:
+    findings: list[Finding]
+    silenced: list[tuple[Finding, Silence]]
+    rules: list[Rule]
+
+
+def _silences_along(policy: Policy, at: Sequence[str | int]) -> list[tuple[tuple[str | int, ...], Any]]:
+    """The elements on the path `at` that can carry `silence:`, outermost first."""
+    found: list[tuple[tuple[str | int, ...], Any]] = []
+    if not at:
+        return found
+    if at[0] == "meta":
+        return [(("meta",), policy.meta)]
+    if at[0] in ("parties", "cookies", "articles") and len(at) > 1 and isinstance(at[1], int):
+        items = getattr(policy, str(at[0]))
+        if 0 <= at[1] < len(items):
+            element = items[at[1]]
+            found.append(((at[0], at[1]), element))
+            in_section = at[0] == "articles" and len(at) > 3 and at[2] == "sections" and isinstance(at[3], int)
+            if in_section and 0 <= int(at[3]) < len(element.sections):
+                found.append(((*at[:4],), element.sections[int(at[3])]))
+    return found
+
+
+def run_checks(
+    policy: Policy,
+    source: Source | None = None,
+    *,
+    profile: str = "gdpr",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    today: dt.date | None = None,
+) -> Report:
+    """Run the chosen rules; split what the policy silences from what it does not."""
+    rules = select_rules(profile, select, ignore)
+    source = source or Source("<policy>", convert.unstructure(policy))
+    ctx = Context(policy, profile, today)
+    findings: list[Finding] = []
+    silenced: list[tuple[Finding, Silence]] = []
+    used: set[tuple[tuple[str | int, ...], int]] = set()
+
+    def finding(code: str, severity: Severity, at: Sequence[str | int], message: str) -> Finding:
+        line, column = source.position(at)
+        return Finding(code, severity, message, source.file, line, column, source.field_path(at))
+
+    for checked in rules:
+        for issue in checked.run(ctx):
+            found = finding(checked.code, checked.severity, issue.at, issue.message)
+            reason = None
+            for element_at, element in _silences_along(policy, issue.at):
+                for s_index, silence in enumerate(element.silence):
+                    if silence.rule == checked.code:
+                        used.add((element_at, s_index))
+                        reason = reason or silence
+            if reason is None:
+                findings.append(found)
+            else:
+                silenced.append((found, reason))
+
+    if unused_silence in rules:
+        ran = {r.code for r in rules}
+        for element_at, element in _all_silenceable(policy):
+            for s_index, silence in enumerate(element.silence):
+                if (element_at, s_index) in used:
+                    continue
+                if silence.rule not in _BY_CODE:
+                    message = f"silences {silence.rule}, which is no rule"
+                elif silence.rule in ran:
+                    message = f"silences {silence.rule}, which finds nothing here"
+                else:
+                    continue  # its rule did not run (profile, --select, --ignore): unknowable
+                at = (*element_at, "silence", s_index, "rule")
+                findings.append(finding(unused_silence.code, unused_silence.severity, at, message))
+
+    return Report(sort_findings(findings), sorted(silenced, key=lambda item: sort_findings([item[0]])[0].line), rules)
+
+
+def _all_silenceable(policy: Policy) -> Iterable[tuple[tuple[str | int, ...], Any]]:
+    yield ("meta",), policy.meta
+    for index, party in enumerate(policy.parties):
+        yield ("parties", index), party
+    for index, cookie in enumerate(policy.cookies):
+        yield ("cookies", index), cookie
+    for a_index, article in enumerate(policy.articles):
+        yield ("articles", a_index), article
+        for s_index, section in enumerate(article.sections):
+            yield ("articles", a_index, "sections", s_index), section
+
+
+def check(
+    policy: Policy,
+    profile: str = "gdpr",
+    *,
+    source: Source | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    today: dt.date | None = None,
+) -> list[Finding]:
+    """The findings of every rule of `profile`, silenced ones left out."""
+    return run_checks(policy, source, profile=profile, select=select, ignore=ignore, today=today).findings

@@ -1,0 +1,278 @@
+"""The rules: one failing and one passing fixture each, the bundled policies, the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import policykit
+from conftest import FIXTURES, POLICY, ROOT, SEED
+from policykit.cli import main
+from policykit.findings import Severity
+from policykit.load import load_with_source
+from policykit.rules import RULES, UnknownRule, run_checks, select_rules
+from policykit.rules.docs import rules_markdown
+
+RULE_FIXTURES = FIXTURES / "rules"
+TODAY = dt.date(2026, 11, 25)
+CODES = [rule.code for rule in RULES]
+
+
+def codes_found(path: Path, profile: str = "cnil") -> list[str]:
+    policy, source = load_with_source(path)
+    return [f.code for f in run_checks(policy, source, profile=profile, today=TODAY).findings]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_failing_fixture_finds_the_rule(code: str) -> None:
+    path = RULE_FIXTURES / f"{code}-fail.yaml"
+    policy, source = load_with_source(path)
+    findings = [f for f in run_checks(policy, source, profile="cnil", today=TODAY).findings if f.code == code]
+    assert findings, f"{path.name} should trigger {code}"
+    for finding in findings:
+        assert finding.file == str(path)
+        assert finding.line > 0 and finding.column > 0
+        assert finding.path
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_passing_fixture_does_not(code: str) -> None:
+    assert code not in codes_found(RULE_FIXTURES / f"{code}-pass.yaml")
+
+
+def test_base_fixture_is_clean() -> None:
+    assert codes_found(RULE_FIXTURES / "base.yaml") == []
+
+
+def test_rules_are_documented_and_cited() -> None:
+    assert len(RULES) >= 15
+    assert len(set(CODES)) == len(CODES)
+    for rule in RULES:
+        assert re.fullmatch(r"PK\d{3}", rule.code)
+        assert rule.summary and not rule.summary.endswith(".")
+        assert len(rule.why) > 60, rule.code
+    # Every rule but the engine's own cites a regulation, a court case or a standard.
+    sources = re.compile(r"GDPR|CJEU|C-\d+/\d+|RFC|ePrivacy|CNIL|Decision|Living Standard|end of life")
+    assert [r.code for r in RULES if not sources.search(r.why)] == ["PK303", "PK305", "PK901"]
+
+
+def test_docs_rules_md_is_in_step() -> None:
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(RULES), (
+        "run: policykit rules --format markdown > docs/rules.md"
+    )
+
+
+# --- the bundled policies -----------------------------------------------------------
+
+
+def check_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, list[dict[str, object]]]]:
+    code = main(["check", *argv, "--format", "json", "--today", "2026-11-25"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_seed_fails_with_its_real_flaws(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = check_json(capsys, str(SEED))
+    assert code == 1
+    findings = report["findings"]
+
+    def having(rule: str, *words: str) -> list[dict[str, object]]:
+        return [f for f in findings if f["code"] == rule and all(w in f"{f['path']} {f['message']}" for w in words)]
+
+    assert having("PK101", "WHMCSLinkID")[0]["severity"] == "error"
+    assert having("PK207", "Privacy Shield")[0]["severity"] == "error"
+    analytics_under_session = having("PK104", "analytics", "session")
+    assert analytics_under_session and analytics_under_session[0]["severity"] == "error"
+    assert having("PK302", "Flash")
+    assert having("PK301", "[and/or Flash applications]")[0]["severity"] == "error"
+    assert having("PK204", "Tawk.to", "never named")[0]["severity"] == "error"
+    assert having("PK303")  # the stray quotation mark after "web browser."
+    assert report["silenced"] == []
+
+
+def test_corrected_policy_passes_with_reasons_for_what_it_silences(capsys: pytest.CaptureFixture[str]) -> None:
+    for profile in ("gdpr", "cnil"):
+        code, report = check_json(capsys, str(POLICY), "--profile", profile)
+        assert code == 0
+        assert report["findings"] == []
+        assert {(s["code"], s["path"]) for s in report["silenced"]} == {
+            ("PK103", "cookies[__tawkuuid].lifetime"),
+            ("PK103", "cookies[tawkUUID].lifetime"),
+        }
+        assert all(len(str(s["reason"]).split()) > 5 for s in report["silenced"])
+
+
+def test_text_output_lists_findings_then_silences(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(POLICY), "--today", "2026-11-25"]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 2 and all(" silenced PK103 " in line and "[silenced: Tawk.to sets" in line for line in lines)
+    assert "0 errors, 0 warnings, 0 infos, 2 silenced" in err
+
+
+def test_text_lines_have_the_linter_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SEED), "--today", "2026-11-25"]) == 1
+    for line in capsys.readouterr().out.splitlines():
+        assert re.match(rf"{re.escape(str(SEED))}:\d+:\d+: (error|warning|info) PK\d{{3}} \S", line), line
+
+
+# A subset of the SARIF 2.1.0 schema: what GitHub code scanning requires of an upload.
+SARIF_AS_GITHUB_READS_IT = {
+    "type": "object",
+    "required": ["version", "runs"],
+    "properties": {
+        "version": {"const": "2.1.0"},
+        "runs": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["tool", "results"],
+                "properties": {
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name", "rules"],
+                                "properties": {
+                                    "rules": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["id", "shortDescription"],
+                                            "properties": {
+                                                "shortDescription": {
+                                                    "type": "object",
+                                                    "required": ["text"],
+                                                }
+                                            },
+                                        },
+                                    }
+                                },
+                            }
+                        },
+                    },
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["ruleId", "message", "locations"],
+                            "properties": {
+                                "level": {"enum": ["none", "note", "warning", "error"]},
+                                "message": {"type": "object", "required": ["text"]},
+                                "locations": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["physicalLocation"],
+                                        "properties": {
+                                            "physicalLocation": {
+                                                "type": "object",
+                                                "required": ["artifactLocation", "region"],
+                                                "properties": {
+                                                    "artifactLocation": {"type": "object", "required": ["uri"]},
+                                                    "region": {
+                                                        "type": "object",
+                                                        "required": ["startLine"],
+                                                        "properties": {"startLine": {"type": "integer", "minimum": 1}},
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    },
+                                },
+                                "suppressions": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["kind"],
+                                        "properties": {"kind": {"enum": ["inSource", "external"]}},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("path", [SEED, POLICY])
+def test_sarif_is_what_code_scanning_accepts(capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    main(["check", str(path), "--format", "sarif", "--today", "2026-11-25"])
+    log = json.loads(capsys.readouterr().out)
+    jsonschema.validate(log, SARIF_AS_GITHUB_READS_IT)
+    run = log["runs"][0]
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert set(CODES) - {"PK105"} <= set(rule_ids)  # every rule of the profile is described
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+    if path == POLICY:
+        assert [r["suppressions"][0]["kind"] for r in run["results"]] == ["inSource", "inSource"]
+
+
+# --- selecting rules -----------------------------------------------------------------
+
+
+def test_select_and_ignore_take_codes_and_prefixes() -> None:
+    assert [r.code for r in select_rules(select=["PK2"])] == [c for c in CODES if c.startswith("PK2")]
+    assert "PK105" not in [r.code for r in select_rules("gdpr")]
+    assert "PK105" in [r.code for r in select_rules("cnil")]
+    assert [r.code for r in select_rules(select=["ALL"], ignore=["PK1", "PK2", "PK3", "PK9"])] == [
+        "PK401",
+        "PK402",
+        "PK403",
+        "PK404",
+    ]
+    with pytest.raises(UnknownRule):
+        select_rules(select=["PK999"])
+
+
+def test_cli_select_ignore(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = check_json(capsys, str(SEED), "--select", "PK101,PK207")
+    assert code == 1
+    assert {f["code"] for f in report["findings"]} == {"PK101", "PK207"}
+    code, report = check_json(capsys, str(SEED), "--ignore", "PK1", "--ignore", "PK2,PK3")
+    assert {f["code"] for f in report["findings"]} == {"PK403", "PK404"}
+    assert code == 0  # only warnings left
+    assert main(["check", str(SEED), "--select", "PK999"]) == 2
+    assert "no rule matches 'PK999'" in capsys.readouterr().err
+
+
+def test_ignoring_a_rule_does_not_make_its_silences_unused(tmp_path: Path) -> None:
+    policy, source = load_with_source(POLICY)
+    report = run_checks(policy, source, ignore=["PK103"], today=TODAY)
+    assert report.findings == [] and report.silenced == []
+
+
+def test_unknown_rule_in_a_silence(tmp_path: Path) -> None:
+    text = POLICY.read_text(encoding="utf-8").replace("rule: PK103", "rule: PK199", 1)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = {(f.code, f.message) for f in run_checks(*load_with_source(path), today=TODAY).findings}
+    assert ("PK901", "silences PK199, which is no rule") in found
+    assert any(code == "PK103" for code, _ in found)  # no longer silenced
+
+
+def test_python_api_checks_a_policy_built_in_python() -> None:
+    policy = policykit.load(SEED)
+    findings = policykit.check(policy, today=TODAY)
+    assert {f.code for f in findings} >= {"PK101", "PK104", "PK204", "PK207", "PK301", "PK302"}
+    assert {f.file for f in findings} == {"<policy>"}
+    link = next(f for f in findings if f.code == "PK101" and "WHMCSLinkID" in f.path)
+    assert (link.line, link.path, link.severity) == (0, "cookies[WHMCSLinkID].lifetime", Severity.ERROR)
+
+
+def test_future_date_is_judged_against_today() -> None:
+    policy = policykit.load(POLICY)
+    assert [f.code for f in policykit.check(policy, today=dt.date(2026, 10, 19))] == ["PK401"]
+    assert policykit.check(policy, today=dt.date(2026, 10, 20)) == []
