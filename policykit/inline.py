@@ -30,12 +30,14 @@ __all__ = [
     "placeholders",
     "plain_text",
     "tags",
+    "walk",
 ]
 
 ALLOWED_TAGS = frozenset({"em", "strong", "a"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _OPEN_TAG = re.compile(r'<(em|strong)>|<a href="([^"<>]*)">')
 _CLOSE_TAG = re.compile(r"</(em|strong|a)>")
+_MARKUP_CHARS = re.compile(r"[{}<]")
 _SAFE_SCHEMES = ("https://", "http://", "mailto:")
 
 
@@ -83,6 +85,8 @@ def is_safe_href(href: str) -> bool:
 
 def parse_inline(source: str) -> tuple[Inline, ...]:
     """Parse `source` into inline nodes; raise InlineError on malformed markup."""
+    if not _MARKUP_CHARS.search(source):  # most prose has no markup at all
+        return (Text(source),) if source else ()
     # Each frame: (tag, href, start offset, children so far).
     stack: list[tuple[str, str, int, list[Inline]]] = [("", "", 0, [])]
     text: list[str] = []
@@ -151,24 +155,25 @@ def parse_inline(source: str) -> tuple[Inline, ...]:
     return tuple(stack[0][3])
 
 
-def _walk(nodes: tuple[Inline, ...]) -> list[Inline]:
+def walk(nodes: tuple[Inline, ...]) -> list[Inline]:
+    """Every node of the tree, depth first, in reading order."""
     found: list[Inline] = []
     for node in nodes:
         found.append(node)
         if not isinstance(node, (Text, Placeholder)):
-            found.extend(_walk(node.children))
+            found.extend(walk(node.children))
     return found
 
 
 def placeholders(source: str) -> list[str]:
     """The placeholder names of `source`, in order of appearance."""
-    return [n.name for n in _walk(parse_inline(source)) if isinstance(n, Placeholder)]
+    return [n.name for n in walk(parse_inline(source)) if isinstance(n, Placeholder)]
 
 
 def tags(source: str) -> list[str]:
     """The tags of `source` in order, links with their target: ['em', 'a href=...']."""
     out: list[str] = []
-    for node in _walk(parse_inline(source)):
+    for node in walk(parse_inline(source)):
         if isinstance(node, Emphasis):
             out.append("em")
         elif isinstance(node, Strong):

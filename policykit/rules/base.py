@@ -90,13 +90,19 @@ class Prose:
     cookie: Cookie | None = None  # set for a cookie's purpose
 
     @functools.cached_property
+    def nodes(self) -> tuple[inline.Inline, ...]:
+        # The loader has already refused malformed markup.
+        return inline.parse_inline(self.source)
+
+    @functools.cached_property
     def plain(self) -> str:
         """The text as read, each placeholder replaced by U+FFFC."""
-        try:
-            nodes = inline.parse_inline(self.source)
-        except inline.InlineError:
-            return self.source
-        return inline.plain_text(nodes, {name: "\ufffc" for name in inline.placeholders(self.source)})
+        names = {node.name for node in inline.walk(self.nodes) if isinstance(node, inline.Placeholder)}
+        return inline.plain_text(self.nodes, dict.fromkeys(names, "\ufffc"))
+
+    @functools.cached_property
+    def links(self) -> tuple[str, ...]:
+        return tuple(node.href for node in inline.walk(self.nodes) if isinstance(node, inline.Link))
 
 
 class Context:

@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from policykit import inline
 from policykit.findings import Severity
 from policykit.rules.base import Context, Issue, rule
 
@@ -132,11 +131,7 @@ def consent_not_mentioned(ctx: Context) -> Iterator[Issue]:
 )
 def insecure_link(ctx: Context) -> Iterator[Issue]:
     for text in ctx.prose:
-        try:
-            targets = [tag.removeprefix("a href=") for tag in inline.tags(text.source) if tag.startswith("a href=")]
-        except inline.InlineError:
-            continue
-        for target in targets:
+        for target in text.links:
             if target.lower().startswith("http://"):
                 yield Issue(text.at, f"the link {target} is not https")
 
