@@ -39,6 +39,12 @@ class Unusable(click.ClickException):
             click.echo(_format(self.findings, self.output_format), nl=False)
 
 
+class CannotRender(click.ClickException):
+    """The input loads but cannot be rendered (a glyph no font has): exit 2."""
+
+    exit_code = EXIT_UNUSABLE
+
+
 def _format(findings: Sequence[Finding], output_format: str) -> str:
     if output_format == "json":
         return format_json(findings)
@@ -197,6 +203,86 @@ def dump(path: str) -> None:
     click.echo(dump_policy(_load(path)), nl=False)  # type: ignore[arg-type]
 
 
+def _render_or_fail(
+    policy: object,
+    output_format: str,
+    locale: str | None = None,
+    fragment: bool = False,
+    templates: Path | None = None,
+    pdf_variant: str | None = None,
+) -> str | bytes:
+    """Render, turning a broken template or a missing glyph into a one-line error."""
+    import jinja2
+
+    from policykit.model import Policy
+    from policykit.render import render as render_policy
+
+    assert isinstance(policy, Policy)
+    try:
+        return render_policy(
+            policy,
+            output_format,
+            locale.replace("-", "_") if locale else None,
+            fragment=fragment,
+            templates=templates,
+            pdf_variant=pdf_variant,
+        )
+    except jinja2.TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        raise click.ClickException(f"{where}template error: {error.message}") from None
+    except (ValueError, LookupError) as error:
+        raise click.UsageError(str(error)) from None
+    except Exception as error:
+        from policykit.render.pdf import MissingGlyphError
+
+        if isinstance(error, MissingGlyphError):
+            raise CannotRender(f"cannot render the PDF: {error}") from None
+        raise
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
+@click.option("--locale", default=None, help="The locale to render (default: the policy's language).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
+@click.option("--fragment", is_flag=True, help="HTML only: the policy alone, to embed in a page of your site.")
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A directory of templates that override policykit's (page.html.j2, fragment.html.j2).",
+)
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None, help="PDF only.")
+def render(
+    path: str,
+    output_format: str,
+    locale: str | None,
+    output: Path | None,
+    fragment: bool,
+    templates: Path | None,
+    pdf_variant: str | None,
+) -> None:
+    """Render a policy as HTML, Markdown or PDF."""
+    from policykit.syntax import is_language_tag
+
+    if locale is not None and not is_language_tag(locale.replace("-", "_")):
+        raise click.BadParameter(f"{locale!r} is not a locale such as 'en', 'nl' or 'pt-BR'", param_hint="--locale")
+    policy = _load(path)
+    if output is None and output_format == "pdf" and sys.stdout.isatty():
+        raise click.UsageError("a PDF does not go to a terminal; give -o FILE")
+    content = _render_or_fail(
+        policy, output_format, locale=locale, fragment=fragment, templates=templates, pdf_variant=pdf_variant
+    )
+    if output is not None:
+        _write(output, content)
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        click.echo(content, nl=False)
+
+
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=str))
 @click.option(
@@ -209,9 +295,10 @@ def dump(path: str) -> None:
     help="Directory to write into.",
 )
 def build(path: str | None, out_dir: Path) -> None:
-    """Check a policy (the bundled one by default) and write its outputs into a directory.
+    """Check a policy (the bundled one by default) and write its renders into a directory.
 
-    Nothing is written when the check finds an error.
+    Writes index.html, policy.md, policy.pdf and cookies.json. Nothing is written when
+    the check finds an error.
     """
     from policykit.export import catalogue_json
     from policykit.findings import exit_code
@@ -229,8 +316,15 @@ def build(path: str | None, out_dir: Path) -> None:
     if exit_code(report.findings):
         click.echo(f"{source.file}: errors found; nothing written", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
-    _write(out_dir / "cookies.json", catalogue_json(policy))
-    click.echo(f"wrote {out_dir / 'cookies.json'}", err=True)
+    outputs: dict[str, str | bytes] = {
+        "index.html": _render_or_fail(policy, "html"),
+        "policy.md": _render_or_fail(policy, "md"),
+        "policy.pdf": _render_or_fail(policy, "pdf"),
+        "cookies.json": catalogue_json(policy),
+    }
+    for name, content in outputs.items():
+        _write(out_dir / name, content)
+        click.echo(f"wrote {out_dir / name}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -126,3 +126,30 @@ def test_build_refuses_a_policy_with_errors(tmp_path: Path, capsys: pytest.Captu
     assert code == 1
     assert "PK207" in err and "nothing written" in err
     assert not (tmp_path / "site").exists()
+
+
+def test_render_text_formats_go_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "render", str(POLICY), "--format", "md")
+    assert code == 0 and out.startswith("# Cookie Policy\n")
+    code, out, _ = run(capsys, "render", str(POLICY), "--fragment")
+    assert code == 0 and out.startswith('<article class="policykit"')
+
+
+def test_render_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out" / "policy.html"
+    code, out, _ = run(capsys, "render", str(POLICY), "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["policy.html"]  # no temporary file left
+
+
+def test_render_refuses_bad_input_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "render", str(POLICY), "--locale", "../../etc")
+    assert code == 2 and "is not a locale" in err and "Traceback" not in err
+    code, _, err = run(capsys, "render", str(tmp_path / "missing.yaml"))
+    assert code == 2 and err.strip().endswith("no such file")
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "page.html.j2").write_text("{% if %}", encoding="utf-8")
+    code, _, err = run(capsys, "render", str(POLICY), "--templates", str(broken))
+    assert code == 1 and "template error" in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,351 @@
+"""localize(policy, locale) -> Document: the policy resolved for one locale, format-neutral.
+
+In: a Policy, a locale, and optionally translations (the policy's own strings and the
+template strings such as "Name" and "Lifetime").
+Out: a Document: numbered articles and sections, paragraphs as inline nodes with every
+placeholder resolved, cookie tables as rows of cells, lifetimes and dates formatted.
+
+Renderers (HTML, Markdown, PDF) read only the Document. They never see the model,
+gettext or Babel, so every format says exactly the same thing, and a new format is one
+small module.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+
+from attrs import frozen
+
+from policykit import convert, inline
+from policykit.i18n import values
+from policykit.inline import Inline, Link, Placeholder, Text
+from policykit.model import (
+    Article,
+    Block,
+    Cookie,
+    CookieTable,
+    ItemList,
+    Lifetime,
+    Paragraph,
+    Party,
+    Policy,
+    Ref,
+    RefField,
+    Section,
+    TableStyle,
+    article_id,
+    section_id,
+)
+
+__all__ = [
+    "TEMPLATE_STRINGS",
+    "DocArticle",
+    "DocList",
+    "DocParagraph",
+    "DocSection",
+    "DocTable",
+    "Document",
+    "Translator",
+    "localize",
+    "substitute",
+]
+
+Nodes = tuple[Inline, ...]
+
+# The words of the templates, in English; the translations issue gives them a gettext
+# domain of their own. Keys are stable ids; values may hold {placeholders}.
+TEMPLATE_STRINGS: dict[str, str] = {
+    "article": "Article {number}",
+    "name": "Name",
+    "provider": "Provider",
+    "purpose": "Purpose",
+    "lifetime": "Lifetime",
+    "category": "Category",
+    "session": "Session",
+    "persistent": "Persistent (duration not stated)",
+    "not_stated": "Not stated",
+    "or_until": "{lifetime} or until {event}",
+    "unnamed": "(no name given)",
+    "unknown": "Not stated",
+    "caption_all": "Cookies on this website",
+    "caption_party": "Cookies set by {party}",
+    "caption_category": "{category} cookies",
+    "caption_persistence_session": "Session cookies",
+    "caption_persistence_persistent": "Persistent cookies",
+    "last_modified": "Last modified {date}",
+    "effective": "In effect from {date}",
+    "version": "Version {version}",
+    "version_id": "Text version id {id}",
+    "page": "Page {page} of {pages}",
+    "description": "Which cookies {website} uses, who sets them, how long they last and where the data goes.",
+    "this_website": "this website",
+    "contents": "Contents",
+}
+
+_NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def substitute(pattern: str, **values: str) -> str:
+    """Fill `{name}` placeholders by bare name only; anything else stays as written.
+
+    Unlike str.format, `{x.__class__}` or `{x[0]}` can never reach an attribute.
+    """
+    return _NAME.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
+
+
+class Translator:
+    """Translations for one locale. The default translates nothing (the source language)."""
+
+    def policy_text(self, context: str, text: str) -> str:
+        """A string of the policy, identified by its msgctxt (the element's id and field)."""
+        return text
+
+    def template_text(self, key: str) -> str:
+        return TEMPLATE_STRINGS[key]
+
+    @property
+    def fingerprint(self) -> bytes:
+        """What, besides the policy, the rendered text depends on."""
+        return b""
+
+
+@frozen
+class DocParagraph:
+    nodes: Nodes
+    number: str | None = None  # an untitled section's number, shown before its first paragraph
+
+
+@frozen
+class DocList:
+    items: tuple[Nodes, ...]
+
+
+@frozen
+class DocTable:
+    caption: str
+    keys: tuple[str, ...]  # what each column holds: name, provider, category, purpose, lifetime
+    header: tuple[str, ...]
+    rows: tuple[tuple[Nodes, ...], ...]  # the first cell names the cookie
+    as_list: bool = False
+
+
+DocBlock = DocParagraph | DocList | DocTable
+
+
+@frozen
+class DocSection:
+    anchor: str
+    number: str  # "2.1"
+    title: str | None
+    blocks: tuple[DocBlock, ...]
+
+
+@frozen
+class DocArticle:
+    anchor: str
+    number: str  # "2"
+    heading: str  # "Article 2. Use of permanent cookies"
+    blocks: tuple[DocBlock, ...]
+    sections: tuple[DocSection, ...]
+
+
+@frozen
+class Document:
+    language: str  # BCP 47, for lang attributes: "en", "pt-BR"
+    direction: str  # "ltr" or "rtl"
+    title: str
+    description: str
+    author: str | None  # the controller
+    articles: tuple[DocArticle, ...]
+    footer: tuple[str, ...]  # last modified, effective, version, version id
+    labels: Mapping[str, str]  # template strings, localized
+    version_id: str
+    last_modified_iso: str
+    effective_iso: str | None
+
+
+def version_id(policy: Policy, translation: bytes = b"") -> str:
+    """A short content hash of the policy and of the translation used."""
+    canonical = json.dumps(convert.unstructure(policy), sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(canonical + b"\0" + translation).hexdigest()[:12]
+
+
+class _Localizer:
+    def __init__(self, policy: Policy, locale: str, translator: Translator) -> None:
+        self.policy = policy
+        self.locale = locale
+        self.t = translator
+        self.labels = {key: translator.template_text(key) for key in TEMPLATE_STRINGS}
+        self.parties = {party.id: party for party in policy.parties}
+        self.cookies = {cookie.id: cookie for cookie in policy.cookies}
+        self.categories = {category.id: category for category in policy.all_categories}
+        self.lifetime = functools.lru_cache(maxsize=None)(self._lifetime)
+
+    # --- values ---------------------------------------------------------------------
+
+    def _lifetime(self, lifetime: Lifetime, context: str) -> str:
+        if lifetime.duration is not None:
+            text = values.format_duration(lifetime.duration, self.locale)
+        elif lifetime.is_session:
+            text = self.labels["session"]
+        elif lifetime.is_persistent:
+            text = self.labels["persistent"]
+        else:
+            return self.labels["not_stated"]
+        if lifetime.until is not None:
+            event = self.t.policy_text(context, lifetime.until)
+            text = substitute(self.labels["or_until"], lifetime=text, event=event)
+        return text
+
+    def cookie_lifetime(self, cookie: Cookie) -> str:
+        return self.lifetime(cookie.lifetime, f"cookies.{cookie.id}.lifetime.until")
+
+    def party_name(self, party: Party) -> str:
+        if party.name is None:
+            return self.labels["unknown"]
+        return self.t.policy_text(f"parties.{party.id}.name", party.name)
+
+    def category_title(self, category_id: str) -> str:
+        category = self.categories[category_id]
+        return self.t.policy_text(f"categories.{category.id}.title", category.title)
+
+    def purpose(self, cookie: Cookie) -> Nodes:
+        return inline.parse_inline(self.t.policy_text(f"cookies.{cookie.id}.purpose", cookie.purpose))
+
+    def ref_value(self, ref: Ref) -> Nodes:
+        cookie = self.cookies[ref.cookie] if ref.cookie is not None else None
+        party = self.parties[cookie.party if cookie is not None else str(ref.party)]
+        field = ref.field
+        if field is RefField.NAME:
+            if cookie is not None:
+                return (Text(cookie.name or self.labels["unnamed"]),)
+            return (Text(self.party_name(party)),)
+        if field is RefField.LIFETIME and cookie is not None:
+            return (Text(self.cookie_lifetime(cookie)),)
+        if field is RefField.PURPOSE and cookie is not None:
+            return self.purpose(cookie)
+        if field is RefField.DOMAIN:
+            domain = cookie.domain if cookie is not None else (party.domains[0] if party.domains else None)
+            return (Text(domain or self.labels["unknown"]),)
+        if field is RefField.COUNTRY:
+            country = party.country
+            return (Text(values.country_name(country, self.locale) if country else self.labels["unknown"]),)
+        if field is RefField.PRIVACY_POLICY and party.privacy_policy is not None:
+            return (Link(party.privacy_policy, (Text(party.privacy_policy),)),)
+        return (Text(self.labels["unknown"]),)
+
+    # --- prose ------------------------------------------------------------------------
+
+    def prose(self, context: str, text: str, refs: Mapping[str, Ref]) -> Nodes:
+        nodes = inline.parse_inline(self.t.policy_text(context, text))
+        if not refs:
+            return nodes
+        return _resolve(nodes, lambda name: self.ref_value(refs[name]) if name in refs else (Text(f"{{{name}}}"),))
+
+    def block(self, block: Block, context: str) -> DocBlock:
+        if isinstance(block, Paragraph):
+            return DocParagraph(self.prose(context, block.text, block.refs))
+        if isinstance(block, ItemList):
+            return DocList(tuple(self.prose(f"{context}.{i}", item, block.refs) for i, item in enumerate(block.items)))
+        return self.table(block)
+
+    def table(self, table: CookieTable) -> DocTable:
+        keys = ["name", "provider", "purpose", "lifetime"]
+        with_category = table.category is None
+        if with_category:
+            keys.insert(2, "category")
+        header = [self.labels[key] for key in keys]
+        rows = []
+        party_names = {party_id: self.party_name(party) for party_id, party in self.parties.items()}
+        category_titles = {category_id: self.category_title(category_id) for category_id in self.categories}
+        for cookie in self.policy.matching_cookies(table):
+            cells: list[Nodes] = [
+                (Text(cookie.name or self.labels["unnamed"]),),
+                (Text(party_names[cookie.party]),),
+                self.purpose(cookie),
+                (Text(self.cookie_lifetime(cookie)),),
+            ]
+            if with_category:
+                cells.insert(2, (Text(category_titles[cookie.category]),))
+            rows.append(tuple(cells))
+        return DocTable(self.caption(table), tuple(keys), tuple(header), tuple(rows), table.style is TableStyle.LIST)
+
+    def caption(self, table: CookieTable) -> str:
+        if table.caption is not None:
+            return self.t.policy_text(f"tables.{table.party}.{table.category}.caption", table.caption)
+        if table.party is not None:
+            return substitute(self.labels["caption_party"], party=self.party_name(self.parties[table.party]))
+        if table.category is not None:
+            return substitute(self.labels["caption_category"], category=self.category_title(table.category))
+        if table.persistence is not None and f"caption_persistence_{table.persistence.name.lower()}" in self.labels:
+            return self.labels[f"caption_persistence_{table.persistence.name.lower()}"]
+        return self.labels["caption_all"]
+
+    def section(self, section: Section, article_number: int, number: int) -> DocSection:
+        anchor = section_id(section, article_number, number)
+        title = None if section.title is None else self.t.policy_text(f"{anchor}.title", section.title)
+        blocks = [self.block(block, f"{anchor}.body.{i}") for i, block in enumerate(section.body)]
+        label = f"{article_number}.{number}"
+        if title is None and blocks and isinstance(blocks[0], DocParagraph):
+            blocks[0] = DocParagraph(blocks[0].nodes, f"{label}.")
+        return DocSection(anchor, label, title, tuple(blocks))
+
+    def article(self, article: Article, number: int) -> DocArticle:
+        anchor = article_id(article, number)
+        title = self.t.policy_text(f"{anchor}.title", article.title)
+        heading = f"{substitute(self.labels['article'], number=str(number))}. {title}"
+        return DocArticle(
+            anchor,
+            str(number),
+            heading,
+            tuple(self.block(block, f"{anchor}.body.{i}") for i, block in enumerate(article.body)),
+            tuple(self.section(section, number, i + 1) for i, section in enumerate(article.sections)),
+        )
+
+
+def _resolve(nodes: Nodes, value: Callable[[str], Nodes]) -> Nodes:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Placeholder):
+            out.extend(value(node.name))
+        elif isinstance(node, Text):
+            out.append(node)
+        elif isinstance(node, Link):
+            out.append(Link(node.href, _resolve(node.children, value)))
+        else:
+            out.append(type(node)(_resolve(node.children, value)))
+    return tuple(out)
+
+
+def localize(policy: Policy, locale: str | None = None, translator: Translator | None = None) -> Document:
+    """The policy as one locale reads it. `locale` defaults to the policy's language."""
+    locale = locale or str(policy.meta.language)
+    translator = translator or Translator()
+    lz = _Localizer(policy, locale, translator)
+    meta = policy.meta
+    labels = lz.labels
+    footer = [substitute(labels["last_modified"], date=values.format_datetime(meta.last_modified, locale))]
+    if meta.effective is not None:
+        footer.append(substitute(labels["effective"], date=values.format_day(meta.effective, locale)))
+    if meta.version is not None:
+        footer.append(substitute(labels["version"], version=meta.version))
+    vid = version_id(policy, translator.fingerprint)
+    footer.append(substitute(labels["version_id"], id=vid))
+    website = meta.website or labels["this_website"]
+    return Document(
+        language=locale.replace("_", "-"),
+        direction=values.text_direction(locale),
+        title=translator.policy_text("meta.title", meta.title),
+        description=substitute(labels["description"], website=website),
+        author=meta.controller.organisation,
+        articles=tuple(lz.article(article, i + 1) for i, article in enumerate(policy.articles)),
+        footer=tuple(footer),
+        labels=labels,
+        version_id=vid,
+        last_modified_iso=meta.last_modified.isoformat(),
+        effective_iso=meta.effective.isoformat() if meta.effective else None,
+    )

@@ -1,0 +1,85 @@
+"""Rendering: a Policy for one locale, as HTML, Markdown or PDF.
+
+In: a Policy, a format, a locale (and options per format). Out: text (html, md) or
+bytes (pdf). Every format is drawn from the same localized Document, so all three say
+exactly the same thing. WeasyPrint is imported only when a PDF is asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, overload
+
+from policykit.document import Document, Translator, localize
+from policykit.model import Policy
+
+__all__ = ["FORMATS", "render", "render_document"]
+
+FORMATS = ("html", "md", "pdf")
+
+
+@overload
+def render_document(
+    document: Document,
+    output_format: Literal["html", "md"],
+    *,
+    fragment: bool = ...,
+    templates: Path | str | None = ...,
+    pdf_variant: str | None = ...,
+) -> str: ...
+@overload
+def render_document(
+    document: Document,
+    output_format: Literal["pdf"],
+    *,
+    fragment: bool = ...,
+    templates: Path | str | None = ...,
+    pdf_variant: str | None = ...,
+) -> bytes: ...
+@overload
+def render_document(
+    document: Document,
+    output_format: str,
+    *,
+    fragment: bool = ...,
+    templates: Path | str | None = ...,
+    pdf_variant: str | None = ...,
+) -> str | bytes: ...
+def render_document(
+    document: Document,
+    output_format: str,
+    *,
+    fragment: bool = False,
+    templates: Path | str | None = None,
+    pdf_variant: str | None = None,
+) -> str | bytes:
+    if output_format == "html":
+        from policykit.render.html import render_html
+
+        return render_html(document, fragment=fragment, templates=templates)
+    if output_format == "md":
+        from policykit.render.markdown import render_markdown
+
+        return render_markdown(document)
+    if output_format == "pdf":
+        from policykit.render.html import render_html
+        from policykit.render.pdf import render_pdf
+
+        page = render_html(document, templates=templates, print_css=True)
+        return render_pdf(document, variant=pdf_variant, html=page)
+    raise ValueError(f"unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
+
+
+def render(
+    policy: Policy,
+    output_format: str = "html",
+    locale: str | None = None,
+    *,
+    fragment: bool = False,
+    templates: Path | str | None = None,
+    pdf_variant: str | None = None,
+    translator: Translator | None = None,
+) -> str | bytes:
+    """The policy in `output_format` ("html", "md", "pdf") for `locale` (default: its language)."""
+    document = localize(policy, locale, translator)
+    return render_document(document, output_format, fragment=fragment, templates=templates, pdf_variant=pdf_variant)

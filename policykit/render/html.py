@@ -1,0 +1,106 @@
+"""Document -> HTML, through Jinja2 templates with autoescape.
+
+In: a Document (and optionally a directory of templates that override ours).
+Out: a standalone HTML page with embedded CSS, or a fragment to embed in a site.
+
+Inline nodes become markup here, in Python: every text is escaped, and the only tags
+that can come out are em, strong and a, whose href the loader has already limited to
+http(s) and mailto. Translators' text is escaped the same way: nothing in the data or a
+catalogue can add an element or an attribute.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from policykit.document import DocList, DocParagraph, DocTable, Document, substitute
+from policykit.inline import Emphasis, Inline, Link, Strong, Text, is_safe_href
+
+__all__ = ["inline_html", "render_html", "stylesheet"]
+
+
+def inline_html(nodes: tuple[Inline, ...]) -> Markup:
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(escape(node.text))
+        elif isinstance(node, Emphasis):
+            parts.append(f"<em>{inline_html(node.children)}</em>")
+        elif isinstance(node, Strong):
+            parts.append(f"<strong>{inline_html(node.children)}</strong>")
+        elif isinstance(node, Link):
+            inner = inline_html(node.children)
+            # Belt and braces: the loader refuses unsafe links, but a Document can be built by hand.
+            parts.append(f'<a href="{escape(node.href)}">{inner}</a>' if is_safe_href(node.href) else inner)
+        else:  # an unresolved placeholder
+            parts.append(escape("{" + node.name + "}"))
+    return Markup("".join(parts))
+
+
+@functools.cache
+def stylesheet(name: str) -> str:
+    return (resources.files("policykit.render") / "css" / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _environment(templates: str | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("policykit.render", "templates")]
+    if templates is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(templates))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["inline"] = inline_html
+    env.globals.update(
+        is_paragraph=lambda block: isinstance(block, DocParagraph),
+        is_list=lambda block: isinstance(block, DocList),
+        is_table=lambda block: isinstance(block, DocTable),
+        substitute=substitute,
+    )
+    return env
+
+
+def render_html(
+    document: Document,
+    *,
+    fragment: bool = False,
+    templates: Path | str | None = None,
+    print_css: bool = False,
+) -> str:
+    """The page (or with `fragment`, the policy alone) as HTML."""
+    env = _environment(str(templates) if templates is not None else None)
+    template = env.get_template("fragment.html.j2" if fragment else "page.html.j2")
+    css = stylesheet("policy.css")
+    if print_css:
+        page_label = _css_content(document.labels["page"], {"page": "counter(page)", "pages": "counter(pages)"})
+        css += stylesheet("print.css") + f"@page {{ @bottom-center {{ content: {page_label}; }} }}\n"
+    return template.render(doc=document, css=Markup(css))
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal that cannot close itself, the rule, or the style element."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;!?()-" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+def _css_content(pattern: str, functions: dict[str, str]) -> str:
+    """'Page {page} of {pages}' -> '"Page " counter(page) " of " counter(pages)'."""
+    parts = re.split(r"\{([A-Za-z_]+)\}", pattern)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(functions.get(part, _css_string("{" + part + "}")))
+        elif part:
+            out.append(_css_string(part))
+    return " ".join(out) or '""'

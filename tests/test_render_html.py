@@ -1,0 +1,169 @@
+"""HTML: golden files, the seed sentence by sentence, validity, accessibility, safety."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import attrs
+import pytest
+from golden import assert_golden
+from tools import axe_violations, nu_html_check
+
+import policykit
+from conftest import POLICY, SEED, SHARED
+from policykit.document import DocParagraph, localize
+from policykit.inline import Link, Text
+from policykit.render import render
+from policykit.render.html import render_html
+
+SEED_TEXT = SHARED / "seeds" / "cookie-policy-2021.txt"
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "head"):
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "head"):
+            self.skip -= 1
+        elif tag in ("p", "li", "h1", "h2", "h3", "tr", "caption"):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = _Visible()
+    parser.feed(page)
+    return " ".join("".join(parser.parts).split())
+
+
+def html_of(path: Path) -> str:
+    return render(policykit.load(path), "html")  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("path", "golden"), [(POLICY, "policy.html"), (SEED, "seed-2021.html")])
+def test_golden(path: Path, golden: str) -> None:
+    assert_golden(golden, html_of(path))
+
+
+def test_two_renders_are_identical() -> None:
+    assert html_of(POLICY) == html_of(POLICY)
+
+
+@pytest.mark.skipif(not SEED_TEXT.is_file(), reason="the seed text is not present")
+def test_seed_html_holds_every_sentence_of_the_original() -> None:
+    text = visible_text(html_of(SEED))
+    lines = [line.strip() for line in SEED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert lines[0] == "COOKIE POLICY" and "Cookie Policy" in text
+    assert lines[-1] == "Last modified 19/02/2021 13:40 UTC +1"
+    assert "Last modified February 19, 2021, 1:40 PM (UTC+01:00)" in text  # U+202F folded to a space
+    checked = 0
+    for line in lines[1:-1]:
+        number = re.match(r"(\d+\.\d+)\.? ", line)
+        if number:  # section numbers are generated ("2.1."); the sentence follows them
+            assert f"{number.group(1)}. " in text
+            line = line[number.end() :]
+        line = line.removeprefix("- ")
+        for sentence in re.split(r"(?<=[.?!:])\s+(?=[A-Z])", line):
+            assert sentence in text, sentence
+            checked += 1
+    assert checked >= 40
+
+
+def test_page_structure() -> None:
+    page = html_of(POLICY)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en" dir="ltr">')
+    assert page.count("<h1>") == 1
+    assert len(re.findall(r"<h2 ", page)) == 4
+    assert 'id="article-4"' in page
+    assert '<meta name="description" content="' in page
+    assert "<style>" in page and "<script" not in page
+    assert '<th scope="col"' in page and '<th scope="row">' in page and "<caption>" in page
+    doc = localize(policykit.load(POLICY))
+    assert f'<meta name="policykit-version-id" content="{doc.version_id}">' in page
+    assert f"Text version id {doc.version_id}" in page
+
+
+def test_fragment_is_the_policy_alone() -> None:
+    fragment = render(policykit.load(POLICY), "html", fragment=True)
+    assert isinstance(fragment, str)
+    assert fragment.startswith('<article class="policykit" lang="en" dir="ltr"')
+    assert "<html" not in fragment and "<style>" not in fragment
+
+
+def test_templates_can_be_overridden(tmp_path: Path) -> None:
+    (tmp_path / "page.html.j2").write_text(
+        "<!DOCTYPE html><title>{{ doc.title }}</title><div class=site>{% include 'fragment.html.j2' %}</div>\n",
+        encoding="utf-8",
+    )
+    page = render(policykit.load(POLICY), "html", templates=tmp_path)
+    assert isinstance(page, str)
+    assert page.startswith("<!DOCTYPE html><title>Cookie Policy</title><div class=site><article")
+
+
+def hostile_policy() -> policykit.Policy:
+    """A policy whose data tries every way into the markup."""
+    policy = policykit.load(POLICY)
+    evil = '<script>alert(1)</script> <img src=x onerror=alert(2)> " onmouseover="x'
+    cookie = attrs.evolve(policy.cookies[0], name=evil, purpose=evil)
+    party = attrs.evolve(policy.parties[0], name=evil)
+    article = attrs.evolve(policy.articles[0], title=evil, body=(policykit.Paragraph(evil),))
+    return attrs.evolve(
+        policy,
+        cookies=(cookie, *policy.cookies[1:]),
+        parties=(party, *policy.parties[1:]),
+        articles=(article, *policy.articles[1:]),
+        meta=attrs.evolve(policy.meta, title=evil),
+    )
+
+
+def test_data_cannot_add_markup() -> None:
+    page = render(hostile_policy(), "html")
+    assert isinstance(page, str)
+    assert "<script" not in page and "<img" not in page and 'onmouseover="x' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_unsafe_links_come_out_as_text() -> None:
+    doc = localize(policykit.load(POLICY))
+    hostile = DocParagraph((Link("javascript:alert(1)", (Text("click"),)), Link("file:///etc/passwd", (Text("x"),))))
+    article = attrs.evolve(doc.articles[0], blocks=(hostile,))
+    page = render_html(attrs.evolve(doc, articles=(article,)))
+    assert "javascript:" not in page and "file:" not in page
+    assert "<p>clickx</p>" in page
+
+
+@pytest.mark.parametrize("path", [POLICY, SEED])
+def test_nu_html_checker_finds_nothing(tmp_path: Path, path: Path) -> None:
+    page = tmp_path / "policy.html"
+    page.write_text(html_of(path), encoding="utf-8")
+    assert nu_html_check(page) == []
+
+
+def test_axe_core_finds_no_violation() -> None:
+    assert axe_violations(html_of(POLICY)) == []
+
+
+def test_axe_harness_does_see_violations() -> None:
+    # A control: an image without alt text and a page without lang must be reported.
+    broken = (
+        html_of(POLICY).replace('<html lang="en" dir="ltr">', "<html>").replace("<main>", '<main><img src="x.png">')
+    )
+    ids = {violation["id"] for violation in axe_violations(broken)}
+    assert {"html-has-lang", "image-alt"} <= ids
+
+
+def test_visible_text_unescapes() -> None:
+    assert visible_text("<p>a &amp; b</p>") == html_module.unescape("a &amp; b")
