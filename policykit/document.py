@@ -12,7 +12,6 @@ small module.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -170,7 +169,10 @@ class Document:
 
 def version_id(policy: Policy, translation: bytes = b"") -> str:
     """A short content hash of the policy and of the translation used."""
-    canonical = json.dumps(convert.unstructure(policy), sort_keys=True, ensure_ascii=False).encode()
+    # The converter's plain form (without the file's conventions): key order is fixed by
+    # the model, so no sort is needed.
+    plain = convert.converter.unstructure(policy)
+    canonical = json.dumps(plain, separators=(",", ":"), check_circular=False).encode()
     return hashlib.sha256(canonical + b"\0" + translation).hexdigest()[:12]
 
 
@@ -183,26 +185,37 @@ class _Localizer:
         self.parties = {party.id: party for party in policy.parties}
         self.cookies = {cookie.id: cookie for cookie in policy.cookies}
         self.categories = {category.id: category for category in policy.all_categories}
-        self.lifetime = functools.lru_cache(maxsize=None)(self._lifetime)
+        # Lifetimes repeat across cookies (and the loader shares equal ones): format each once.
+        self._lifetimes: dict[int, tuple[Lifetime, str]] = {}
+        self._party_cells: dict[str, Nodes] | None = None
+        self._category_cells: dict[str, Nodes] = {}
+        self._lifetime_cells: dict[str, Nodes] = {}
 
     # --- values ---------------------------------------------------------------------
 
-    def _lifetime(self, lifetime: Lifetime, context: str) -> str:
+    def lifetime_text(self, lifetime: Lifetime) -> str:
+        hit = self._lifetimes.get(id(lifetime))
+        if hit is None or hit[0] is not lifetime:
+            hit = self._lifetimes[id(lifetime)] = (lifetime, self._lifetime_text(lifetime))
+        return hit[1]
+
+    def _lifetime_text(self, lifetime: Lifetime) -> str:
+        """A lifetime without its `until` event, which is the cookie's own text."""
         if lifetime.duration is not None:
-            text = values.format_duration(lifetime.duration, self.locale)
-        elif lifetime.is_session:
-            text = self.labels["session"]
-        elif lifetime.is_persistent:
-            text = self.labels["persistent"]
-        else:
-            return self.labels["not_stated"]
-        if lifetime.until is not None:
-            event = self.t.policy_text(context, lifetime.until)
-            text = substitute(self.labels["or_until"], lifetime=text, event=event)
-        return text
+            return values.format_duration(lifetime.duration, self.locale)
+        if lifetime.is_session:
+            return self.labels["session"]
+        if lifetime.is_persistent:
+            return self.labels["persistent"]
+        return self.labels["not_stated"]
 
     def cookie_lifetime(self, cookie: Cookie) -> str:
-        return self.lifetime(cookie.lifetime, f"cookies.{cookie.id}.lifetime.until")
+        lifetime = cookie.lifetime
+        if lifetime.until is None or (not lifetime.stated and not lifetime.is_persistent):
+            return self.lifetime_text(lifetime)
+        text = self.lifetime_text(Lifetime(lifetime.persistence, lifetime.duration))
+        event = self.t.policy_text(f"cookies.{cookie.id}.lifetime.until", lifetime.until)
+        return substitute(self.labels["or_until"], lifetime=text, event=event)
 
     def party_name(self, party: Party) -> str:
         if party.name is None:
@@ -214,7 +227,10 @@ class _Localizer:
         return self.t.policy_text(f"categories.{category.id}.title", category.title)
 
     def purpose(self, cookie: Cookie) -> Nodes:
-        return inline.parse_inline(self.t.policy_text(f"cookies.{cookie.id}.purpose", cookie.purpose))
+        text = self.t.policy_text(f"cookies.{cookie.id}.purpose", cookie.purpose)
+        if "<" in text or "{" in text or "}" in text:
+            return inline.parse_inline(text)
+        return (Text(text),)  # no markup: most purposes
 
     def ref_value(self, ref: Ref) -> Nodes:
         cookie = self.cookies[ref.cookie] if ref.cookie is not None else None
@@ -254,25 +270,37 @@ class _Localizer:
         return self.table(block)
 
     def table(self, table: CookieTable) -> DocTable:
-        keys = ["name", "provider", "purpose", "lifetime"]
         with_category = table.category is None
-        if with_category:
-            keys.insert(2, "category")
-        header = [self.labels[key] for key in keys]
-        rows = []
-        party_names = {party_id: self.party_name(party) for party_id, party in self.parties.items()}
-        category_titles = {category_id: self.category_title(category_id) for category_id in self.categories}
+        keys = ("name", "provider", "category", "purpose", "lifetime") if with_category else (
+            "name", "provider", "purpose", "lifetime"
+        )  # fmt: skip
+        if self._party_cells is None:
+            # Cells that repeat (a party, a category, a lifetime) are one shared tuple each.
+            self._party_cells = {pid: (Text(self.party_name(party)),) for pid, party in self.parties.items()}
+            self._category_cells = {cid: (Text(self.category_title(cid)),) for cid in self.categories}
+        party_cells, category_cells, lifetime_cells = self._party_cells, self._category_cells, self._lifetime_cells
+        unnamed = self.labels["unnamed"]
+        rows: list[tuple[Nodes, ...]] = []
         for cookie in self.policy.matching_cookies(table):
-            cells: list[Nodes] = [
-                (Text(cookie.name or self.labels["unnamed"]),),
-                (Text(party_names[cookie.party]),),
-                self.purpose(cookie),
-                (Text(self.cookie_lifetime(cookie)),),
-            ]
+            lifetime = self.cookie_lifetime(cookie)
+            lifetime_cell = lifetime_cells.get(lifetime)
+            if lifetime_cell is None:
+                lifetime_cell = lifetime_cells[lifetime] = (Text(lifetime),)
+            name: Nodes = (Text(cookie.name or unnamed),)
+            row: tuple[Nodes, ...]
             if with_category:
-                cells.insert(2, (Text(category_titles[cookie.category]),))
-            rows.append(tuple(cells))
-        return DocTable(self.caption(table), tuple(keys), tuple(header), tuple(rows), table.style is TableStyle.LIST)
+                row = (
+                    name,
+                    party_cells[cookie.party],
+                    category_cells[cookie.category],
+                    self.purpose(cookie),
+                    lifetime_cell,
+                )
+            else:
+                row = (name, party_cells[cookie.party], self.purpose(cookie), lifetime_cell)
+            rows.append(row)
+        header = tuple(self.labels[key] for key in keys)
+        return DocTable(self.caption(table), keys, header, tuple(rows), table.style is TableStyle.LIST)
 
     def caption(self, table: CookieTable) -> str:
         if table.caption is not None:

@@ -33,6 +33,7 @@ _LIFETIME = re.compile(
 LIFETIME_PATTERN = rf"^(session|persistent|not stated|[1-9][0-9]{{0,5}} ({_UNITS})s?)( or until \S.*)?$"
 
 
+@functools.lru_cache(maxsize=4096)  # lifetimes repeat; a Lifetime is immutable, so share it
 def parse_lifetime(text: str) -> Lifetime:
     """Parse 'session', 'persistent', 'not stated' or '90 days', each optionally
     followed by ' or until <event>'."""
