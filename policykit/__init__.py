@@ -30,6 +30,7 @@ from policykit.model import (
     Transfer,
     Unit,
 )
+from policykit.render import render
 from policykit.rules import check
 
 __version__ = "0.1.0"
@@ -64,4 +65,5 @@ __all__ = [
     "dump",
     "load",
     "loads",
+    "render",
 ]

@@ -13,7 +13,7 @@ from conftest import ROOT
 PUBLIC = {
     "Article", "Category", "Controller", "Cookie", "CookieTable", "Duration", "Finding", "ItemList", "Lifetime",
     "LoadError", "Meta", "Paragraph", "Party", "Persistence", "Policy", "Ref", "RefField", "Role", "Safeguard",
-    "Section", "Severity", "Storage", "Transfer", "Unit", "__version__", "check", "dump", "load", "loads",
+    "Section", "Severity", "Storage", "Transfer", "Unit", "__version__", "check", "dump", "load", "loads", "render",
 }  # fmt: skip
 
 

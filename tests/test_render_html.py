@@ -50,7 +50,7 @@ def visible_text(page: str) -> str:
 
 
 def html_of(path: Path) -> str:
-    return render(policykit.load(path), "html")  # type: ignore[return-value]
+    return render(policykit.load(path), "html")
 
 
 @pytest.mark.parametrize(("path", "golden"), [(POLICY, "policy.html"), (SEED, "seed-2021.html")])

@@ -70,6 +70,39 @@ def render_document(
     raise ValueError(f"unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
 
 
+@overload
+def render(
+    policy: Policy,
+    output_format: Literal["html", "md"] = ...,
+    locale: str | None = ...,
+    *,
+    fragment: bool = ...,
+    templates: Path | str | None = ...,
+    pdf_variant: str | None = ...,
+    translator: Translator | None = ...,
+) -> str: ...
+@overload
+def render(
+    policy: Policy,
+    output_format: Literal["pdf"],
+    locale: str | None = ...,
+    *,
+    fragment: bool = ...,
+    templates: Path | str | None = ...,
+    pdf_variant: str | None = ...,
+    translator: Translator | None = ...,
+) -> bytes: ...
+@overload
+def render(
+    policy: Policy,
+    output_format: str,
+    locale: str | None = ...,
+    *,
+    fragment: bool = ...,
+    templates: Path | str | None = ...,
+    pdf_variant: str | None = ...,
+    translator: Translator | None = ...,
+) -> str | bytes: ...
 def render(
     policy: Policy,
     output_format: str = "html",
