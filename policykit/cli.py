@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from policykit import __version__
 from policykit.findings import Finding, format_json, format_sarif, format_text
+
+if TYPE_CHECKING:
+    from policykit.document import Translator
 
 __all__ = ["main"]
 
@@ -210,6 +215,7 @@ def _render_or_fail(
     fragment: bool = False,
     templates: Path | None = None,
     pdf_variant: str | None = None,
+    translator: Translator | None = None,
 ) -> str | bytes:
     """Render, turning a broken template or a missing glyph into a one-line error."""
     import jinja2
@@ -226,6 +232,7 @@ def _render_or_fail(
             fragment=fragment,
             templates=templates,
             pdf_variant=pdf_variant,
+            translator=translator,
         )
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
@@ -254,6 +261,13 @@ def _render_or_fail(
     help="A directory of templates that override policykit's (page.html.j2, fragment.html.j2).",
 )
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None, help="PDF only.")
+@click.option(
+    "--locales",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The policy's catalogues (default: the locales/ folder that belongs to the policy).",
+)
+@click.option("--strict", is_flag=True, help="Refuse to render with a missing, fuzzy or broken translation.")
 def render(
     path: str,
     output_format: str,
@@ -262,6 +276,8 @@ def render(
     fragment: bool,
     templates: Path | None,
     pdf_variant: str | None,
+    locales: Path | None,
+    strict: bool,
 ) -> None:
     """Render a policy as HTML, Markdown or PDF."""
     from policykit.syntax import is_language_tag
@@ -271,9 +287,23 @@ def render(
     policy = _load(path)
     if output is None and output_format == "pdf" and sys.stdout.isatty():
         raise click.UsageError("a PDF does not go to a terminal; give -o FILE")
+    translator = _translator(policy, path, locale, locales, strict)
     content = _render_or_fail(
-        policy, output_format, locale=locale, fragment=fragment, templates=templates, pdf_variant=pdf_variant
+        policy,
+        output_format,
+        locale=locale,
+        fragment=fragment,
+        templates=templates,
+        pdf_variant=pdf_variant,
+        translator=translator,
     )
+    if translator is not None and translator.findings:
+        from policykit.findings import exit_code
+
+        click.echo(format_text(translator.findings), nl=False, err=True)
+        if strict and exit_code(translator.findings):
+            click.echo(f"{path}: translation problems (--strict); nothing written", err=True)
+            raise click.exceptions.Exit(EXIT_FINDINGS)
     if output is not None:
         _write(output, content)
     elif isinstance(content, bytes):
@@ -297,8 +327,10 @@ def render(
 def build(path: str | None, out_dir: Path) -> None:
     """Check a policy (the bundled one by default) and write its renders into a directory.
 
-    Writes index.html, policy.md, policy.pdf and cookies.json. Nothing is written when
-    the check finds an error.
+    Writes index.html, policy.md and policy.pdf in the policy's language, the same
+    under <locale>/ for every translation in the policy's locales/ folder, and
+    cookies.json. Nothing is written when the check finds an error, or when a
+    translation is missing, fuzzy or broken.
     """
     from policykit.export import catalogue_json
     from policykit.findings import exit_code
@@ -316,15 +348,230 @@ def build(path: str | None, out_dir: Path) -> None:
     if exit_code(report.findings):
         click.echo(f"{source.file}: errors found; nothing written", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
-    outputs: dict[str, str | bytes] = {
-        "index.html": _render_or_fail(policy, "html"),
-        "policy.md": _render_or_fail(policy, "md"),
-        "policy.pdf": _render_or_fail(policy, "pdf"),
-        "cookies.json": catalogue_json(policy),
-    }
+    from policykit.i18n import catalogs
+    from policykit.i18n.translator import CatalogTranslator
+    from policykit.resources import locales_for
+
+    folder = locales_for(Path(source.file))
+    translations = [locale for locale in catalogs.locales_in(folder, catalogs.POLICY_DOMAIN)
+                    if locale != str(policy.meta.language)]  # fmt: skip
+    outputs: dict[str, str | bytes] = {"cookies.json": catalogue_json(policy)}
+    problems = []
+    for locale in [None, *translations]:
+        translator = None if locale is None else CatalogTranslator(locale, folder, strict=True)
+        prefix = "" if locale is None else f"{locale}/"
+        for name, output_format in (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf")):
+            outputs[prefix + name] = _render_or_fail(policy, output_format, locale=locale, translator=translator)
+        problems += translator.findings if translator is not None else []
+    if problems:
+        # A published legal text is complete in every language, or not published.
+        click.echo(format_text(problems), nl=False, err=True)
+        click.echo(f"{source.file}: translation problems; nothing written", err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS)
     for name, content in outputs.items():
         _write(out_dir / name, content)
-        click.echo(f"wrote {out_dir / name}", err=True)
+    languages = ", ".join([str(policy.meta.language), *translations])
+    click.echo(f"wrote {len(outputs)} files into {out_dir}/ ({languages})", err=True)
+
+
+def _translator(policy: object, path: str, locale: str | None, locales: Path | None, strict: bool) -> Any:
+    """The CatalogTranslator for `locale`, or None for the policy's own language."""
+    from policykit.model import Policy
+    from policykit.resources import locales_for
+
+    assert isinstance(policy, Policy)
+    if locale is None or locale.replace("-", "_") == str(policy.meta.language):
+        return None
+    from policykit.i18n.translator import CatalogTranslator, NoCatalog
+
+    try:
+        return CatalogTranslator(locale.replace("-", "_"), locales or locales_for(Path(path)), strict=strict)
+    except NoCatalog as error:
+        raise CannotRender(str(error)) from None
+
+
+@cli.group()
+def i18n() -> None:
+    """Translations: extract, update, compile, stats and check gettext catalogues.
+
+    The policy's strings live in LOCALES/<locale>/LC_MESSAGES/policy.po (LOCALES is
+    the locales/ folder that belongs to the policy, or --locales). The template
+    strings ("Name", "Lifetime"...) live in the package's own catalogues (--ui).
+    """
+
+
+def _locales_option(function: Any) -> Any:
+    return click.option(
+        "--locales",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The catalogues folder (default: the locales/ folder that belongs to the policy).",
+    )(function)
+
+
+def _policy_argument(function: Any) -> Any:
+    return click.argument("path", required=False, type=click.Path(path_type=str))(function)
+
+
+def _resolve(path: str | None, locales: Path | None) -> tuple[str, Path]:
+    from policykit.resources import default_policy, locales_for
+
+    policy_path = path or str(default_policy())
+    return policy_path, locales or locales_for(Path(policy_path))
+
+
+def _catalog_finding(error: Any) -> Finding:
+    from policykit.findings import Severity
+
+    return Finding("PK510", Severity.ERROR, error.message, str(error.path), error.line, 1 if error.line else 0)
+
+
+@i18n.command()
+@_policy_argument
+@_locales_option
+@click.option("--ui", is_flag=True, help="The package's template strings instead of the policy's.")
+def extract(path: str | None, locales: Path | None, ui: bool) -> None:
+    """Write the .pot of every translatable string (LOCALES/policy.pot)."""
+    from policykit.i18n import catalogs
+
+    if ui:
+        target = catalogs.PACKAGE_CATALOGS / f"{catalogs.UI_DOMAIN}.pot"
+        catalogs.write_catalog(target, catalogs.ui_template())
+    else:
+        from policykit.load import LoadError, load_with_source
+
+        policy_path, folder = _resolve(path, locales)
+        try:
+            policy, source = load_with_source(policy_path)
+        except LoadError as error:
+            raise Unusable(error.findings) from None
+        target = folder / f"{catalogs.POLICY_DOMAIN}.pot"
+        reference = os.path.relpath(policy_path, folder)
+        catalogs.write_catalog(target, catalogs.policy_template(policy, source, reference))
+    click.echo(f"wrote {target}", err=True)
+
+
+@i18n.command()
+@_policy_argument
+@_locales_option
+@click.option("--ui", is_flag=True, help="The package's template strings instead of the policy's.")
+@click.option("--locale", "new_locales", multiple=True, help="Also start a catalogue for this locale.")
+def update(path: str | None, locales: Path | None, ui: bool, new_locales: tuple[str, ...]) -> None:
+    """Merge the .pot into every locale: changed strings become fuzzy, none is lost."""
+    from policykit.i18n import catalogs
+
+    folder = catalogs.PACKAGE_CATALOGS if ui else _resolve(path, locales)[1]
+    domain = catalogs.UI_DOMAIN if ui else catalogs.POLICY_DOMAIN
+    template_file = folder / f"{domain}.pot"
+    try:
+        template = catalogs.read_catalog(template_file)
+    except catalogs.CatalogError as error:
+        raise click.ClickException(f"{error}; run `policykit i18n extract` first") from None
+    for locale in sorted(set(catalogs.locales_in(folder, domain)) | {n.replace("-", "_") for n in new_locales}):
+        target = catalogs.catalog_path(folder, locale, domain)
+        try:
+            existing = catalogs.read_catalog(target) if target.is_file() else None
+        except catalogs.CatalogError as error:
+            raise Unusable([_catalog_finding(error)]) from None
+        merged = catalogs.merge(template, existing, locale)
+        catalogs.write_catalog(target, merged)
+        counts = catalogs.stats(merged)
+        click.echo(
+            f"{target}: {counts.translated} translated, {counts.fuzzy} fuzzy, {counts.untranslated} untranslated",
+            err=True,
+        )
+
+
+def _catalog_files(path: str | None, locales: Path | None) -> list[tuple[str, Path]]:
+    """(locale, .po file) for the policy's catalogues and the package's, by locale."""
+    from policykit.i18n import catalogs
+
+    folder = _resolve(path, locales)[1]
+    found = [(loc, catalogs.catalog_path(folder, loc, catalogs.POLICY_DOMAIN))
+             for loc in catalogs.locales_in(folder, catalogs.POLICY_DOMAIN)]  # fmt: skip
+    found += [(loc, catalogs.catalog_path(catalogs.PACKAGE_CATALOGS, loc, catalogs.UI_DOMAIN))
+              for loc in catalogs.locales_in(catalogs.PACKAGE_CATALOGS, catalogs.UI_DOMAIN)]  # fmt: skip
+    return sorted(found)
+
+
+@i18n.command()
+@_policy_argument
+@_locales_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(path: str | None, locales: Path | None, output_format: str) -> None:
+    """Per-locale counts: translated, fuzzy, untranslated (both domains)."""
+    from policykit.i18n import catalogs
+
+    totals: dict[str, dict[str, Any]] = {}
+    for locale, file in _catalog_files(path, locales):
+        try:
+            counts = catalogs.stats(catalogs.read_catalog(file))
+        except catalogs.CatalogError as error:
+            raise Unusable([_catalog_finding(error)]) from None
+        entry = totals.setdefault(locale, {"translated": 0, "fuzzy": 0, "untranslated": 0, "domains": {}})
+        for key in ("translated", "fuzzy", "untranslated"):
+            entry[key] += getattr(counts, key)
+        entry["domains"][file.stem] = {
+            "translated": counts.translated,
+            "fuzzy": counts.fuzzy,
+            "untranslated": counts.untranslated,
+            "file": str(file),
+        }
+    if output_format == "json":
+        click.echo(json.dumps(totals, indent=2, ensure_ascii=False))
+        return
+    for locale, entry in totals.items():
+        total = entry["translated"] + entry["fuzzy"] + entry["untranslated"]
+        click.echo(
+            f"{locale:<6} {entry['translated']:>4}/{total} translated, {entry['fuzzy']} fuzzy, "
+            f"{entry['untranslated']} untranslated"
+        )
+
+
+@i18n.command(name="check")
+@_policy_argument
+@_locales_option
+@click.option("--strict", is_flag=True, help="Fuzzy and untranslated entries are errors (release builds).")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+def check_translations(path: str | None, locales: Path | None, strict: bool, output_format: str) -> None:
+    """Report translator errors as findings, with the .po file and line."""
+    from policykit.findings import exit_code, sort_findings
+    from policykit.i18n.checks import TRANSLATION_CHECKS, check_file
+
+    findings = []
+    for locale, file in _catalog_files(path, locales):
+        findings += check_file(file, locale, strict=strict)
+    findings = sort_findings(findings)
+    if output_format == "sarif":
+        click.echo(format_sarif(findings, list(TRANSLATION_CHECKS), __version__), nl=False)
+    elif output_format == "json":
+        click.echo(format_json(findings), nl=False)
+    else:
+        click.echo(format_text(findings), nl=False)
+    code = exit_code(findings)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+@i18n.command()
+@_policy_argument
+@_locales_option
+@click.option("--strict", is_flag=True, help="Refuse fuzzy and untranslated entries (release builds).")
+def compile(path: str | None, locales: Path | None, strict: bool) -> None:
+    """Write a .mo beside each .po. Refuses any translator error, and with --strict any gap."""
+    from policykit.findings import exit_code
+    from policykit.i18n import catalogs
+    from policykit.i18n.checks import check_file
+
+    files = _catalog_files(path, locales)
+    findings = [finding for locale, file in files for finding in check_file(file, locale, strict=strict)]
+    if exit_code(findings):
+        click.echo(format_text(findings), nl=False, err=True)
+        click.echo("nothing compiled", err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+    for _, file in files:
+        catalogs.write_mo_file(file.with_suffix(".mo"), catalogs.read_catalog(file))
+        click.echo(f"wrote {file.with_suffix('.mo')}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from policykit import convert, inline
 from policykit.i18n import values
 from policykit.inline import Inline, Link, Placeholder, Text
 from policykit.model import (
+    BUILTIN_CATEGORIES,
     Article,
     Block,
     Cookie,
@@ -58,7 +59,7 @@ Nodes = tuple[Inline, ...]
 # The words of the templates, in English; the translations issue gives them a gettext
 # domain of their own. Keys are stable ids; values may hold {placeholders}.
 TEMPLATE_STRINGS: dict[str, str] = {
-    "article": "Article {number}",
+    "article_heading": "Article {number}. {title}",
     "name": "Name",
     "provider": "Provider",
     "purpose": "Purpose",
@@ -82,7 +83,10 @@ TEMPLATE_STRINGS: dict[str, str] = {
     "page": "Page {page} of {pages}",
     "description": "Which cookies {website} uses, who sets them, how long they last and where the data goes.",
     "this_website": "this website",
-    "contents": "Contents",
+    "category.strictly-necessary": "Strictly necessary",
+    "category.functional": "Functional",
+    "category.analytics": "Analytics",
+    "category.marketing": "Marketing",
 }
 
 _NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -218,12 +222,14 @@ class _Localizer:
         return substitute(self.labels["or_until"], lifetime=text, event=event)
 
     def party_name(self, party: Party) -> str:
-        if party.name is None:
-            return self.labels["unknown"]
-        return self.t.policy_text(f"parties.{party.id}.name", party.name)
+        # A legal name is not translated.
+        return self.labels["unknown"] if party.name is None else party.name
 
     def category_title(self, category_id: str) -> str:
         category = self.categories[category_id]
+        builtin = f"category.{category.id}"
+        if builtin in self.labels and category in BUILTIN_CATEGORIES:
+            return self.labels[builtin]
         return self.t.policy_text(f"categories.{category.id}.title", category.title)
 
     def purpose(self, cookie: Cookie) -> Nodes:
@@ -267,9 +273,9 @@ class _Localizer:
             return DocParagraph(self.prose(context, block.text, block.refs))
         if isinstance(block, ItemList):
             return DocList(tuple(self.prose(f"{context}.{i}", item, block.refs) for i, item in enumerate(block.items)))
-        return self.table(block)
+        return self.table(block, context)
 
-    def table(self, table: CookieTable) -> DocTable:
+    def table(self, table: CookieTable, context: str) -> DocTable:
         with_category = table.category is None
         keys = ("name", "provider", "category", "purpose", "lifetime") if with_category else (
             "name", "provider", "purpose", "lifetime"
@@ -300,11 +306,11 @@ class _Localizer:
                 row = (name, party_cells[cookie.party], self.purpose(cookie), lifetime_cell)
             rows.append(row)
         header = tuple(self.labels[key] for key in keys)
-        return DocTable(self.caption(table), keys, header, tuple(rows), table.style is TableStyle.LIST)
+        return DocTable(self.caption(table, context), keys, header, tuple(rows), table.style is TableStyle.LIST)
 
-    def caption(self, table: CookieTable) -> str:
+    def caption(self, table: CookieTable, context: str) -> str:
         if table.caption is not None:
-            return self.t.policy_text(f"tables.{table.party}.{table.category}.caption", table.caption)
+            return self.t.policy_text(f"{context}.caption", table.caption)
         if table.party is not None:
             return substitute(self.labels["caption_party"], party=self.party_name(self.parties[table.party]))
         if table.category is not None:
@@ -325,7 +331,7 @@ class _Localizer:
     def article(self, article: Article, number: int) -> DocArticle:
         anchor = article_id(article, number)
         title = self.t.policy_text(f"{anchor}.title", article.title)
-        heading = f"{substitute(self.labels['article'], number=str(number))}. {title}"
+        heading = substitute(self.labels["article_heading"], number=str(number), title=title)
         return DocArticle(
             anchor,
             str(number),

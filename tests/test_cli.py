@@ -109,6 +109,12 @@ def test_build_writes_the_catalogue_into_the_site_directory(tmp_path: Path, caps
     catalogue = json.loads((tmp_path / "site" / "cookies.json").read_text(encoding="utf-8"))
     names = {cookie["name"] for cookie in catalogue["cookies"]}
     assert {"WHMCSAffiliateID", "_ga"} <= names
+    site = tmp_path / "site"
+    for prefix in ("", "nl/", "de/", "fr/", "ar/"):
+        for name in ("index.html", "policy.md", "policy.pdf"):
+            assert (site / prefix / name).stat().st_size > 1000, prefix + name
+    assert "90 Tage" in (site / "de" / "policy.md").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in (site / "ar" / "index.html").read_text(encoding="utf-8")
     assert not [p for p in (tmp_path / "site").iterdir() if p.name.startswith(".")], "temporary files left behind"
 
 

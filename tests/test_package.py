@@ -33,11 +33,16 @@ def test_wheel_carries_data_and_locales(tmp_path: Path) -> None:
     assert "policykit/_data/policy.yaml" in names
     assert "policykit/_data/examples/seed-2021.yaml" in names
     assert "policykit/_data/policy.schema.json" in names
-    assert any(name.startswith("policykit/_locales/") for name in names)
+    assert "policykit/_locales/nl/LC_MESSAGES/policy.po" in names
+    assert "policykit/_locales/policy.pot" in names
+    assert "policykit/i18n/catalogs/ar/LC_MESSAGES/policykit.po" in names
+    assert "policykit/render/templates/page.html.j2" in names
+    assert "policykit/render/css/print.css" in names
     entry_points = zipfile.ZipFile(wheel).read(
         f"{wheel.name.split('-')[0]}-{policykit.__version__}.dist-info/entry_points.txt"
     )
     assert b"policykit = policykit.cli:main" in entry_points
+    assert b"[babel.extractors]\npolicykit = policykit.i18n.messages:babel_extract" in entry_points
 
 
 def test_start_up_never_imports_weasyprint() -> None:

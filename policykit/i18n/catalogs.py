@@ -1,0 +1,233 @@
+"""gettext catalogues on disk: the policy's (in the policy's locales/ folder) and the
+package's own (the template strings), read, written, merged, compiled and counted.
+
+In: a locales directory (`<dir>/<locale>/LC_MESSAGES/<domain>.po`, `<dir>/<domain>.pot`),
+a Policy for extraction. Out: Babel Catalog objects, files written atomically, and
+per-locale counts.
+
+Layout:
+- the policy's strings: domain `policy`, in the locales/ folder that belongs to the policy;
+- the template strings ("Name", "Lifetime", "Page {page} of {pages}"...): domain
+  `policykit`, shipped inside the package (policykit/i18n/catalogs/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from policykit.atomic import write_atomic
+from policykit.document import TEMPLATE_STRINGS
+from policykit.i18n.messages import message_line, policy_messages
+from policykit.model import Policy
+from policykit.source import Source
+
+__all__ = [
+    "PACKAGE_CATALOGS",
+    "PLURAL_FORMS",
+    "POLICY_DOMAIN",
+    "UI_DOMAIN",
+    "CatalogError",
+    "CatalogStats",
+    "catalog_path",
+    "locales_in",
+    "merge",
+    "policy_template",
+    "read_catalog",
+    "stats",
+    "ui_template",
+    "write_catalog",
+    "write_mo_file",
+]
+
+POLICY_DOMAIN = "policy"
+UI_DOMAIN = "policykit"
+PACKAGE_CATALOGS = Path(__file__).resolve().parent / "catalogs"
+
+# Plural-Forms per language, in CLDR's category order (zero, one, two, few, many,
+# other, keeping those the language has), as GNU gettext writes them. Kept here, not
+# taken from Babel: Babel 2.18 orders Arabic's forms 4 and 5 wrongly (babel issue 816).
+PLURAL_FORMS = {
+    "en": "nplurals=2; plural=(n != 1);",
+    "nl": "nplurals=2; plural=(n != 1);",
+    "de": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "ar": ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"),
+}
+
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def catalog_path(locales: Path, locale: str, domain: str) -> Path:
+    return locales / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def locales_in(locales: Path, domain: str) -> list[str]:
+    """The locales that have a catalogue of `domain` under `locales`, sorted."""
+    if not locales.is_dir():
+        return []
+    return sorted(p.name for p in locales.iterdir() if catalog_path(locales, p.name, domain).is_file())
+
+
+class CatalogError(Exception):
+    """A catalogue that cannot be read. `line` is 1-based, 0 when unknown."""
+
+    def __init__(self, path: Path, message: str, line: int = 0) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+        self.line = line
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    """Raises CatalogError for a file that is missing, unreadable or not valid gettext."""
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=locale, abort_invalid=True)
+    except PoFileError as error:
+        raise CatalogError(path, f"not valid gettext: {str(error).rsplit(' on ', 1)[0]}", error.lineno + 1) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CatalogError(path, f"cannot be read: {error}") from None
+
+
+def write_catalog(path: Path, catalog: Catalog, *, width: int = 79) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=width, sort_output=False, include_previous=True, omit_header=False)
+    write_atomic(path, buffer.getvalue())
+
+
+def write_mo_file(path: Path, catalog: Catalog) -> None:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    write_atomic(path, buffer.getvalue())
+
+
+def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
+    # Fixed dates: the same input writes the same .pot, byte for byte.
+    catalog = Catalog(
+        locale=locale,
+        domain=domain,
+        project="policykit" if domain == UI_DOMAIN else "cookie policy",
+        version=None,
+        creation_date=_EPOCH,
+        revision_date=_EPOCH,
+        charset="utf-8",
+        fuzzy=False,
+    )
+    language = (locale or "").replace("-", "_").split("_")[0]
+    if language in PLURAL_FORMS:
+        catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]
+    return catalog
+
+
+def policy_template(policy: Policy, source: Source, reference: str) -> Catalog:
+    """The .pot of a policy: every string, with its msgctxt and `#: file:line`."""
+    catalog = _new_catalog(POLICY_DOMAIN)
+    for message in policy_messages(policy):
+        catalog.add(
+            message.text,
+            context=message.context,
+            locations=[(reference, message_line(source, message))],
+            auto_comments=[message.note],
+        )
+    return catalog
+
+
+def ui_template() -> Catalog:
+    """The .pot of the template strings. msgctxt is the key, msgid the English text."""
+    catalog = _new_catalog(UI_DOMAIN)
+    for key, text in TEMPLATE_STRINGS.items():
+        comments = ["placeholders: " + ", ".join(sorted(set(_names(text))))] if "{" in text else []
+        catalog.add(text, context=key, auto_comments=comments)
+    return catalog
+
+
+def _names(text: str) -> Iterator[str]:
+    import re
+
+    return (m.group(1) for m in re.finditer(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", text))
+
+
+def merge(template: Catalog, existing: Catalog | None, locale: str) -> Catalog:
+    """The catalogue for `locale` after the template changed, losing no translation.
+
+    - same context and source text: kept as it is;
+    - same context, changed source text: the old translation is kept, marked fuzzy, with
+      the old source as `#| msgid` so that the translator sees what changed;
+    - no longer in the template: kept as obsolete (`#~`).
+    """
+    merged = _new_catalog(template.domain or POLICY_DOMAIN, locale)
+    if existing is not None:
+        merged.revision_date = existing.revision_date
+        merged.last_translator = existing.last_translator
+        merged.language_team = existing.language_team
+    by_context: dict[str | None, Message] = {}
+    if existing is not None:
+        for message in existing:
+            if message.id:
+                by_context[message.context] = message
+    for message in template:
+        if not message.id:
+            continue
+        old = by_context.pop(message.context, None)
+        string: str | tuple[str, ...] | list[str] | None = ""
+        flags = set(message.flags) - {"fuzzy"}
+        previous: list[str] = []
+        if old is not None and old.string:
+            string = old.string
+            if old.id != message.id:
+                flags.add("fuzzy")
+                previous = [str(old.id)]
+            elif old.fuzzy:
+                flags.add("fuzzy")
+                previous = list(old.previous_id or [])
+        merged[message.id] = Message(
+            message.id,
+            string,
+            locations=message.locations,
+            flags=flags,
+            auto_comments=message.auto_comments,
+            user_comments=old.user_comments if old is not None else [],
+            previous_id=previous,
+            context=message.context,
+        )
+    for old in by_context.values():
+        if old.string:
+            key: Any = (old.id, old.context) if old.context else old.id
+            merged.obsolete[key] = old
+    return merged
+
+
+@frozen
+class CatalogStats:
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    def __add__(self, other: CatalogStats) -> CatalogStats:
+        return CatalogStats(
+            self.translated + other.translated, self.fuzzy + other.fuzzy, self.untranslated + other.untranslated
+        )
+
+
+def stats(catalog: Catalog) -> CatalogStats:
+    translated = fuzzy = untranslated = 0
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.fuzzy:
+            fuzzy += 1
+        elif all(strings):
+            translated += 1
+        else:
+            untranslated += 1
+    return CatalogStats(translated, fuzzy, untranslated)

@@ -1,0 +1,187 @@
+"""Translator checks: what a broken translation would do to a published legal text.
+
+In: a .po file (and the locale its folder names), strict or not.
+Out: Findings (the same shape and printers as `policykit check`), each with the .po
+file, the line of the entry and its msgctxt.
+
+A translation is text from outside the project, as untrusted as the policy's data:
+placeholders must be the source's bare names, and markup the source's own tags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+
+from policykit import inline
+from policykit.findings import Finding, RuleInfo, Severity
+from policykit.i18n.catalogs import PLURAL_FORMS, CatalogError, read_catalog
+
+__all__ = ["TRANSLATION_CHECKS", "check_catalog", "check_file", "check_translation"]
+
+TRANSLATION_CHECKS = (
+    RuleInfo(
+        "PK501",
+        "The placeholders differ from the source",
+        Severity.ERROR,
+        "A missing or extra placeholder drops a fact (a lifetime, a name) from the text or shows a raw {name}.",
+    ),
+    RuleInfo(
+        "PK502",
+        "A placeholder reaches an attribute, an index or a format spec",
+        Severity.ERROR,
+        "{x.__class__}, {x[0]} or {x:>10} would read data the text must not reach (str.format injection).",
+    ),
+    RuleInfo(
+        "PK503",
+        "The markup differs from the source",
+        Severity.ERROR,
+        "Emphasis, links and their targets are part of the legal text; a changed link target sends readers elsewhere.",
+    ),
+    RuleInfo(
+        "PK504",
+        "A tag that is not allowed",
+        Severity.ERROR,
+        "Only <em>, <strong> and <a href> exist; anything else (<script>, <img>) is refused, and would be "
+        "shown as text.",
+    ),
+    RuleInfo(
+        "PK505",
+        "A fuzzy entry",
+        Severity.WARNING,
+        "gettext leaves fuzzy entries out, so the reader sees the source language. An error with --strict.",
+    ),
+    RuleInfo(
+        "PK506",
+        "An untranslated entry",
+        Severity.WARNING,
+        "The reader sees the source language. An error with --strict, which release builds use.",
+    ),
+    RuleInfo(
+        "PK507",
+        "An empty plural form",
+        Severity.ERROR,
+        "gettext falls back to the source language silently for a count that needs that form.",
+    ),
+    RuleInfo(
+        "PK508",
+        "The Language header disagrees with the catalogue's folder",
+        Severity.ERROR,
+        "Tools pick plural rules and formats from the header; the folder decides where it is used.",
+    ),
+    RuleInfo(
+        "PK509",
+        "The Plural-Forms header disagrees with CLDR",
+        Severity.ERROR,
+        "A wrong plural rule picks the wrong form for a count (Babel orders Arabic's forms 4 and 5 wrongly, "
+        "babel issue 816).",
+    ),
+    RuleInfo("PK510", "The catalogue cannot be read", Severity.ERROR, "The .po file is not valid gettext syntax."),
+)
+
+_BAD_PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*[.\[\]:!][^{}]*)\}(?!\})")
+_TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+
+
+def _finding(code: str, message: str, file: Path, entry: Message | None, strict: bool = False) -> Finding:
+    severity = next(rule.severity for rule in TRANSLATION_CHECKS if rule.code == code)
+    if strict and severity is Severity.WARNING:
+        severity = Severity.ERROR
+    line = entry.lineno if entry is not None and entry.lineno else 0
+    path = (entry.context or "") if entry is not None else ""
+    return Finding(code, severity, message, str(file), line, 1 if line else 0, path)
+
+
+def _markup(text: str) -> tuple[list[str], list[str]]:
+    """Placeholder names and tags (links with their target) of `text`; InlineError if malformed."""
+    nodes = inline.parse_inline(text)
+    return [n.name for n in inline.walk(nodes) if isinstance(n, inline.Placeholder)], inline.tags(text)
+
+
+def check_translation(source: str, translation: str) -> list[tuple[str, str]]:
+    """(code, message) for each problem of one translated string against its source."""
+    problems: list[tuple[str, str]] = []
+    for match in _BAD_PLACEHOLDER.finditer(translation):
+        problems.append(("PK502", f"placeholder {match.group(0)} is not a bare name"))
+    for match in _TAG.finditer(translation):
+        if match.group(1).lower() not in inline.ALLOWED_TAGS and match.group(0) not in source:
+            problems.append(("PK504", f"tag <{match.group(1)}> is not allowed (only em, strong, a)"))
+    if problems:
+        return problems
+    try:
+        names, tags = _markup(translation)
+    except inline.InlineError as error:
+        return [("PK503", f"malformed markup: {error}")]
+    try:
+        source_names, source_tags = _markup(source)
+    except inline.InlineError:
+        return []  # the loader refuses such a source; nothing to compare against
+    if Counter(names) != Counter(source_names):
+        missing = sorted(set(source_names) - set(names))
+        extra = sorted(set(names) - set(source_names))
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join('{' + n + '}' for n in missing)}" if missing else "",
+                f"unknown {', '.join('{' + n + '}' for n in extra)}" if extra else "",
+            )
+            if part
+        )
+        problems.append(("PK501", f"placeholders differ from the source ({detail or 'counts differ'})"))
+    if Counter(tags) != Counter(tags_ := source_tags):
+        problems.append(("PK503", f"markup differs from the source: {sorted(tags)} instead of {sorted(tags_)}"))
+    return problems
+
+
+def check_catalog(catalog: Catalog, file: Path, folder_locale: str, *, strict: bool = False) -> list[Finding]:
+    findings: list[Finding] = []
+    header = next(iter(catalog), None)
+    language = str(catalog.locale_identifier or "") if catalog.locale else ""
+    if language.replace("-", "_") != folder_locale.replace("-", "_"):
+        findings.append(
+            _finding(
+                "PK508", f"Language is {language or 'missing'!r}, but the folder is {folder_locale!r}", file, header
+            )
+        )
+    expected = PLURAL_FORMS.get(folder_locale.replace("-", "_").split("_")[0])
+    actual = " ".join(str(dict(catalog.mime_headers).get("Plural-Forms", "")).split())
+    if expected is not None and _plural_key(actual) != _plural_key(expected):
+        findings.append(_finding("PK509", f"Plural-Forms is {actual!r}; CLDR gives {expected!r}", file, header))
+    for message in catalog:
+        if not message.id:
+            continue
+        sources = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+        strings = list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.fuzzy:
+            findings.append(
+                _finding("PK505", "fuzzy: the source changed; review the translation", file, message, strict)
+            )
+        if not any(strings):
+            findings.append(_finding("PK506", "not translated", file, message, strict))
+            continue
+        if len(strings) > 1 and not all(strings):
+            empty = [str(i) for i, s in enumerate(strings) if not s]
+            findings.append(_finding("PK507", f"plural form {', '.join(empty)} is empty", file, message))
+        for index, string in enumerate(strings):
+            if not string:
+                continue
+            source = sources[min(index, len(sources) - 1)]
+            for code, text in check_translation(str(source), str(string)):
+                findings.append(_finding(code, text, file, message))
+    return findings
+
+
+def _plural_key(forms: str) -> str:
+    return re.sub(r"\s+|;$", "", forms).replace("(", "").replace(")", "")
+
+
+def check_file(file: Path, folder_locale: str, *, strict: bool = False) -> list[Finding]:
+    try:
+        catalog = read_catalog(file)
+    except CatalogError as error:
+        line = error.line
+        return [Finding("PK510", Severity.ERROR, error.message, str(file), line, 1 if line else 0)]
+    return check_catalog(catalog, file, folder_locale, strict=strict)

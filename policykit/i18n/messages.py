@@ -1,0 +1,148 @@
+"""The translatable strings of a policy, each with a stable context and its place.
+
+In: a Policy (and the Source it came from, for line numbers).
+Out: PolicyMessages: msgctxt (the element's id and field, such as
+`section-2-2.body.0` or `cookies._ga.purpose`), msgid (the source text), the line, and
+a note for translators. localize() looks translations up by the same contexts, which
+a test keeps in step.
+
+Also the Babel extractor (`[policykit: **.yaml]` in a babel.cfg), registered under
+the `babel.extractors` entry point.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
+
+from attrs import frozen
+
+from policykit.model import (
+    BUILTIN_CATEGORIES,
+    CookieTable,
+    ItemList,
+    Paragraph,
+    Policy,
+    article_id,
+    section_id,
+)
+from policykit.source import Source
+
+__all__ = ["PolicyMessage", "babel_extract", "policy_messages"]
+
+
+@frozen
+class PolicyMessage:
+    context: str
+    text: str
+    at: tuple[str | int, ...]  # path in the policy file
+    note: str  # for translators: what this is, and its placeholders
+
+
+def _note(kind: str, refs: Mapping[str, object] = {}) -> str:
+    if not refs:
+        return kind
+    return f"{kind}; keep the placeholders {', '.join('{' + name + '}' for name in refs)}"
+
+
+def policy_messages(policy: Policy) -> list[PolicyMessage]:
+    """Every string of `policy` a reader sees and a translator translates.
+
+    Party names are legal names and are not translated; the built-in categories are
+    translated in the package's own catalogue.
+    """
+    found = [PolicyMessage("meta.title", policy.meta.title, ("meta", "title"), "the document title")]
+    builtin = {category.id for category in BUILTIN_CATEGORIES}
+    for index, category in enumerate(policy.categories):
+        if category.id not in builtin:
+            found.append(
+                PolicyMessage(
+                    f"categories.{category.id}.title",
+                    category.title,
+                    ("categories", index, "title"),
+                    "a cookie category",
+                )
+            )
+            if category.description is not None:
+                found.append(
+                    PolicyMessage(
+                        f"categories.{category.id}.description",
+                        category.description,
+                        ("categories", index, "description"),
+                        "a cookie category's description",
+                    )
+                )
+    for a_index, article in enumerate(policy.articles):
+        anchor = article_id(article, a_index + 1)
+        at: tuple[str | int, ...] = ("articles", a_index)
+        found.append(PolicyMessage(f"{anchor}.title", article.title, (*at, "title"), "an article's title"))
+        found.extend(_blocks(anchor, at, article.body))
+        for s_index, section in enumerate(article.sections):
+            s_anchor = section_id(section, a_index + 1, s_index + 1)
+            s_at = (*at, "sections", s_index)
+            if section.title is not None:
+                found.append(PolicyMessage(f"{s_anchor}.title", section.title, (*s_at, "title"), "a section's title"))
+            found.extend(_blocks(s_anchor, s_at, section.body))
+    for index, cookie in enumerate(policy.cookies):
+        label = cookie.name or cookie.id
+        found.append(
+            PolicyMessage(
+                f"cookies.{cookie.id}.purpose",
+                cookie.purpose,
+                ("cookies", index, "purpose"),
+                f"the purpose of the cookie {label}",
+            )
+        )
+        if cookie.lifetime.until is not None:
+            found.append(
+                PolicyMessage(
+                    f"cookies.{cookie.id}.lifetime.until",
+                    cookie.lifetime.until,
+                    ("cookies", index, "lifetime"),
+                    f"the event that ends the cookie {label} early: '... or until <this>'",
+                )
+            )
+    return found
+
+
+def _blocks(anchor: str, at: tuple[str | int, ...], body: Collection[object]) -> Iterator[PolicyMessage]:
+    for b_index, block in enumerate(body):
+        context, b_at = f"{anchor}.body.{b_index}", (*at, "body", b_index)
+        if isinstance(block, Paragraph):
+            yield PolicyMessage(
+                context, block.text, (*b_at, "paragraph") if block.refs else b_at, _note("a paragraph", block.refs)
+            )
+        elif isinstance(block, ItemList):
+            for i_index, item in enumerate(block.items):
+                yield PolicyMessage(
+                    f"{context}.{i_index}", item, (*b_at, "list", i_index), _note("a list item", block.refs)
+                )
+        elif isinstance(block, CookieTable) and block.caption is not None:
+            yield PolicyMessage(
+                f"{context}.caption", block.caption, (*b_at, "cookies", "caption"), "a cookie table's caption"
+            )
+
+
+def babel_extract(
+    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel extractor: `pybabel extract -F babel.cfg` with `[policykit: **.yaml]`.
+
+    Yields each string as a `pgettext` call, so that Babel keeps its msgctxt.
+    """
+    from policykit.load import LoadError, loads_with_source
+
+    name = str(getattr(fileobj, "name", "<policy>"))
+    try:
+        policy, source = loads_with_source(fileobj.read(), name, is_json=name.endswith(".json"))
+    except LoadError as error:
+        for finding in error.findings:
+            print(finding.to_text(), file=sys.stderr)
+        return
+    for message in policy_messages(policy):
+        yield message_line(source, message), "pgettext", (message.context, message.text), [message.note]
+
+
+def message_line(source: Source, message: PolicyMessage) -> int:
+    return source.position(message.at)[0]

@@ -1,0 +1,103 @@
+"""Translations at render time: the policy's catalogue and the package's, for one locale.
+
+In: a locale, the policy's locales/ folder. Out: a Translator for localize(), which
+records a Finding for every string it could not translate safely.
+
+A translation is used only if it is translated, not fuzzy, and passes the translator
+checks against its source (same bare placeholders, same markup). Otherwise the source
+text is shown, and the finding says why: a `<script>` or `{x.__class__}` in a .po file
+never reaches the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from policykit.document import TEMPLATE_STRINGS, Translator
+from policykit.findings import Finding, Severity
+from policykit.i18n.catalogs import (
+    PACKAGE_CATALOGS,
+    POLICY_DOMAIN,
+    UI_DOMAIN,
+    CatalogError,
+    catalog_path,
+    read_catalog,
+)
+from policykit.i18n.checks import check_translation
+
+__all__ = ["CatalogTranslator", "NoCatalog"]
+
+
+class NoCatalog(Exception):
+    """The locale has no catalogue, or it cannot be read."""
+
+
+class CatalogTranslator(Translator):
+    def __init__(self, locale: str, locales: Path | None, *, strict: bool = False) -> None:
+        self.locale = locale
+        self.strict = strict
+        self.findings: list[Finding] = []
+        self._fingerprint = hashlib.sha256()
+        self.policy_file = catalog_path(locales, locale, POLICY_DOMAIN) if locales is not None else None
+        self.ui_file = catalog_path(PACKAGE_CATALOGS, locale, UI_DOMAIN)
+        self.policy_catalog = self._read(self.policy_file)
+        self.ui_catalog = self._read(self.ui_file)
+        if self.policy_catalog is None and self.ui_catalog is None:
+            where = self.policy_file or PACKAGE_CATALOGS
+            raise NoCatalog(f"no catalogue for locale {locale!r} (looked for {where})")
+
+    def _read(self, file: Path | None) -> Catalog | None:
+        if file is None or not file.is_file():
+            return None
+        try:
+            data = file.read_bytes()
+            catalog = read_catalog(file)
+        except CatalogError as error:
+            raise NoCatalog(str(error)) from None
+        except OSError as error:
+            raise NoCatalog(f"{file}: cannot be read: {error.strerror or error}") from None
+        self._fingerprint.update(file.name.encode() + b"\0" + data)
+        return catalog
+
+    @property
+    def fingerprint(self) -> bytes:
+        return self._fingerprint.digest()
+
+    def _lookup(self, catalog: Catalog | None, file: Path | None, context: str, text: str) -> str:
+        severity = Severity.ERROR if self.strict else Severity.WARNING
+        where = str(file) if file is not None else f"<no {POLICY_DOMAIN}.po for {self.locale}>"
+        message = catalog.get(text, context=context) if catalog is not None else None
+        if message is None or not message.string or message.fuzzy:
+            state = "fuzzy" if message is not None and message.fuzzy else "not translated"
+            line = message.lineno if message is not None and message.lineno else 0
+            code = "PK505" if state == "fuzzy" else "PK506"
+            self.findings.append(
+                Finding(code, severity, f"{state}; the source text is shown", where, line, 1 if line else 0, context)
+            )
+            return text
+        translation = str(message.string)
+        problems = check_translation(text, translation)
+        if problems:
+            for code, problem in problems:
+                self.findings.append(
+                    Finding(
+                        code,
+                        Severity.ERROR,
+                        f"{problem}; the source text is shown instead",
+                        where,
+                        message.lineno or 0,
+                        1,
+                        context,
+                    )
+                )
+            return text
+        return translation
+
+    def policy_text(self, context: str, text: str) -> str:
+        return self._lookup(self.policy_catalog, self.policy_file, context, text)
+
+    def template_text(self, key: str) -> str:
+        return self._lookup(self.ui_catalog, self.ui_file, key, TEMPLATE_STRINGS[key])
