@@ -182,7 +182,9 @@ def rules(output_format: str) -> None:
     from policykit.rules.docs import rules_json, rules_markdown
 
     if output_format == "markdown":
-        click.echo(rules_markdown(RULES), nl=False)
+        from policykit.i18n.checks import TRANSLATION_CHECKS
+
+        click.echo(rules_markdown(RULES, TRANSLATION_CHECKS), nl=False)
     elif output_format == "json":
         click.echo(rules_json(RULES), nl=False)
     else:

@@ -239,6 +239,9 @@ class _Localizer:
         return (Text(text),)  # no markup: most purposes
 
     def ref_value(self, ref: Ref) -> Nodes:
+        if ref.parties:
+            return (Text(values.format_list([self.party_field(self.parties[p], ref.field) for p in ref.parties],
+                                            self.locale)),)  # fmt: skip
         cookie = self.cookies[ref.cookie] if ref.cookie is not None else None
         party = self.parties[cookie.party if cookie is not None else str(ref.party)]
         field = ref.field
@@ -259,6 +262,16 @@ class _Localizer:
         if field is RefField.PRIVACY_POLICY and party.privacy_policy is not None:
             return (Link(party.privacy_policy, (Text(party.privacy_policy),)),)
         return (Text(self.labels["unknown"]),)
+
+    def party_field(self, party: Party, field: RefField) -> str:
+        """A party's field as plain text, for lists of parties."""
+        if field is RefField.COUNTRY:
+            return values.country_name(party.country, self.locale) if party.country else self.labels["unknown"]
+        if field is RefField.PRIVACY_POLICY:
+            return party.privacy_policy or self.labels["unknown"]
+        if field is RefField.DOMAIN:
+            return party.domains[0] if party.domains else self.labels["unknown"]
+        return self.party_name(party)
 
     # --- prose ------------------------------------------------------------------------
 

@@ -375,6 +375,9 @@ def _refs(
             yield "PK006", [*at, "refs", name, "cookie"], f"cookie {ref.cookie!r} is not declared under cookies"
         if ref.party is not None and ref.party not in party_ids:
             yield "PK006", [*at, "refs", name, "party"], f"party {ref.party!r} is not declared under parties"
+        for index, party in enumerate(ref.parties):
+            if party not in party_ids:
+                yield "PK006", [*at, "refs", name, "parties", index], f"party {party!r} is not declared under parties"
 
 
 def _names(text: str) -> list[str]:

@@ -269,16 +269,19 @@ PARTY_FIELDS = frozenset({RefField.NAME, RefField.COUNTRY, RefField.PRIVACY_POLI
 class Ref:
     """A value that prose shows by a placeholder `{name}`, resolved at render time.
 
-    Exactly one of `cookie` and `party` is set, to the id of the record.
+    Exactly one of `cookie`, `party` and `parties` is set, to the id(s) of the
+    record(s). `parties` shows the field of several parties as a list ("Google and
+    tawk.to"), in the words of the reader's language.
     """
 
     field: RefField
     cookie: str | None = None
     party: str | None = None
+    parties: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        if (self.cookie is None) == (self.party is None):
-            raise ValueError("a reference names exactly one cookie or one party")
+        if [self.cookie is not None, self.party is not None, bool(self.parties)].count(True) != 1:
+            raise ValueError("a reference names exactly one cookie, one party, or a list of parties")
         allowed = COOKIE_FIELDS if self.cookie is not None else PARTY_FIELDS
         if self.field not in allowed:
             kind = "cookie" if self.cookie is not None else "party"

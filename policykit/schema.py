@@ -51,9 +51,10 @@ def policy_schema() -> dict[str, Any]:
             "field": _enum(RefField),
             "cookie": _ID,
             "party": _ID,
+            "parties": {"type": "array", "items": _ID, "minItems": 1},
         },
         "required": ["field"],
-        "oneOf": [{"required": ["cookie"]}, {"required": ["party"]}],
+        "oneOf": [{"required": ["cookie"]}, {"required": ["party"]}, {"required": ["parties"]}],
         "additionalProperties": False,
     }
     refs = {

@@ -101,3 +101,15 @@ def test_translator_seam() -> None:
     assert doc.title == "COOKIE POLICY"
     assert doc.labels["name"] == "Naam"
     assert doc.version_id != localize(policy).version_id
+
+
+def test_a_list_of_parties_is_a_localized_list() -> None:
+    policy = policykit.load(POLICY)
+    paragraph = localize(policy).articles[0].blocks[2]
+    assert isinstance(paragraph, DocParagraph)
+    assert paragraph.nodes[1] == Text("tawk.to, inc. and Google LLC")
+    ref = policykit.Ref(policykit.RefField.COUNTRY, parties=("tawkto", "operator"))
+    article = attrs.evolve(policy.articles[0], body=(policykit.Paragraph("In {where}.", {"where": ref}),))
+    nl = localize(attrs.evolve(policy, articles=(article,)), "nl").articles[0].blocks[0]
+    assert isinstance(nl, DocParagraph)
+    assert nl.nodes == (Text("In "), Text("Verenigde Staten en Nederland"), Text("."))

@@ -80,6 +80,7 @@ def policies(draw: st.DrawFn) -> Policy:
     ref = st.one_of(
         st.builds(Ref, st.sampled_from([RefField.NAME, RefField.LIFETIME]), cookie=st.sampled_from(cookie_ids)),
         st.builds(Ref, st.just(RefField.NAME), party=st.sampled_from(party_ids)),
+        st.builds(Ref, st.just(RefField.COUNTRY), parties=st.lists(st.sampled_from(party_ids), min_size=1).map(tuple)),
     )
     paragraph = st.one_of(
         st.builds(Paragraph, text),

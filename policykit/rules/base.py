@@ -184,6 +184,7 @@ class Context:
     def named_party_ids(self) -> frozenset[str]:
         """Parties a reader is told of: referred to in prose, or shown in a cookie table."""
         named = {ref.party for text in self.prose for ref in text.refs.values() if ref.party is not None}
+        named.update(party for text in self.prose for ref in text.refs.values() for party in ref.parties)
         for part in self.parts:
             for block in part.item.body:
                 if isinstance(block, CookieTable):

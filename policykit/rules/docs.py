@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from policykit.findings import RuleInfo
 from policykit.rules.base import PROFILES, Rule
 
 __all__ = ["rules_json", "rules_markdown"]
@@ -21,7 +22,7 @@ _FAMILIES = {
 }
 
 
-def rules_markdown(rules: Sequence[Rule]) -> str:
+def rules_markdown(rules: Sequence[Rule], translation_checks: Sequence[RuleInfo] = ()) -> str:
     lines = [
         "# Rules",
         "",
@@ -56,6 +57,19 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
             family = _FAMILIES.get(rule.code[:3], "")
             lines += ["", f"## {family}"]
         lines += ["", f"### {rule.code}", "", f"**{rule.summary}.** Severity: {rule.severity.value}.", "", rule.why]
+    if translation_checks:
+        lines += [
+            "",
+            "## Translations",
+            "",
+            "`policykit i18n check` runs these on every .po file (`--strict` turns warnings into",
+            "errors); `policykit render --locale` runs them on every string it translates and",
+            "shows the source text instead of a translation that fails.",
+            "",
+            "| Code | Severity | Summary | Why |",
+            "|------|----------|---------|-----|",
+        ]
+        lines += [f"| {c.code} | {c.severity.value} | {c.summary} | {c.why} |" for c in translation_checks]
     return "\n".join(lines) + "\n"
 
 
