@@ -44,8 +44,9 @@ class Unusable(click.ClickException):
             click.echo(_format(self.findings, self.output_format), nl=False)
 
 
-class CannotRender(click.ClickException):
-    """The input loads but cannot be rendered (a glyph no font has): exit 2."""
+class CannotUse(click.ClickException):
+    """Input that cannot be used, said in one line (a glyph no font has, a missing
+    catalogue): exit 2."""
 
     exit_code = EXIT_UNUSABLE
 
@@ -245,7 +246,7 @@ def _render_or_fail(
         from policykit.render.pdf import MissingGlyphError
 
         if isinstance(error, MissingGlyphError):
-            raise CannotRender(f"cannot render the PDF: {error}") from None
+            raise CannotUse(f"cannot render the PDF: {error}") from None
         raise
 
 
@@ -389,7 +390,7 @@ def _translator(policy: object, path: str, locale: str | None, locales: Path | N
     try:
         return CatalogTranslator(locale.replace("-", "_"), locales or locales_for(Path(path)), strict=strict)
     except NoCatalog as error:
-        raise CannotRender(str(error)) from None
+        raise CannotUse(str(error)) from None
 
 
 @cli.group()
@@ -468,7 +469,7 @@ def update(path: str | None, locales: Path | None, ui: bool, new_locales: tuple[
     try:
         template = catalogs.read_catalog(template_file)
     except catalogs.CatalogError as error:
-        raise click.ClickException(f"{error}; run `policykit i18n extract` first") from None
+        raise CannotUse(f"{error}; run `policykit i18n extract` first") from None
     for locale in sorted(set(catalogs.locales_in(folder, domain)) | {n.replace("-", "_") for n in new_locales}):
         target = catalogs.catalog_path(folder, locale, domain)
         try:
@@ -489,6 +490,8 @@ def _catalog_files(path: str | None, locales: Path | None) -> list[tuple[str, Pa
     from policykit.i18n import catalogs
 
     folder = _resolve(path, locales)[1]
+    if not catalogs.locales_in(folder, catalogs.POLICY_DOMAIN):
+        raise CannotUse(f"{folder}: no catalogue of the policy (<locale>/LC_MESSAGES/policy.po) here")
     found = [(loc, catalogs.catalog_path(folder, loc, catalogs.POLICY_DOMAIN))
              for loc in catalogs.locales_in(folder, catalogs.POLICY_DOMAIN)]  # fmt: skip
     found += [(loc, catalogs.catalog_path(catalogs.PACKAGE_CATALOGS, loc, catalogs.UI_DOMAIN))

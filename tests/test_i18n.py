@@ -318,3 +318,32 @@ def test_arabic_pdf_has_every_glyph() -> None:
     pdf = policykit.render(policykit.load(POLICY), "pdf", "ar", translator=translator)  # MissingGlyphError otherwise
     assert translator.findings == []
     assert "90" in pdftotext(pdf)
+
+
+def test_compile_writes_mo_files_gettext_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import gettext
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    assert main(["i18n", "compile", "--locales", str(locales), "--strict"]) == 0
+    with (locales / "de" / "LC_MESSAGES" / "policy.mo").open("rb") as handle:
+        german = gettext.GNUTranslations(handle)
+    assert german.pgettext("section-3-1.body.1.caption", "Session cookies") == "Sitzungscookies"
+    assert german.pgettext("no-such-context", "Session cookies") == "Session cookies"
+
+
+def test_compile_refuses_broken_or_incomplete_catalogues(
+    hostile_locales: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["i18n", "compile", "--locales", str(hostile_locales)]) == 1
+    assert "nothing compiled" in capsys.readouterr().err
+    assert not list(hostile_locales.glob("*/LC_MESSAGES/*.mo"))
+
+
+def test_commands_without_catalogues_say_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["i18n", "check", "--locales", str(tmp_path)]) == 2
+    assert "no catalogue of the policy" in capsys.readouterr().err
+    assert main(["i18n", "update", "--locales", str(tmp_path)]) == 2
+    assert "run `policykit i18n extract` first" in capsys.readouterr().err
+    assert main(["render", str(POLICY), "--locale", "es", "--locales", str(tmp_path)]) == 2
+    assert "no catalogue for locale 'es'" in capsys.readouterr().err
