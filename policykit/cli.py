@@ -21,6 +21,8 @@ from policykit.findings import Finding, format_json, format_sarif, format_text
 
 if TYPE_CHECKING:
     from policykit.document import Translator
+    from policykit.model import Policy
+    from policykit.source import Source
 
 __all__ = ["main"]
 
@@ -59,13 +61,17 @@ def _format(findings: Sequence[Finding], output_format: str) -> str:
     return format_text(findings)
 
 
-def _load(path: str, output_format: str = "text") -> object:
-    from policykit.load import LoadError, load
+def _load_with_source(path: str, output_format: str = "text") -> tuple[Policy, Source]:
+    from policykit.load import LoadError, load_with_source
 
     try:
-        return load(path)
+        return load_with_source(path)
     except LoadError as error:
         raise Unusable(error.findings, output_format) from None
+
+
+def _load(path: str, output_format: str = "text") -> Policy:
+    return _load_with_source(path, output_format)[0]
 
 
 def _write(path: Path, content: str | bytes) -> None:
@@ -123,13 +129,9 @@ def check(
     when the file cannot be loaded.
     """
     from policykit.findings import exit_code
-    from policykit.load import LoadError, load_with_source
     from policykit.rules import UnknownRule, run_checks
 
-    try:
-        policy, source = load_with_source(path)
-    except LoadError as error:
-        raise Unusable(error.findings, output_format) from None
+    policy, source = _load_with_source(path, output_format)
     try:
         report = run_checks(
             policy,
@@ -208,11 +210,11 @@ def dump(path: str) -> None:
     """Print a policy file in its normal form (comments are not kept)."""
     from policykit.load import dump as dump_policy
 
-    click.echo(dump_policy(_load(path)), nl=False)  # type: ignore[arg-type]
+    click.echo(dump_policy(_load(path)), nl=False)
 
 
 def _render_or_fail(
-    policy: object,
+    policy: Policy,
     output_format: str,
     locale: str | None = None,
     fragment: bool = False,
@@ -223,10 +225,8 @@ def _render_or_fail(
     """Render, turning a broken template or a missing glyph into a one-line error."""
     import jinja2
 
-    from policykit.model import Policy
     from policykit.render import render as render_policy
 
-    assert isinstance(policy, Policy)
     try:
         return render_policy(
             policy,
@@ -337,14 +337,10 @@ def build(path: str | None, out_dir: Path) -> None:
     """
     from policykit.export import catalogue_json
     from policykit.findings import exit_code
-    from policykit.load import LoadError, load_with_source
     from policykit.resources import default_policy
-
-    try:
-        policy, source = load_with_source(path or str(default_policy()))
-    except LoadError as error:
-        raise Unusable(error.findings) from None
     from policykit.rules import run_checks
+
+    policy, source = _load_with_source(path or str(default_policy()))
 
     report = run_checks(policy, source)
     click.echo(format_text(report.findings), nl=False, err=True)
@@ -377,12 +373,10 @@ def build(path: str | None, out_dir: Path) -> None:
     click.echo(f"wrote {len(outputs)} files into {out_dir}/ ({languages})", err=True)
 
 
-def _translator(policy: object, path: str, locale: str | None, locales: Path | None, strict: bool) -> Any:
+def _translator(policy: Policy, path: str, locale: str | None, locales: Path | None, strict: bool) -> Any:
     """The CatalogTranslator for `locale`, or None for the policy's own language."""
-    from policykit.model import Policy
     from policykit.resources import locales_for
 
-    assert isinstance(policy, Policy)
     if locale is None or locale.replace("-", "_") == str(policy.meta.language):
         return None
     from policykit.i18n.translator import CatalogTranslator, NoCatalog
@@ -441,13 +435,8 @@ def extract(path: str | None, locales: Path | None, ui: bool) -> None:
         target = catalogs.PACKAGE_CATALOGS / f"{catalogs.UI_DOMAIN}.pot"
         catalogs.write_catalog(target, catalogs.ui_template())
     else:
-        from policykit.load import LoadError, load_with_source
-
         policy_path, folder = _resolve(path, locales)
-        try:
-            policy, source = load_with_source(policy_path)
-        except LoadError as error:
-            raise Unusable(error.findings) from None
+        policy, source = _load_with_source(policy_path)
         target = folder / f"{catalogs.POLICY_DOMAIN}.pot"
         reference = os.path.relpath(policy_path, folder)
         catalogs.write_catalog(target, catalogs.policy_template(policy, source, reference))
