@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -118,11 +117,9 @@ def test_cookie_id_defaults_to_name_and_is_needed_without_one(minimal_text: str)
 
 
 def _load_error(path: Path) -> str:
-    started = time.perf_counter()
+    # How fast, and in how little memory, bench/bench_hostile.py measures.
     with pytest.raises(LoadError) as caught:
         policykit.load(path)
-    # Generous bound, only to catch runaway work; speed itself is measured in bench/.
-    assert time.perf_counter() - started < 10
     assert len(caught.value.findings) == 1
     return caught.value.findings[0].to_text()
 
