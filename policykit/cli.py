@@ -80,7 +80,7 @@ def _write(path: Path, content: str | bytes) -> None:
     try:
         write_atomic(path, content)
     except OSError as error:
-        raise click.ClickException(f"{path}: cannot write: {error.strerror or error}") from None
+        raise CannotUse(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 FORMATS = click.Choice(["text", "json", "sarif"])
@@ -239,7 +239,7 @@ def _render_or_fail(
         )
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
-        raise click.ClickException(f"{where}template error: {error.message}") from None
+        raise CannotUse(f"{where}template error: {error.message}") from None
     except (ValueError, LookupError) as error:
         raise click.UsageError(str(error)) from None
     except Exception as error:

@@ -158,4 +158,4 @@ def test_render_refuses_bad_input_in_one_line(tmp_path: Path, capsys: pytest.Cap
     broken.mkdir()
     (broken / "page.html.j2").write_text("{% if %}", encoding="utf-8")
     code, _, err = run(capsys, "render", str(POLICY), "--templates", str(broken))
-    assert code == 1 and "template error" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and "template error" in err and len(err.strip().splitlines()) == 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from policykit import inline
 from policykit.atomic import write_atomic
 from policykit.document import TEMPLATE_STRINGS
 from policykit.i18n.messages import message_line, policy_messages
@@ -145,15 +145,10 @@ def ui_template() -> Catalog:
     """The .pot of the template strings. msgctxt is the key, msgid the English text."""
     catalog = _new_catalog(UI_DOMAIN)
     for key, text in TEMPLATE_STRINGS.items():
-        comments = ["placeholders: " + ", ".join(sorted(set(_names(text))))] if "{" in text else []
+        names = sorted(set(inline.placeholders(text)))
+        comments = ["placeholders: " + ", ".join(names)] if names else []
         catalog.add(text, context=key, auto_comments=comments)
     return catalog
-
-
-def _names(text: str) -> Iterator[str]:
-    import re
-
-    return (m.group(1) for m in re.finditer(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", text))
 
 
 def merge(template: Catalog, existing: Catalog | None, locale: str) -> Catalog:

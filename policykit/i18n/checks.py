@@ -131,8 +131,8 @@ def check_translation(source: str, translation: str) -> list[tuple[str, str]]:
             if part
         )
         problems.append(("PK501", f"placeholders differ from the source ({detail or 'counts differ'})"))
-    if Counter(tags) != Counter(tags_ := source_tags):
-        problems.append(("PK503", f"markup differs from the source: {sorted(tags)} instead of {sorted(tags_)}"))
+    if Counter(tags) != Counter(source_tags):
+        problems.append(("PK503", f"markup differs from the source: {sorted(tags)} instead of {sorted(source_tags)}"))
     return problems
 
 

@@ -40,7 +40,7 @@ class PolicyMessage:
     note: str  # for translators: what this is, and its placeholders
 
 
-def _note(kind: str, refs: Mapping[str, object] = {}) -> str:
+def _note(kind: str, refs: Mapping[str, object]) -> str:
     if not refs:
         return kind
     return f"{kind}; keep the placeholders {', '.join('{' + name + '}' for name in refs)}"

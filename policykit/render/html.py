@@ -66,15 +66,9 @@ def _table_rows(rows: tuple[tuple[tuple[Inline, ...], ...], ...]) -> Markup:
     than the rest of the page on a catalogue of thousands of cookies. Cells shared by
     many rows (a party, a lifetime) are turned into markup once.
     """
-    cache = _CELL_CACHE
     lines = []
     for row in rows:
-        out = []
-        for cell in row:
-            hit = cache.get(id(cell))
-            if hit is None or hit[0] is not cell:
-                hit = cache[id(cell)] = (cell, inline_html(cell))
-            out.append(hit[1])
+        out = [_cached_inline_html(cell) for cell in row]
         lines.append(f'<tr><th scope="row">{out[0]}</th><td>' + "</td><td>".join(out[1:]) + "</td></tr>")
     return Markup("\n".join(lines))
 

@@ -136,7 +136,11 @@ def run_checks(
                 at = (*element_at, "silence", s_index, "rule")
                 findings.append(finding(unused_silence.code, unused_silence.severity, at, message))
 
-    return Report(sort_findings(findings), sorted(silenced, key=lambda item: sort_findings([item[0]])[0].line), rules)
+    return Report(
+        sort_findings(findings),
+        sorted(silenced, key=lambda item: (item[0].file, item[0].line, item[0].column, item[0].code)),
+        rules,
+    )
 
 
 def _all_silenceable(policy: Policy) -> Iterable[tuple[tuple[str | int, ...], Any]]:

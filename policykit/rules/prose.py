@@ -72,7 +72,7 @@ def end_of_life_technology(ctx: Context) -> Iterator[Issue]:
                 yield Issue(text.at, f"names {name}, which reached end of life on {ended} ({source})")
 
 
-_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u00ab", "\u00bb"), ("\u201e", "\u201c"))
+_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u00ab", "\u00bb"))
 
 
 @rule(
@@ -87,7 +87,7 @@ def unbalanced_quotes(ctx: Context) -> Iterator[Issue]:
         plain = text.plain
         if plain.count('"') % 2:
             yield Issue(text.at, 'an odd number of straight quotation marks (")')
-        for opening, closing in _QUOTE_PAIRS[:2]:
+        for opening, closing in _QUOTE_PAIRS:
             if plain.count(opening) != plain.count(closing):
                 yield Issue(text.at, f"{plain.count(opening)} '{opening}' but {plain.count(closing)} '{closing}'")
 
