@@ -21,6 +21,7 @@ from attrs import frozen
 
 from policykit import convert, inline
 from policykit.i18n import values
+from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.inline import Inline, Link, Placeholder, Text
 from policykit.model import (
     BUILTIN_CATEGORIES,
@@ -42,7 +43,6 @@ from policykit.model import (
 )
 
 __all__ = [
-    "TEMPLATE_STRINGS",
     "DocArticle",
     "DocList",
     "DocParagraph",
@@ -55,39 +55,6 @@ __all__ = [
 ]
 
 Nodes = tuple[Inline, ...]
-
-# The words of the templates, in English; the translations issue gives them a gettext
-# domain of their own. Keys are stable ids; values may hold {placeholders}.
-TEMPLATE_STRINGS: dict[str, str] = {
-    "article_heading": "Article {number}. {title}",
-    "name": "Name",
-    "provider": "Provider",
-    "purpose": "Purpose",
-    "lifetime": "Lifetime",
-    "category": "Category",
-    "session": "Session",
-    "persistent": "Persistent (duration not stated)",
-    "not_stated": "Not stated",
-    "or_until": "{lifetime} or until {event}",
-    "unnamed": "(no name given)",
-    "unknown": "Not stated",
-    "caption_all": "Cookies on this website",
-    "caption_party": "Cookies set by {party}",
-    "caption_category": "{category} cookies",
-    "caption_persistence_session": "Session cookies",
-    "caption_persistence_persistent": "Persistent cookies",
-    "last_modified": "Last modified {date}",
-    "effective": "In effect from {date}",
-    "version": "Version {version}",
-    "version_id": "Text version id {id}",
-    "page": "Page {page} of {pages}",
-    "description": "Which cookies {website} uses, who sets them, how long they last and where the data goes.",
-    "this_website": "this website",
-    "category.strictly-necessary": "Strictly necessary",
-    "category.functional": "Functional",
-    "category.analytics": "Analytics",
-    "category.marketing": "Marketing",
-}
 
 _NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 

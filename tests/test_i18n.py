@@ -17,10 +17,11 @@ from tools import pdftotext, require
 import policykit
 from conftest import POLICY, ROOT, SEED
 from policykit.cli import main
-from policykit.document import TEMPLATE_STRINGS, Translator, localize
+from policykit.document import Translator, localize
 from policykit.i18n import catalogs
 from policykit.i18n.checks import check_catalog, check_file, check_translation
 from policykit.i18n.messages import policy_messages
+from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.i18n.translator import CatalogTranslator
 from policykit.i18n.values import format_duration
 from policykit.load import load_with_source

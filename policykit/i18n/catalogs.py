@@ -25,8 +25,8 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from policykit import inline
 from policykit.atomic import write_atomic
-from policykit.document import TEMPLATE_STRINGS
 from policykit.i18n.messages import message_line, policy_messages
+from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.model import Policy
 from policykit.source import Source
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from policykit.document import TEMPLATE_STRINGS, Translator
+from policykit.document import Translator
 from policykit.findings import Finding, Severity
 from policykit.i18n.catalogs import (
     PACKAGE_CATALOGS,
@@ -27,6 +27,7 @@ from policykit.i18n.catalogs import (
     read_catalog,
 )
 from policykit.i18n.checks import check_translation
+from policykit.i18n.strings import TEMPLATE_STRINGS
 
 __all__ = ["CatalogTranslator", "NoCatalog"]
 

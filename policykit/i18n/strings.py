@@ -1,0 +1,42 @@
+"""The words of the templates, in English: headings, table labels, captions, footers.
+
+In: nothing. Out: TEMPLATE_STRINGS, key -> English text. The keys are the msgctxt of the
+package's own gettext domain (`policykit`); values may hold {placeholders}, filled by
+bare name only. document.py looks them up through a Translator; translators see them in
+policykit/i18n/catalogs/.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TEMPLATE_STRINGS"]
+
+TEMPLATE_STRINGS: dict[str, str] = {
+    "article_heading": "Article {number}. {title}",
+    "name": "Name",
+    "provider": "Provider",
+    "purpose": "Purpose",
+    "lifetime": "Lifetime",
+    "category": "Category",
+    "session": "Session",
+    "persistent": "Persistent (duration not stated)",
+    "not_stated": "Not stated",
+    "or_until": "{lifetime} or until {event}",
+    "unnamed": "(no name given)",
+    "unknown": "Not stated",
+    "caption_all": "Cookies on this website",
+    "caption_party": "Cookies set by {party}",
+    "caption_category": "{category} cookies",
+    "caption_persistence_session": "Session cookies",
+    "caption_persistence_persistent": "Persistent cookies",
+    "last_modified": "Last modified {date}",
+    "effective": "In effect from {date}",
+    "version": "Version {version}",
+    "version_id": "Text version id {id}",
+    "page": "Page {page} of {pages}",
+    "description": "Which cookies {website} uses, who sets them, how long they last and where the data goes.",
+    "this_website": "this website",
+    "category.strictly-necessary": "Strictly necessary",
+    "category.functional": "Functional",
+    "category.analytics": "Analytics",
+    "category.marketing": "Marketing",
+}
