@@ -43,7 +43,7 @@ from policykit.model import (
     WebUrl,
 )
 
-__all__ = ["KEY_NAMES", "Nested", "converter", "describe", "structure", "unstructure"]
+__all__ = ["KEY_NAMES", "NOT_IN_FILE", "Nested", "converter", "describe", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -230,6 +230,7 @@ def _with_default_id(value: object) -> object:
 
 def _strict_mapping_factory(cls: type, conv: cattrs.Converter) -> Callable[[object, type], Any]:
     renames: dict[str, Any] = {a: override(rename=key) for (owner, a), key in KEY_NAMES.items() if owner is cls}
+    renames.update({a: override(omit=True) for owner, a in NOT_IN_FILE if owner is cls})
     inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames)
 
     def hook(value: object, type_: type) -> Any:
@@ -241,6 +242,9 @@ def _strict_mapping_factory(cls: type, conv: cattrs.Converter) -> Callable[[obje
 
     return hook
 
+
+# Attributes that a file neither sets nor receives.
+NOT_IN_FILE = {(Policy, "origin")}
 
 _RECORDS = (
     Policy,
@@ -273,6 +277,7 @@ def _sequence_factory(type_: Any, conv: cattrs.BaseConverter) -> Callable[[objec
 
 def _unstructure_factory(cls: type, conv: cattrs.BaseConverter) -> Callable[[Any], dict[str, Any]]:
     renames = {a: override(rename=k) for (o, a), k in KEY_NAMES.items() if o is cls}
+    renames.update({a: override(omit=True) for owner, a in NOT_IN_FILE if owner is cls})
     return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames)  # type: ignore[arg-type]
 
 

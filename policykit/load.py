@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 from ruamel.yaml import YAML
@@ -118,7 +119,8 @@ def load_with_source(path: str | os.PathLike[str]) -> tuple[Policy, Source]:
         raise LoadError([_error("PK001", "no such file", name)]) from None
     except OSError as error:
         raise LoadError([_error("PK001", f"cannot be read: {error.strerror or error}", name)]) from None
-    return loads_with_source(data, name, is_json=file.suffix.lower() == ".json")
+    policy, source = loads_with_source(data, name, is_json=file.suffix.lower() == ".json")
+    return attrs.evolve(policy, origin=os.path.abspath(name)), source
 
 
 def loads(source: str | bytes, filename: str = "<string>", *, is_json: bool = False) -> Policy:
@@ -238,9 +240,11 @@ def _note(error: Exception, kind: type) -> Any:
 
 
 def _allowed_keys(cls: type) -> str:
-    import attrs
-
-    keys = [convert.KEY_NAMES.get((cls, a.name), a.name) for a in attrs.fields(cls)]
+    keys = [
+        convert.KEY_NAMES.get((cls, a.name), a.name)
+        for a in attrs.fields(cls)
+        if (cls, a.name) not in convert.NOT_IN_FILE
+    ]
     return ", ".join(keys)
 
 

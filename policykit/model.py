@@ -379,6 +379,10 @@ class Policy:
     cookies: tuple[Cookie, ...]
     articles: tuple[Article, ...]
     categories: tuple[Category, ...] = ()  # in addition to BUILTIN_CATEGORIES
+    # Where the policy was read from, when it was: a path the loader records so that the
+    # policy's own project (its translations) can be found. Not part of the policy's
+    # content: it is neither compared nor written back.
+    origin: str | None = field(default=None, eq=False, repr=False, kw_only=True)
 
     def party(self, party_id: str) -> Party:
         for party in self.parties:
