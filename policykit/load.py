@@ -30,6 +30,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from policykit import convert, inline, yamlread
+from policykit.errors import LoadError
 from policykit.findings import Finding, Severity
 from policykit.model import (
     BUILTIN_CATEGORIES,
@@ -59,14 +60,6 @@ __all__ = [
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-
-
-class LoadError(Exception):
-    """The file cannot be used. `findings` holds every problem found, in file order."""
-
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        super().__init__("\n".join(f.to_text() for f in findings))
-        self.findings = list(findings)
 
 
 def _error(code: str, message: str, file: str, line: int = 0, column: int = 0, path: str = "") -> Finding:

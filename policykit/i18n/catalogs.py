@@ -25,6 +25,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from policykit import inline
 from policykit.atomic import write_atomic
+from policykit.errors import CatalogError
 from policykit.i18n.messages import message_line, policy_messages
 from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.model import Policy
@@ -75,16 +76,6 @@ def locales_in(locales: Path, domain: str) -> list[str]:
     if not locales.is_dir():
         return []
     return sorted(p.name for p in locales.iterdir() if catalog_path(locales, p.name, domain).is_file())
-
-
-class CatalogError(Exception):
-    """A catalogue that cannot be read. `line` is 1-based, 0 when unknown."""
-
-    def __init__(self, path: Path, message: str, line: int = 0) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
-        self.line = line
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:

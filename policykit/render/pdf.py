@@ -29,6 +29,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from policykit.document import Document
+from policykit.errors import RenderError
 from policykit.render.html import render_html
 
 __all__ = ["PDF_VARIANTS", "AssetFetcher", "MissingGlyphError", "render_pdf"]
@@ -37,7 +38,7 @@ PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 ASSETS = Path(str(resources.files("policykit.render"))).resolve()
 
 
-class MissingGlyphError(Exception):
+class MissingGlyphError(RenderError):
     """Text that no available font can show."""
 
     def __init__(self, characters: list[str]) -> None:

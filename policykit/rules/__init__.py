@@ -15,6 +15,7 @@ from typing import Any
 from attrs import frozen
 
 from policykit import convert
+from policykit.errors import UnknownRuleError
 from policykit.findings import Finding, Severity, sort_findings
 from policykit.model import Policy, Silence
 from policykit.rules import lifetimes, meta, parties, prose
@@ -40,8 +41,8 @@ RULES: tuple[Rule, ...] = (*lifetimes.RULES, *parties.RULES, *prose.RULES, *meta
 _BY_CODE = {r.code: r for r in RULES}
 
 
-class UnknownRule(ValueError):
-    """A code given to select or ignore matches no rule."""
+# A code given to select or ignore matches no rule (the public name is UnknownRuleError).
+UnknownRule = UnknownRuleError
 
 
 def select_rules(profile: str = "gdpr", select: Sequence[str] | None = None, ignore: Sequence[str] = ()) -> list[Rule]:
