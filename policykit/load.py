@@ -195,6 +195,17 @@ def _parse(text: str, filename: str, is_json: bool) -> Any:
             problem = problem.split(" with value")[0]
         elif "maximum depth" in problem:
             problem = f"nested more than {MAX_DEPTH} levels deep"
+        elif mark is not None:
+            context = error.context_mark
+            problem, line, column = yamlread.explain(
+                text,
+                problem,
+                mark.line,
+                mark.column,
+                (error.context or "").strip(),
+                (context.line, context.column) if context is not None else None,
+            )
+            line, column = line + 1, column + 1
         raise LoadError([_error("PK002", problem, filename, line, column)]) from None
     except (YAMLError, RecursionError) as error:
         raise LoadError([_error("PK002", f"cannot be parsed: {error}", filename)]) from None

@@ -11,6 +11,11 @@ here from events, iteratively, so that:
 - nesting deeper than the limit stops the read before any recursion happens;
 - duplicate keys are refused with the position of the second one.
 Comments are not kept: loading never needs them.
+
+`explain` turns the scanner's and parser's messages for the common mistakes (a tab in
+the indentation, a colon inside an unquoted value, a bad indent, a missing dash), from
+libyaml or from ruamel's pure reader alike, into words that say what to do, placed
+where the mistake is.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-__all__ = ["YamlReadError", "available", "read_yaml"]
+__all__ = ["YamlReadError", "available", "explain", "read_yaml"]
 
 try:  # libyaml, through ruamel.yaml.clib; absent on interpreters it has no wheel for
     from _ruamel_yaml import CParser
@@ -182,3 +187,114 @@ def _build(parser: Any, max_depth: int) -> Any:
 
 
 _NO_KEY: Any = object()
+
+
+# --- plain words for syntax errors ------------------------------------------------
+
+_FIRST_KEY = re.compile(r"[ ]*(?:-[ ]+)*(?P<key>[^\s#'\"{\[:-][^:#]*?|-[^\s:#][^:#]*?)[ ]*:(?:[ \t]|$)")
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.split("\n")
+    return lines[line].rstrip("\r") if 0 <= line < len(lines) else ""
+
+
+def _quoted(value: str) -> str:
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _key_column(text: str) -> int:
+    """Where the first key of a line starts (after any dashes), else its indentation."""
+    match = _FIRST_KEY.match(text)
+    return match.start("key") if match else len(text) - len(text.lstrip(" "))
+
+
+def _line_above(text: str, line: int) -> str:
+    """The nearest line above `line` that holds more than a comment."""
+    lines = text.split("\n")
+    for above in reversed(lines[: max(line, 0)]):
+        if above.strip() and not above.lstrip().startswith("#"):
+            return above.rstrip("\r")
+    return ""
+
+
+def explain(
+    text: str, problem: str, line: int, column: int, context: str = "", context_at: tuple[int, int] | None = None
+) -> tuple[str, int, int]:
+    """A message for a YAML syntax error that says what to do, and where (0-based).
+
+    `problem` and `context` are the reader's words, `line` and `column` its problem
+    mark, `context_at` its context mark. Mistakes not recognized keep the reader's words.
+    """
+    here = _line(text, line)
+    if "\t" in here[: column + 1] and ("cannot start any token" in problem or "tab" in problem):
+        leading = here[: len(here) - len(here.lstrip(" \t"))]
+        if "\t" in leading:
+            return (
+                "a tab in the indentation: YAML indents with spaces only; replace the tab with spaces",
+                line,
+                leading.index("\t"),
+            )
+        return "a tab character here: YAML does not allow one outside quotes; use spaces", line, here.index("\t")
+    if problem.startswith("mapping values are not allowed"):
+        return _colon(text, here, line, column)
+    if "did not find expected '-' indicator" in problem or (
+        problem.startswith("expected <block end>") and context == "while parsing a block collection"
+    ):
+        key = _key_at(here, column)
+        return (
+            f"'{key}' lines up with the dashes of the list above but has no dash: start a new item with "
+            f"'- {key}', or indent it to line up with the keys of the item above",
+            line,
+            column,
+        )
+    if problem == "did not find expected key" or (
+        problem.startswith("expected <block end>") and context == "while parsing a block mapping"
+    ):
+        key = _key_at(here, column)
+        above = _key_column(_line_above(text, line))
+        return (
+            f"bad indentation: '{key}' starts in column {column + 1}, the line above in column {above + 1}; "
+            "keys of one mapping start in the same column",
+            line,
+            column,
+        )
+    if problem.startswith("could not find expected ':'") and context_at is not None:
+        at_line, at_column = context_at
+        word = _line(text, at_line)[at_column:].strip()
+        return (
+            f"'{word}' is neither 'key: value' nor a list item: add the missing ':' or the missing '- '",
+            at_line,
+            at_column,
+        )
+    return problem, line, column
+
+
+def _key_at(here: str, column: int) -> str:
+    match = _FIRST_KEY.match(here[column:])
+    return match.group("key").strip() if match else here[column:].strip()
+
+
+def _colon(text: str, here: str, line: int, column: int) -> tuple[str, int, int]:
+    """': ' where YAML cannot start a key: inside an unquoted value, or after a bad indent."""
+    match = _FIRST_KEY.match(here)
+    if match is not None and match.end("key") < column:
+        key = match.group("key").strip()
+        value = here[match.end() :].strip()
+        return (
+            f"the value of '{key}' holds ': ', which YAML reads as a new key; "
+            f"put the value in quotes: {key}: {_quoted(value)}",
+            line,
+            column,
+        )
+    key = match.group("key").strip() if match else here.strip()
+    start = _key_column(here)
+    above = _key_column(_line_above(text, line))
+    return (
+        f"'{key}' is indented more than the line above (column {start + 1}, not {above + 1}), so YAML reads it "
+        "as more of the value above: line it up with the keys above, or put a value that holds ': ' in quotes",
+        line,
+        start,
+    )

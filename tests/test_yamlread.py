@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from policykit.yamlread import YamlReadError, read_yaml
+import policykit
+from policykit.yamlread import YamlReadError, explain, read_yaml
 
 
 def ruamel_value(text: str) -> Any:
@@ -92,3 +93,65 @@ def test_refusals(text: str, message: str, line: int) -> None:
 def test_deep_nesting_stops_before_any_recursion() -> None:
     with pytest.raises(YamlReadError, match="nested more than 64"):
         read_yaml("[" * 100_000 + "]" * 100_000, 64)
+
+
+# --- plain words for the common mistakes, the same from both readers ------------------
+
+MISTAKES = [
+    (
+        "meta:\n\ttitle: x\n",
+        "2:1: error PK002 a tab in the indentation: YAML indents with spaces only; replace the tab with spaces",
+    ),
+    (
+        "meta:\n  title: x\n\tlanguage: en\n",
+        "3:1: error PK002 a tab in the indentation: YAML indents with spaces only; replace the tab with spaces",
+    ),
+    (
+        "cookies:\n  - name: a\n    purpose: Used for: analytics\n",
+        "3:22: error PK002 the value of 'purpose' holds ': ', which YAML reads as a new key; "
+        'put the value in quotes: purpose: "Used for: analytics"',
+    ),
+    (
+        'meta:\n  title: Cookies: "ours"\n',
+        "2:17: error PK002 the value of 'title' holds ': ', which YAML reads as a new key; "
+        "put the value in quotes: title: 'Cookies: \"ours\"'",
+    ),
+    (
+        "meta:\n  title: x\n   language: en\n",
+        "3:4: error PK002 'language' is indented more than the line above (column 4, not 3), so YAML reads it as "
+        "more of the value above: line it up with the keys above, or put a value that holds ': ' in quotes",
+    ),
+    (
+        "cookies:\n  - name: a\n     party: x\n",
+        "3:6: error PK002 'party' is indented more than the line above (column 6, not 5)",
+    ),
+    (
+        "meta:\n  title: x\n\n  # a comment\n language: en\n",
+        "5:2: error PK002 bad indentation: 'language' starts in column 2, the line above in column 3; "
+        "keys of one mapping start in the same column",
+    ),
+    (
+        "cookies:\n  - name: a\n    party: x\n  - name: b\n  party: y\n",
+        "5:3: error PK002 'party' lines up with the dashes of the list above but has no dash: "
+        "start a new item with '- party', or indent it to line up with the keys of the item above",
+    ),
+    (
+        "articles:\n  - title: x\n    body:\n      - one\n      two\n",
+        "5:7: error PK002 'two' is neither 'key: value' nor a list item: add the missing ':' or the missing '- '",
+    ),
+]
+
+
+@pytest.mark.parametrize("reader", ["libyaml", "pure"])
+@pytest.mark.parametrize(("text", "expected"), MISTAKES)
+def test_common_mistakes_in_plain_words(monkeypatch: pytest.MonkeyPatch, reader: str, text: str, expected: str) -> None:
+    if reader == "pure":
+        monkeypatch.setattr("policykit.yamlread.CParser", None)
+    with pytest.raises(policykit.LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    (finding,) = caught.value.findings
+    assert finding.to_text().startswith(f"p.yaml:{expected}")
+
+
+def test_unrecognized_syntax_errors_keep_the_readers_words() -> None:
+    assert explain("a: [b\n", "did not find expected ',' or ']'", 1, 0) == ("did not find expected ',' or ']'", 1, 0)
