@@ -24,19 +24,29 @@ __all__ = [
     "parse_lifetime",
 ]
 
-_UNITS = "|".join(unit.value for unit in Unit)
+
+def _any_case(word: str) -> str:
+    """`Days` as a regex that matches it in any case, in both Python's and ECMA 262's
+    flavour: the JSON Schema has no case-insensitive flag."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+# A person writes "13 Months" or "Session"; the file form (dump) is lowercase.
+_KEYWORDS = "|".join(_any_case(p.value) for p in Persistence)
+_UNITS = "|".join(_any_case(unit.value) for unit in Unit)
+_UNTIL = _any_case(" or until ")
 _LIFETIME = re.compile(
-    rf"(?:(?P<keyword>session|persistent|not stated)|(?P<amount>[1-9][0-9]{{0,5}}) (?P<unit>{_UNITS})s?)"
-    r"(?: or until (?P<until>\S.*))?\Z"
+    rf"(?:(?P<keyword>{_KEYWORDS})|(?P<amount>[1-9][0-9]{{0,5}}) (?P<unit>{_UNITS})[sS]?)"
+    rf"(?:{_UNTIL}(?P<until>\S.*))?\Z"
 )
 # The same grammar for the JSON Schema (ECMA 262 flavour, no named groups).
-LIFETIME_PATTERN = rf"^(session|persistent|not stated|[1-9][0-9]{{0,5}} ({_UNITS})s?)( or until \S.*)?$"
+LIFETIME_PATTERN = rf"^({_KEYWORDS}|[1-9][0-9]{{0,5}} ({_UNITS})[sS]?)({_UNTIL}\S.*)?$"
 
 
 @functools.lru_cache(maxsize=4096)  # lifetimes repeat; a Lifetime is immutable, so share it
 def parse_lifetime(text: str) -> Lifetime:
     """Parse 'session', 'persistent', 'not stated' or '90 days', each optionally
-    followed by ' or until <event>'."""
+    followed by ' or until <event>', in any case ('13 Months', 'Session')."""
     match = _LIFETIME.match(text)
     if match is None:
         raise ValueError(
@@ -46,7 +56,8 @@ def parse_lifetime(text: str) -> Lifetime:
     until = match.group("until")
     keyword = match.group("keyword")
     if keyword is None:
-        return Lifetime.of(int(match.group("amount")), Unit(match.group("unit")), until)
+        return Lifetime.of(int(match.group("amount")), Unit(match.group("unit").lower()), until)
+    keyword = keyword.lower()
     if keyword == "not stated":
         if until is not None:
             raise ValueError("a lifetime that is 'not stated' cannot end 'or until' an event")

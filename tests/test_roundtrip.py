@@ -144,3 +144,11 @@ def test_dump_matches_the_schema(policy: Policy) -> None:
 
     plain = YAML(typ="safe").load(policykit.dump(policy))
     jsonschema.validate(plain, policy_schema())
+
+
+def test_lifetimes_as_a_person_writes_them_are_dumped_lowercase(minimal_text: str) -> None:
+    text = minimal_text.replace("lifetime: session", "lifetime: 13 Months Or until Logout")
+    policy = policykit.loads(text)
+    dumped = policykit.dump(policy)
+    assert "lifetime: 13 months or until Logout" in dumped
+    assert policykit.loads(dumped) == policy

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from random import Random
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from policykit.model import Lifetime, Persistence, Unit
-from policykit.syntax import format_lifetime, is_country_code, is_web_url, parse_date, parse_datetime, parse_lifetime
+from policykit.syntax import (
+    LIFETIME_PATTERN,
+    format_lifetime,
+    is_country_code,
+    is_web_url,
+    parse_date,
+    parse_datetime,
+    parse_lifetime,
+)
 from tests_strategies import lifetimes
 
 
@@ -22,14 +33,22 @@ from tests_strategies import lifetimes
         ("persistent", Lifetime(Persistence.PERSISTENT)),
         ("not stated", Lifetime.not_stated()),
         ("session or until you log out", Lifetime.session(until="you log out")),
+        # As a person writes them: the case of a word does not change its meaning.
+        ("13 Months", Lifetime.of(13, Unit.MONTH)),
+        ("Session", Lifetime.session()),
+        ("90 Days", Lifetime.of(90, Unit.DAY)),
+        ("Not stated", Lifetime.not_stated()),
+        ("Persistent", Lifetime(Persistence.PERSISTENT)),
+        ("1 YEAR Or Until Logout", Lifetime.of(1, Unit.YEAR, until="Logout")),
     ],
 )
 def test_parse_lifetime(text: str, expected: Lifetime) -> None:
     assert parse_lifetime(text) == expected
+    assert re.match(LIFETIME_PATTERN, text)  # the JSON Schema agrees
 
 
 @pytest.mark.parametrize(
-    "text", ["ninety", "90", "90 fortnights", "0 days", "-1 days", "90  days", "90 Days", "not stated or until x", ""]
+    "text", ["ninety", "90", "90 fortnights", "0 days", "-1 days", "90  days", "Not Stated or until x", "sessions", ""]
 )
 def test_parse_lifetime_rejects(text: str) -> None:
     with pytest.raises(ValueError, match=r"lifetime|not stated"):
@@ -44,6 +63,17 @@ def test_90_days_stays_90_days() -> None:
 @given(lifetimes)
 def test_lifetime_round_trip(lifetime: Lifetime) -> None:
     assert parse_lifetime(format_lifetime(lifetime)) == lifetime
+
+
+@given(lifetimes, st.randoms(use_true_random=False))
+def test_any_case_means_the_same_and_prints_lowercase(lifetime: Lifetime, random: Random) -> None:
+    text = format_lifetime(lifetime)
+    until = len(text) - len(lifetime.until) if lifetime.until is not None else len(text)
+    # The event after 'or until' is the writer's own words: its case is kept.
+    shouted = "".join(c.upper() if random.random() < 0.5 else c for c in text[:until]) + text[until:]
+    assert parse_lifetime(shouted) == lifetime
+    assert format_lifetime(parse_lifetime(shouted)) == text
+    assert re.match(LIFETIME_PATTERN, shouted)
 
 
 def test_country_codes() -> None:
