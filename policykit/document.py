@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from attrs import frozen
 
 from policykit import convert, inline
-from policykit.i18n import values
+from policykit.i18n import contexts, values
 from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.inline import Inline, Link, Placeholder, Text
 from policykit.model import (
@@ -185,7 +185,7 @@ class _Localizer:
         if lifetime.until is None or (not lifetime.stated and not lifetime.is_persistent):
             return self.lifetime_text(lifetime)
         text = self.lifetime_text(Lifetime(lifetime.persistence, lifetime.duration))
-        event = self.t.policy_text(f"cookies.{cookie.id}.lifetime.until", lifetime.until)
+        event = self.t.policy_text(contexts.COOKIE_UNTIL, lifetime.until)
         return substitute(self.labels["or_until"], lifetime=text, event=event)
 
     def party_name(self, party: Party) -> str:
@@ -197,10 +197,10 @@ class _Localizer:
         builtin = f"category.{category.id}"
         if builtin in self.labels and category in BUILTIN_CATEGORIES:
             return self.labels[builtin]
-        return self.t.policy_text(f"categories.{category.id}.title", category.title)
+        return self.t.policy_text(contexts.category(category.id, "title"), category.title)
 
     def purpose(self, cookie: Cookie) -> Nodes:
-        text = self.t.policy_text(f"cookies.{cookie.id}.purpose", cookie.purpose)
+        text = self.t.policy_text(contexts.COOKIE_PURPOSE, cookie.purpose)
         if "<" in text or "{" in text or "}" in text:
             return inline.parse_inline(text)
         return (Text(text),)  # no markup: most purposes
@@ -248,14 +248,14 @@ class _Localizer:
             return nodes
         return _resolve(nodes, lambda name: self.ref_value(refs[name]) if name in refs else (Text(f"{{{name}}}"),))
 
-    def block(self, block: Block, context: str) -> DocBlock:
+    def block(self, block: Block, anchor: str) -> DocBlock:
         if isinstance(block, Paragraph):
-            return DocParagraph(self.prose(context, block.text, block.refs))
+            return DocParagraph(self.prose(contexts.paragraph(anchor), block.text, block.refs))
         if isinstance(block, ItemList):
-            return DocList(tuple(self.prose(f"{context}.{i}", item, block.refs) for i, item in enumerate(block.items)))
-        return self.table(block, context)
+            return DocList(tuple(self.prose(contexts.item(anchor), item, block.refs) for item in block.items))
+        return self.table(block, anchor)
 
-    def table(self, table: CookieTable, context: str) -> DocTable:
+    def table(self, table: CookieTable, anchor: str) -> DocTable:
         with_category = table.category is None
         keys = ("name", "provider", "category", "purpose", "lifetime") if with_category else (
             "name", "provider", "purpose", "lifetime"
@@ -286,11 +286,11 @@ class _Localizer:
                 row = (name, party_cells[cookie.party], self.purpose(cookie), lifetime_cell)
             rows.append(row)
         header = tuple(self.labels[key] for key in keys)
-        return DocTable(self.caption(table, context), keys, header, tuple(rows), table.style is TableStyle.LIST)
+        return DocTable(self.caption(table, anchor), keys, header, tuple(rows), table.style is TableStyle.LIST)
 
-    def caption(self, table: CookieTable, context: str) -> str:
+    def caption(self, table: CookieTable, anchor: str) -> str:
         if table.caption is not None:
-            return self.t.policy_text(f"{context}.caption", table.caption)
+            return self.t.policy_text(contexts.caption(anchor), table.caption)
         if table.party is not None:
             return substitute(self.labels["caption_party"], party=self.party_name(self.parties[table.party]))
         if table.category is not None:
@@ -299,10 +299,11 @@ class _Localizer:
             return self.labels[f"caption_persistence_{table.persistence.name.lower()}"]
         return self.labels["caption_all"]
 
-    def section(self, section: Section, article_number: int, number: int) -> DocSection:
+    def section(self, section: Section, article: Article, article_number: int, number: int) -> DocSection:
         anchor = section_id(section, article_number, number)
-        title = None if section.title is None else self.t.policy_text(f"{anchor}.title", section.title)
-        blocks = [self.block(block, f"{anchor}.body.{i}") for i, block in enumerate(section.body)]
+        context = contexts.anchor(article, section)
+        title = None if section.title is None else self.t.policy_text(contexts.title(context), section.title)
+        blocks = [self.block(block, context) for block in section.body]
         label = f"{article_number}.{number}"
         if title is None and blocks and isinstance(blocks[0], DocParagraph):
             blocks[0] = DocParagraph(blocks[0].nodes, f"{label}.")
@@ -310,14 +311,15 @@ class _Localizer:
 
     def article(self, article: Article, number: int) -> DocArticle:
         anchor = article_id(article, number)
-        title = self.t.policy_text(f"{anchor}.title", article.title)
+        context = contexts.anchor(article)
+        title = self.t.policy_text(contexts.title(context), article.title)
         heading = substitute(self.labels["article_heading"], number=str(number), title=title)
         return DocArticle(
             anchor,
             str(number),
             heading,
-            tuple(self.block(block, f"{anchor}.body.{i}") for i, block in enumerate(article.body)),
-            tuple(self.section(section, number, i + 1) for i, section in enumerate(article.sections)),
+            tuple(self.block(block, context) for block in article.body),
+            tuple(self.section(section, article, number, i + 1) for i, section in enumerate(article.sections)),
         )
 
 
@@ -337,7 +339,7 @@ def _resolve(nodes: Nodes, value: Callable[[str], Nodes]) -> Nodes:
 
 def localize(policy: Policy, locale: str | None = None, translator: Translator | None = None) -> Document:
     """The policy as one locale reads it. `locale` defaults to the policy's language."""
-    locale = locale or str(policy.meta.language)
+    locale = values.normalize_locale(locale or str(policy.meta.language))
     translator = translator or Translator()
     lz = _Localizer(policy, locale, translator)
     meta = policy.meta
@@ -353,7 +355,7 @@ def localize(policy: Policy, locale: str | None = None, translator: Translator |
     return Document(
         language=locale.replace("_", "-"),
         direction=values.text_direction(locale),
-        title=translator.policy_text("meta.title", meta.title),
+        title=translator.policy_text(contexts.META_TITLE, meta.title),
         description=substitute(labels["description"], website=website),
         author=meta.controller.organisation,
         articles=tuple(lz.article(article, i + 1) for i, article in enumerate(policy.articles)),

@@ -11,6 +11,8 @@ PolicykitError; no babel, cattrs, ruamel or jinja2 exception leaves the public A
     ├── TranslationError   a translation that is missing, fuzzy or broken, when refused
     ├── RenderError        a template that fails, a glyph no font has
     └── UnknownRuleError   a rule code or profile that does not exist
+
+    TranslationWarning (a UserWarning): strings shown in the source language
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "ProjectError",
     "RenderError",
     "TranslationError",
+    "TranslationWarning",
     "UnknownLocaleError",
     "UnknownRuleError",
 ]
@@ -84,3 +87,8 @@ class RenderError(PolicykitError):
 
 class UnknownRuleError(PolicykitError, ValueError):
     """A code given to select or ignore matches no rule, or a profile does not exist."""
+
+
+class TranslationWarning(UserWarning):
+    """Strings rendered in the source language because their translation is missing,
+    fuzzy or broken (render without strict)."""

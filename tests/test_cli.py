@@ -157,5 +157,5 @@ def test_render_refuses_bad_input_in_one_line(tmp_path: Path, capsys: pytest.Cap
     broken = tmp_path / "templates"
     broken.mkdir()
     (broken / "page.html.j2").write_text("{% if %}", encoding="utf-8")
-    code, _, err = run(capsys, "render", str(POLICY), "--templates", str(broken))
+    code, _, err = run(capsys, "render", str(POLICY), "--templates", str(broken), "-q")
     assert code == 2 and "template error" in err and len(err.strip().splitlines()) == 1

@@ -129,7 +129,18 @@ def test_cli_missing_glyph_is_one_line_exit_two(tmp_path: Path) -> None:
     path = tmp_path / "policy.yaml"
     path.write_text(text, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "policykit", "render", str(path), "--format", "pdf", "-o", str(tmp_path / "p.pdf")],
+        [
+            sys.executable,
+            "-m",
+            "policykit",
+            "render",
+            str(path),
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp_path / "p.pdf"),
+            "-q",
+        ],
         capture_output=True,
         text=True,
     )

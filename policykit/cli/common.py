@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,7 @@ from policykit.findings import Finding, format_json, format_sarif, format_text
 
 if TYPE_CHECKING:
     from policykit.model import Policy
+    from policykit.project import Project
     from policykit.source import Source
 
 __all__ = [
@@ -28,9 +29,11 @@ __all__ = [
     "CannotUse",
     "Unusable",
     "codes",
+    "find_policy",
     "format_findings",
     "load_policy",
     "load_policy_with_source",
+    "quiet_option",
     "write_output",
 ]
 
@@ -97,3 +100,47 @@ FORMATS = click.Choice(["text", "json", "sarif"])
 def codes(values: Sequence[str]) -> list[str]:
     """`--ignore PK103,PK2 --ignore PK301` -> ['PK103', 'PK2', 'PK301']."""
     return [code for value in values for code in value.replace(" ", ",").split(",") if code]
+
+
+def quiet_option(function: Any) -> Any:
+    return click.option("-q", "--quiet", is_flag=True, help="Do not say which policy file is used.")(function)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def find_policy(path: str | None, *, quiet: bool = False, writes: bool = False) -> Project:
+    """The project of the policy a command works on, announced on stderr unless `quiet`.
+
+    PATH given: its own project. Otherwise the project found from the current folder;
+    with none, read-only commands fall back to the bundled example and say so, and
+    commands that write refuse (exit 2) and point to `policykit init`.
+    """
+    from policykit.errors import ProjectError
+    from policykit.project import bundled_project, find_project, project_for_policy
+
+    try:
+        project = project_for_policy(Path(path)) if path else find_project()
+    except ProjectError as error:
+        raise CannotUse(str(error)) from None
+    if project is None:
+        if writes:
+            raise CannotUse(
+                "no policykit project here or in any folder above (no policykit.toml, [tool.policykit] in "
+                "pyproject.toml, data/policy.yaml or policy.yaml); run `policykit init` to start one"
+            )
+        project = bundled_project()
+        if not quiet:
+            click.echo(f"policykit: no project found; using the bundled example {project.policy}", err=True)
+    elif not quiet:
+        click.echo(f"policykit: policy {_shown(project.policy)}", err=True)
+    if writes and not project.writable:
+        raise CannotUse(
+            f"{project.policy} is the example inside the installed package, which policykit never changes; "
+            "run `policykit init` to start a project of your own"
+        )
+    return project

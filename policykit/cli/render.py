@@ -1,7 +1,7 @@
 """`policykit render`, `build`, `schema` and `dump`: the policy written out.
 
-In: a policy file, a locale and a format. Out: HTML, Markdown, PDF, JSON written
-atomically to a file or to stdout.
+In: a policy file (given, or the project's, found from the current folder), a locale
+and a format. Out: HTML, Markdown, PDF and JSON written atomically to a file or stdout.
 """
 
 from __future__ import annotations
@@ -9,24 +9,30 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from policykit.cli.common import (
     EXIT_FINDINGS,
     CannotUse,
+    find_policy,
     load_policy,
     load_policy_with_source,
+    quiet_option,
     write_output,
 )
-from policykit.findings import format_text
+from policykit.findings import Finding, format_text
 
 if TYPE_CHECKING:
-    from policykit.document import Translator
+    from policykit.document import Document, Translator
+    from policykit.i18n.translator import CatalogTranslator
     from policykit.model import Policy
+    from policykit.project import Project
 
 __all__ = ["build", "dump", "render", "schema"]
+
+PAGES = (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf"))
 
 
 @click.command()
@@ -38,53 +44,63 @@ def schema() -> None:
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=str))
-def dump(path: str) -> None:
+@click.argument("path", required=False, type=click.Path(path_type=str))
+@quiet_option
+def dump(path: str | None, quiet: bool) -> None:
     """Print a policy file in its normal form (comments are not kept)."""
     from policykit.load import dump as dump_policy
 
-    click.echo(dump_policy(load_policy(path)), nl=False)
+    project = find_policy(path, quiet=quiet)
+    click.echo(dump_policy(load_policy(str(project.policy))), nl=False)
+
+
+def _localize_or_fail(policy: Policy, locale: str | None, translator: Translator | None) -> Document:
+    from policykit.document import localize
+    from policykit.errors import UnknownLocaleError
+
+    try:
+        return localize(policy, locale, translator)
+    except UnknownLocaleError as error:
+        raise click.BadParameter(str(error), param_hint="--locale") from None
 
 
 def _render_or_fail(
-    policy: Policy,
+    document: Document,
     output_format: str,
-    locale: str | None = None,
     fragment: bool = False,
     templates: Path | None = None,
     pdf_variant: str | None = None,
-    translator: Translator | None = None,
 ) -> str | bytes:
     """Render, turning a broken template or a missing glyph into a one-line error."""
     import jinja2
 
-    from policykit.render import render as render_policy
+    from policykit.errors import RenderError
+    from policykit.render import render_document
 
     try:
-        return render_policy(
-            policy,
-            output_format,
-            locale.replace("-", "_") if locale else None,
-            fragment=fragment,
-            templates=templates,
-            pdf_variant=pdf_variant,
-            translator=translator,
-        )
+        return render_document(document, output_format, fragment=fragment, templates=templates, pdf_variant=pdf_variant)
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise CannotUse(f"{where}template error: {error.message}") from None
-    except (ValueError, LookupError) as error:
-        raise click.UsageError(str(error)) from None
-    except Exception as error:
-        from policykit.render.pdf import MissingGlyphError
+    except RenderError as error:
+        raise CannotUse(f"cannot render the {output_format.upper()}: {error}") from None
 
-        if isinstance(error, MissingGlyphError):
-            raise CannotUse(f"cannot render the PDF: {error}") from None
-        raise
+
+def _translator(policy: Policy, locale: str | None, locales: Path | None, strict: bool) -> CatalogTranslator | None:
+    """The translations into `locale`, or None for the policy's own language."""
+    from policykit.errors import CatalogError, UnknownLocaleError
+    from policykit.i18n.translator import translator_for
+
+    try:
+        return translator_for(policy, locale, locales=locales, strict=strict)
+    except UnknownLocaleError as error:
+        raise click.BadParameter(str(error), param_hint="--locale") from None
+    except CatalogError as error:
+        raise CannotUse(str(error)) from None
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=str))
+@click.argument("path", required=False, type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
 @click.option("--locale", default=None, help="The locale to render (default: the policy's language).")
 @click.option(
@@ -101,11 +117,12 @@ def _render_or_fail(
     "--locales",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="The policy's catalogues (default: the locales/ folder that belongs to the policy).",
+    help="The policy's catalogues (default: the locales folder of the policy's project).",
 )
 @click.option("--strict", is_flag=True, help="Refuse to render with a missing, fuzzy or broken translation.")
+@quiet_option
 def render(
-    path: str,
+    path: str | None,
     output_format: str,
     locale: str | None,
     output: Path | None,
@@ -114,32 +131,23 @@ def render(
     pdf_variant: str | None,
     locales: Path | None,
     strict: bool,
+    quiet: bool,
 ) -> None:
-    """Render a policy as HTML, Markdown or PDF."""
-    from policykit.syntax import is_language_tag
-
-    if locale is not None and not is_language_tag(locale.replace("-", "_")):
-        raise click.BadParameter(f"{locale!r} is not a locale such as 'en', 'nl' or 'pt-BR'", param_hint="--locale")
-    policy = load_policy(path)
+    """Render a policy (PATH, else the project's) as HTML, Markdown or PDF."""
     if output is None and output_format == "pdf" and sys.stdout.isatty():
         raise click.UsageError("a PDF does not go to a terminal; give -o FILE")
-    translator = _translator(policy, path, locale, locales, strict)
-    content = _render_or_fail(
-        policy,
-        output_format,
-        locale=locale,
-        fragment=fragment,
-        templates=templates,
-        pdf_variant=pdf_variant,
-        translator=translator,
-    )
+    project = find_policy(path, quiet=quiet)
+    policy = load_policy(str(project.policy))
+    translator = _translator(policy, locale, locales or project.locales, strict)
+    document = _localize_or_fail(policy, locale, translator)
     if translator is not None and translator.findings:
         from policykit.findings import exit_code
 
         click.echo(format_text(translator.findings), nl=False, err=True)
         if strict and exit_code(translator.findings):
-            click.echo(f"{path}: translation problems (--strict); nothing written", err=True)
+            click.echo(f"{translator.policy_file}: translation problems (--strict); nothing written", err=True)
             raise click.exceptions.Exit(EXIT_FINDINGS)
+    content = _render_or_fail(document, output_format, fragment=fragment, templates=templates, pdf_variant=pdf_variant)
     if output is not None:
         write_output(output, content)
     elif isinstance(content, bytes):
@@ -149,72 +157,84 @@ def render(
         click.echo(content, nl=False)
 
 
+def _build_locales(project: Project, policy: Policy, chosen: tuple[str, ...]) -> list[str]:
+    """The translations to build: --locale, else the project's `languages`, else every
+    catalogue of the policy found in the project's locales folder."""
+    from policykit.errors import UnknownLocaleError
+    from policykit.i18n import catalogs
+    from policykit.i18n.values import normalize_locale
+
+    source = str(policy.meta.language)
+    wanted = chosen or project.languages
+    try:
+        if wanted is not None:
+            return [loc for loc in dict.fromkeys(normalize_locale(w) for w in wanted) if loc != source]
+        found = catalogs.locales_in(project.locales, catalogs.POLICY_DOMAIN)
+        return [normalize_locale(loc) for loc in found if loc != source]
+    except UnknownLocaleError as error:
+        raise CannotUse(f"{project.locales}: {error}") from None
+
+
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=str))
 @click.option(
     "-o",
     "--out",
     "out_dir",
-    default="site",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory to write into.",
+    help="Directory to write into (default: the project's output folder, site/).",
 )
-def build(path: str | None, out_dir: Path) -> None:
-    """Check a policy (the bundled one by default) and write its renders into a directory.
+@click.option("--locale", "chosen", multiple=True, help="Build only these locales (repeat the option).")
+@click.option(
+    "--strict", is_flag=True, help="A release build: any missing, fuzzy or broken translation writes nothing."
+)
+@quiet_option
+def build(path: str | None, out_dir: Path | None, chosen: tuple[str, ...], strict: bool, quiet: bool) -> None:
+    """Check the policy (PATH, else the project's) and write its renders into a directory.
 
-    Writes index.html, policy.md and policy.pdf in the policy's language, the same
-    under <locale>/ for every translation in the policy's locales/ folder, and
-    cookies.json. Nothing is written when the check finds an error, or when a
-    translation is missing, fuzzy or broken.
+    Writes index.html, policy.md and policy.pdf in the policy's language, the same under
+    <locale>/ for every translation, and cookies.json. Nothing is written when the check
+    finds an error. A translation with a missing, fuzzy or broken string is reported
+    once and left out, and the exit code is 1; with --strict nothing is written.
     """
     from policykit.export import catalogue_json
     from policykit.findings import exit_code
-    from policykit.resources import default_policy
     from policykit.rules import run_checks
 
-    policy, source = load_policy_with_source(path or str(default_policy()))
-
+    project = find_policy(path, quiet=quiet)
+    policy, source = load_policy_with_source(str(project.policy))
     report = run_checks(policy, source)
     click.echo(format_text(report.findings), nl=False, err=True)
     if exit_code(report.findings):
         click.echo(f"{source.file}: errors found; nothing written", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
-    from policykit.i18n import catalogs
-    from policykit.i18n.translator import CatalogTranslator
-    from policykit.resources import locales_for
 
-    folder = locales_for(Path(source.file))
-    translations = [locale for locale in catalogs.locales_in(folder, catalogs.POLICY_DOMAIN)
-                    if locale != str(policy.meta.language)]  # fmt: skip
     outputs: dict[str, str | bytes] = {"cookies.json": catalogue_json(policy)}
-    problems = []
-    for locale in [None, *translations]:
-        translator = None if locale is None else CatalogTranslator(locale, folder, strict=True)
+    built, skipped = [str(policy.meta.language)], []
+    problems: list[Finding] = []
+    for locale in [None, *_build_locales(project, policy, chosen)]:
+        translator = _translator(policy, locale, project.locales, strict=True)
+        document = _localize_or_fail(policy, locale, translator)
+        if translator is not None and translator.findings:
+            # A published legal text is complete in its language, or not published in it.
+            problems += translator.findings
+            skipped.append(translator.locale)
+            continue
         prefix = "" if locale is None else f"{locale}/"
-        for name, output_format in (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf")):
-            outputs[prefix + name] = _render_or_fail(policy, output_format, locale=locale, translator=translator)
-        problems += translator.findings if translator is not None else []
+        for name, output_format in PAGES:
+            outputs[prefix + name] = _render_or_fail(document, output_format)
+        if locale is not None:
+            built.append(locale)
     if problems:
-        # A published legal text is complete in every language, or not published.
         click.echo(format_text(problems), nl=False, err=True)
-        click.echo(f"{source.file}: translation problems; nothing written", err=True)
-        raise click.exceptions.Exit(EXIT_FINDINGS)
+        if strict:
+            click.echo(f"translation problems in {', '.join(skipped)} (--strict); nothing written", err=True)
+            raise click.exceptions.Exit(EXIT_FINDINGS)
+    target = out_dir if out_dir is not None else project.output
     for name, content in outputs.items():
-        write_output(out_dir / name, content)
-    languages = ", ".join([str(policy.meta.language), *translations])
-    click.echo(f"wrote {len(outputs)} files into {out_dir}/ ({languages})", err=True)
-
-
-def _translator(policy: Policy, path: str, locale: str | None, locales: Path | None, strict: bool) -> Any:
-    """The CatalogTranslator for `locale`, or None for the policy's own language."""
-    from policykit.resources import locales_for
-
-    if locale is None or locale.replace("-", "_") == str(policy.meta.language):
-        return None
-    from policykit.i18n.translator import CatalogTranslator, NoCatalog
-
-    try:
-        return CatalogTranslator(locale.replace("-", "_"), locales or locales_for(Path(path)), strict=strict)
-    except NoCatalog as error:
-        raise CannotUse(str(error)) from None
+        write_output(target / name, content)
+    click.echo(f"wrote {len(outputs)} files into {target}/ ({', '.join(built)})", err=True)
+    if skipped:
+        click.echo(f"not built, translations incomplete or broken: {', '.join(skipped)}", err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from attrs import frozen
 from babel.messages.catalog import Catalog, Message
@@ -26,6 +26,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from policykit import inline
 from policykit.atomic import write_atomic
 from policykit.errors import CatalogError
+from policykit.i18n import contexts
 from policykit.i18n.messages import message_line, policy_messages
 from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.model import Policy
@@ -40,10 +41,13 @@ __all__ = [
     "CatalogStats",
     "catalog_path",
     "locales_in",
+    "lookup",
     "merge",
+    "policy_strings",
     "policy_template",
     "read_catalog",
     "stats",
+    "ui_strings",
     "ui_template",
     "write_catalog",
     "write_mo_file",
@@ -143,53 +147,52 @@ def ui_template() -> Catalog:
 
 
 def merge(template: Catalog, existing: Catalog | None, locale: str) -> Catalog:
-    """The catalogue for `locale` after the template changed, losing no translation.
+    """The catalogue for `locale` after the template changed, as msgmerge and Babel's
+    Catalog.update() make it, losing no translation:
 
-    - same context and source text: kept as it is;
-    - same context, changed source text: the old translation is kept, marked fuzzy, with
-      the old source as `#| msgid` so that the translator sees what changed;
+    - same msgctxt and msgid: kept as it is;
+    - otherwise, a translation of a similar source text (difflib, as Babel): kept,
+      marked fuzzy, with the old source as `#| msgid` for the translator;
     - no longer in the template: kept as obsolete (`#~`).
+
+    Before that, entries under the old positional contexts (contexts.LEGACY) whose
+    source text is unchanged move to their new context as they are, so catalogues
+    written before stable contexts migrate without a single fuzzy entry.
     """
-    merged = _new_catalog(template.domain or POLICY_DOMAIN, locale)
-    if existing is not None:
-        merged.revision_date = existing.revision_date
-        merged.last_translator = existing.last_translator
-        merged.language_team = existing.language_team
-    by_context: dict[str | None, Message] = {}
-    if existing is not None:
-        for message in existing:
-            if message.id:
-                by_context[message.context] = message
+    catalog = existing if existing is not None else _new_catalog(template.domain or POLICY_DOMAIN, locale)
+    _migrate_legacy_contexts(catalog, template)
+    catalog.update(template, update_header_comment=False, keep_user_comments=True, update_creation_date=True)
+    for message in catalog:
+        if message.id and not message.fuzzy:
+            message.previous_id = []  # a hint is only for an entry still to review
+    return catalog
+
+
+def _migrate_legacy_contexts(catalog: Catalog, template: Catalog) -> None:
+    waiting: dict[str, list[str | None]] = {}  # msgid -> template contexts not in `catalog` yet
     for message in template:
-        if not message.id:
+        if message.id and catalog.get(message.id, context=message.context) is None:
+            waiting.setdefault(str(message.id), []).append(message.context)
+    for message in list(catalog):
+        if not message.id or not message.context or not contexts.LEGACY.fullmatch(message.context):
             continue
-        old = by_context.pop(message.context, None)
-        string: str | tuple[str, ...] | list[str] | None = ""
-        flags = set(message.flags) - {"fuzzy"}
-        previous: list[str] = []
-        if old is not None and old.string:
-            string = old.string
-            if old.id != message.id:
-                flags.add("fuzzy")
-                previous = [str(old.id)]
-            elif old.fuzzy:
-                flags.add("fuzzy")
-                previous = list(old.previous_id or [])
-        merged[message.id] = Message(
-            message.id,
-            string,
-            locations=message.locations,
-            flags=flags,
-            auto_comments=message.auto_comments,
-            user_comments=old.user_comments if old is not None else [],
-            previous_id=previous,
-            context=message.context,
-        )
-    for old in by_context.values():
-        if old.string:
-            key: Any = (old.id, old.context) if old.context else old.id
-            merged.obsolete[key] = old
-    return merged
+        targets = waiting.get(str(message.id))
+        if targets:
+            catalog.delete(message.id, context=message.context)
+            message.context = targets.pop(0)
+            catalog[message.id] = message
+
+
+def lookup(catalog: Catalog | None, context: str | None, text: str) -> tuple[str, Message | None]:
+    """("translated" | "fuzzy" | "untranslated", the entry): the one test that render,
+    build, stats and check all use, so that they never disagree."""
+    message = catalog.get(text, context=context) if catalog is not None else None
+    if message is None:
+        return "untranslated", None
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    if message.fuzzy:
+        return "fuzzy", message
+    return ("translated" if all(strings) else "untranslated"), message
 
 
 @frozen
@@ -204,16 +207,18 @@ class CatalogStats:
         )
 
 
-def stats(catalog: Catalog) -> CatalogStats:
-    translated = fuzzy = untranslated = 0
-    for message in catalog:
-        if not message.id:
-            continue  # the header
-        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-        if message.fuzzy:
-            fuzzy += 1
-        elif all(strings):
-            translated += 1
-        else:
-            untranslated += 1
-    return CatalogStats(translated, fuzzy, untranslated)
+def stats(catalog: Catalog | None, wanted: Iterable[tuple[str | None, str]]) -> CatalogStats:
+    """Counts over the strings `wanted` ((msgctxt, msgid), the source of truth: the
+    policy or the templates), not over what the file happens to hold."""
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    for context, text in dict.fromkeys(wanted):
+        counts[lookup(catalog, context, text)[0]] += 1
+    return CatalogStats(counts["translated"], counts["fuzzy"], counts["untranslated"])
+
+
+def policy_strings(policy: Policy) -> list[tuple[str | None, str]]:
+    return [(message.context, message.text) for message in policy_messages(policy)]
+
+
+def ui_strings() -> list[tuple[str | None, str]]:
+    return list(TEMPLATE_STRINGS.items())

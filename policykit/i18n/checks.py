@@ -19,8 +19,11 @@ from babel.messages.catalog import Catalog, Message
 from policykit import inline
 from policykit.findings import Finding, RuleInfo, Severity
 from policykit.i18n.catalogs import PLURAL_FORMS, CatalogError, read_catalog
+from policykit.i18n.messages import policy_messages
+from policykit.model import Policy
+from policykit.source import Source
 
-__all__ = ["TRANSLATION_CHECKS", "check_catalog", "check_file", "check_translation"]
+__all__ = ["TRANSLATION_CHECKS", "check_against_policy", "check_catalog", "check_file", "check_translation"]
 
 TRANSLATION_CHECKS = (
     RuleInfo(
@@ -80,6 +83,13 @@ TRANSLATION_CHECKS = (
         "babel issue 816).",
     ),
     RuleInfo("PK510", "The catalogue cannot be read", Severity.ERROR, "The .po file is not valid gettext syntax."),
+    RuleInfo(
+        "PK511",
+        "A catalogue or the .pot is out of date with the policy",
+        Severity.WARNING,
+        "The policy has strings the catalogue has never seen, so the reader gets the source language; "
+        "`policykit i18n update` brings them in. An error with --strict.",
+    ),
 )
 
 _BAD_PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*[.\[\]:!][^{}]*)\}(?!\})")
@@ -185,3 +195,27 @@ def check_file(file: Path, folder_locale: str, *, strict: bool = False) -> list[
         line = error.line
         return [Finding("PK510", Severity.ERROR, error.message, str(file), line, 1 if line else 0)]
     return check_catalog(catalog, file, folder_locale, strict=strict)
+
+
+def check_against_policy(
+    catalog: Catalog | None, file: Path, policy: Policy, source: Source, *, strict: bool = False
+) -> list[Finding]:
+    """A finding, at the string's place in the policy file, for each string of the policy
+    that `catalog` (a locale's .po or the .pot) does not hold at all."""
+    severity = Severity.ERROR if strict else Severity.WARNING
+    findings = []
+    for message in policy_messages(policy):
+        if catalog is None or catalog.get(message.text, context=message.context) is None:
+            line, column = source.position(message.at)
+            findings.append(
+                Finding(
+                    "PK511",
+                    severity,
+                    f"not in {file}; run `policykit i18n update`",
+                    source.file,
+                    line,
+                    column,
+                    source.field_path(message.at),
+                )
+            )
+    return findings

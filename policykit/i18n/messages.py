@@ -1,10 +1,10 @@
 """The translatable strings of a policy, each with a stable context and its place.
 
 In: a Policy (and the Source it came from, for line numbers).
-Out: PolicyMessages: msgctxt (the element's id and field, such as
-`section-2-2.body.0` or `cookies._ga.purpose`), msgid (the source text), the line, and
-a note for translators. localize() looks translations up by the same contexts, which
-a test keeps in step.
+Out: PolicyMessages: msgctxt (the element's explicit id or kind and the field, such as
+`article-2.paragraph` or `cookie.purpose`; see contexts.py), msgid (the source text),
+the line, and a note for translators. localize() looks translations up through the
+same contexts.py, and a test keeps the two in step.
 
 Also the Babel extractor (`[policykit: **.yaml]` in a babel.cfg), registered under
 the `babel.extractors` entry point.
@@ -18,15 +18,8 @@ from typing import IO, Any
 
 from attrs import frozen
 
-from policykit.model import (
-    BUILTIN_CATEGORIES,
-    CookieTable,
-    ItemList,
-    Paragraph,
-    Policy,
-    article_id,
-    section_id,
-)
+from policykit.i18n import contexts
+from policykit.model import BUILTIN_CATEGORIES, CookieTable, ItemList, Paragraph, Policy
 from policykit.source import Source
 
 __all__ = ["PolicyMessage", "babel_extract", "policy_messages"]
@@ -47,18 +40,19 @@ def _note(kind: str, refs: Mapping[str, object]) -> str:
 
 
 def policy_messages(policy: Policy) -> list[PolicyMessage]:
-    """Every string of `policy` a reader sees and a translator translates.
+    """Every string of `policy` a reader sees and a translator translates, in file order.
 
     Party names are legal names and are not translated; the built-in categories are
-    translated in the package's own catalogue.
+    translated in the package's own catalogue. Contexts come from contexts.py: an
+    element's explicit id or its kind, never its position.
     """
-    found = [PolicyMessage("meta.title", policy.meta.title, ("meta", "title"), "the document title")]
+    found = [PolicyMessage(contexts.META_TITLE, policy.meta.title, ("meta", "title"), "the document title")]
     builtin = {category.id for category in BUILTIN_CATEGORIES}
     for index, category in enumerate(policy.categories):
         if category.id not in builtin:
             found.append(
                 PolicyMessage(
-                    f"categories.{category.id}.title",
+                    contexts.category(category.id, "title"),
                     category.title,
                     ("categories", index, "title"),
                     "a cookie category",
@@ -67,28 +61,30 @@ def policy_messages(policy: Policy) -> list[PolicyMessage]:
             if category.description is not None:
                 found.append(
                     PolicyMessage(
-                        f"categories.{category.id}.description",
+                        contexts.category(category.id, "description"),
                         category.description,
                         ("categories", index, "description"),
                         "a cookie category's description",
                     )
                 )
     for a_index, article in enumerate(policy.articles):
-        anchor = article_id(article, a_index + 1)
+        anchor = contexts.anchor(article)
         at: tuple[str | int, ...] = ("articles", a_index)
-        found.append(PolicyMessage(f"{anchor}.title", article.title, (*at, "title"), "an article's title"))
+        found.append(PolicyMessage(contexts.title(anchor), article.title, (*at, "title"), "an article's title"))
         found.extend(_blocks(anchor, at, article.body))
         for s_index, section in enumerate(article.sections):
-            s_anchor = section_id(section, a_index + 1, s_index + 1)
+            s_anchor = contexts.anchor(article, section)
             s_at = (*at, "sections", s_index)
             if section.title is not None:
-                found.append(PolicyMessage(f"{s_anchor}.title", section.title, (*s_at, "title"), "a section's title"))
+                found.append(
+                    PolicyMessage(contexts.title(s_anchor), section.title, (*s_at, "title"), "a section's title")
+                )
             found.extend(_blocks(s_anchor, s_at, section.body))
     for index, cookie in enumerate(policy.cookies):
         label = cookie.name or cookie.id
         found.append(
             PolicyMessage(
-                f"cookies.{cookie.id}.purpose",
+                contexts.COOKIE_PURPOSE,
                 cookie.purpose,
                 ("cookies", index, "purpose"),
                 f"the purpose of the cookie {label}",
@@ -97,7 +93,7 @@ def policy_messages(policy: Policy) -> list[PolicyMessage]:
         if cookie.lifetime.until is not None:
             found.append(
                 PolicyMessage(
-                    f"cookies.{cookie.id}.lifetime.until",
+                    contexts.COOKIE_UNTIL,
                     cookie.lifetime.until,
                     ("cookies", index, "lifetime"),
                     f"the event that ends the cookie {label} early: '... or until <this>'",
@@ -108,19 +104,22 @@ def policy_messages(policy: Policy) -> list[PolicyMessage]:
 
 def _blocks(anchor: str, at: tuple[str | int, ...], body: Collection[object]) -> Iterator[PolicyMessage]:
     for b_index, block in enumerate(body):
-        context, b_at = f"{anchor}.body.{b_index}", (*at, "body", b_index)
+        b_at = (*at, "body", b_index)
         if isinstance(block, Paragraph):
             yield PolicyMessage(
-                context, block.text, (*b_at, "paragraph") if block.refs else b_at, _note("a paragraph", block.refs)
+                contexts.paragraph(anchor),
+                block.text,
+                (*b_at, "paragraph") if block.refs else b_at,
+                _note("a paragraph", block.refs),
             )
         elif isinstance(block, ItemList):
             for i_index, item in enumerate(block.items):
                 yield PolicyMessage(
-                    f"{context}.{i_index}", item, (*b_at, "list", i_index), _note("a list item", block.refs)
+                    contexts.item(anchor), item, (*b_at, "list", i_index), _note("a list item", block.refs)
                 )
         elif isinstance(block, CookieTable) and block.caption is not None:
             yield PolicyMessage(
-                f"{context}.caption", block.caption, (*b_at, "cookies", "caption"), "a cookie table's caption"
+                contexts.caption(anchor), block.caption, (*b_at, "cookies", "caption"), "a cookie table's caption"
             )
 
 

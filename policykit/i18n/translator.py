@@ -24,16 +24,15 @@ from policykit.i18n.catalogs import (
     UI_DOMAIN,
     CatalogError,
     catalog_path,
+    lookup,
     read_catalog,
 )
 from policykit.i18n.checks import check_translation
 from policykit.i18n.strings import TEMPLATE_STRINGS
+from policykit.i18n.values import normalize_locale
+from policykit.model import Policy
 
-__all__ = ["CatalogTranslator", "NoCatalog"]
-
-
-class NoCatalog(Exception):
-    """The locale has no catalogue, or it cannot be read."""
+__all__ = ["CatalogTranslator", "translator_for"]
 
 
 class CatalogTranslator(Translator):
@@ -41,25 +40,25 @@ class CatalogTranslator(Translator):
         self.locale = locale
         self.strict = strict
         self.findings: list[Finding] = []
+        self._done: dict[tuple[Path | None, str, str], str] = {}
         self._fingerprint = hashlib.sha256()
         self.policy_file = catalog_path(locales, locale, POLICY_DOMAIN) if locales is not None else None
         self.ui_file = catalog_path(PACKAGE_CATALOGS, locale, UI_DOMAIN)
         self.policy_catalog = self._read(self.policy_file)
         self.ui_catalog = self._read(self.ui_file)
+        if self.policy_file is not None and self.policy_catalog is None:
+            raise CatalogError(self.policy_file, f"no catalogue of the policy for locale {locale!r}")
         if self.policy_catalog is None and self.ui_catalog is None:
-            where = self.policy_file or PACKAGE_CATALOGS
-            raise NoCatalog(f"no catalogue for locale {locale!r} (looked for {where})")
+            raise CatalogError(PACKAGE_CATALOGS, f"no catalogue for locale {locale!r}")
 
     def _read(self, file: Path | None) -> Catalog | None:
         if file is None or not file.is_file():
             return None
         try:
             data = file.read_bytes()
-            catalog = read_catalog(file)
-        except CatalogError as error:
-            raise NoCatalog(str(error)) from None
         except OSError as error:
-            raise NoCatalog(f"{file}: cannot be read: {error.strerror or error}") from None
+            raise CatalogError(file, f"cannot be read: {error.strerror or error}") from None
+        catalog = read_catalog(file)
         self._fingerprint.update(file.name.encode() + b"\0" + data)
         return catalog
 
@@ -68,11 +67,18 @@ class CatalogTranslator(Translator):
         return self._fingerprint.digest()
 
     def _lookup(self, catalog: Catalog | None, file: Path | None, context: str, text: str) -> str:
+        key = (file, context, text)
+        if key in self._done:  # a string shown twice (a shared purpose) is translated and reported once
+            return self._done[key]
+        self._done[key] = result = self._translate(catalog, file, context, text)
+        return result
+
+    def _translate(self, catalog: Catalog | None, file: Path | None, context: str, text: str) -> str:
         severity = Severity.ERROR if self.strict else Severity.WARNING
         where = str(file) if file is not None else f"<no {POLICY_DOMAIN}.po for {self.locale}>"
-        message = catalog.get(text, context=context) if catalog is not None else None
-        if message is None or not message.string or message.fuzzy:
-            state = "fuzzy" if message is not None and message.fuzzy else "not translated"
+        state, message = lookup(catalog, context, text)
+        if message is None or state != "translated":
+            state = "fuzzy" if state == "fuzzy" else "not translated"
             line = message.lineno if message is not None and message.lineno else 0
             code = "PK505" if state == "fuzzy" else "PK506"
             self.findings.append(
@@ -102,3 +108,27 @@ class CatalogTranslator(Translator):
 
     def template_text(self, key: str) -> str:
         return self._lookup(self.ui_catalog, self.ui_file, key, TEMPLATE_STRINGS[key])
+
+
+def translator_for(
+    policy: Policy, locale: str | None, *, locales: Path | None = None, strict: bool = False
+) -> CatalogTranslator | None:
+    """The translations of `policy` into `locale`: None for the policy's own language.
+
+    The catalogues are `locales`, else the locales folder of the project the policy was
+    loaded from. Raises CatalogError naming the file when there is none or it cannot be
+    read; never falls back to the source language in silence.
+    """
+    if locale is None or normalize_locale(locale) == normalize_locale(str(policy.meta.language)):
+        return None
+    locale = normalize_locale(locale)
+    if locales is None:
+        if policy.origin is None:
+            raise CatalogError(
+                f"<policy>/locales/{locale}/LC_MESSAGES/{POLICY_DOMAIN}.po",
+                "a policy that was not loaded from a file has no project to find catalogues in; pass locales=",
+            )
+        from policykit.project import project_for_policy
+
+        locales = project_for_policy(Path(policy.origin)).locales
+    return CatalogTranslator(locale, locales, strict=strict)

@@ -16,14 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal
 
+from policykit.errors import UnknownLocaleError as PolicyUnknownLocale
 from policykit.model import Duration, Unit
 
-__all__ = ["UNIT_PATTERNS", "country_name", "format_datetime", "format_duration", "format_list", "text_direction"]
+__all__ = [
+    "UNIT_PATTERNS",
+    "country_name",
+    "format_datetime",
+    "format_duration",
+    "format_list",
+    "normalize_locale",
+    "text_direction",
+]
 
 
 def _forms(one: str, other: str) -> dict[str, str]:
@@ -87,7 +96,18 @@ UNIT_PATTERNS: dict[str, dict[Unit, dict[str, str]]] = {
 
 @functools.cache
 def _locale(identifier: str) -> Locale:
-    return Locale.parse(identifier.replace("-", "_"))
+    try:
+        return Locale.parse(identifier.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError) as error:
+        raise PolicyUnknownLocale(
+            f"{identifier!r} is not a locale CLDR knows, such as 'en', 'nl' or 'pt-BR'"
+        ) from error
+
+
+def normalize_locale(identifier: str) -> str:
+    """`pt-BR` -> `pt_BR`; raises policykit's UnknownLocaleError for what CLDR does not know."""
+    _locale(identifier)
+    return identifier.replace("-", "_")
 
 
 def _patterns(locale: Locale, unit: Unit) -> dict[str, str]:

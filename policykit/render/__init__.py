@@ -7,10 +7,12 @@ exactly the same thing. WeasyPrint is imported only when a PDF is asked for.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Literal, overload
 
 from policykit.document import Document, Translator, localize
+from policykit.errors import TranslationError, TranslationWarning
 from policykit.model import Policy
 
 __all__ = ["FORMATS", "render", "render_document"]
@@ -80,6 +82,8 @@ def render(
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
     translator: Translator | None = ...,
+    locales: Path | str | None = ...,
+    strict: bool = ...,
 ) -> str: ...
 @overload
 def render(
@@ -91,6 +95,8 @@ def render(
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
     translator: Translator | None = ...,
+    locales: Path | str | None = ...,
+    strict: bool = ...,
 ) -> bytes: ...
 @overload
 def render(
@@ -102,6 +108,8 @@ def render(
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
     translator: Translator | None = ...,
+    locales: Path | str | None = ...,
+    strict: bool = ...,
 ) -> str | bytes: ...
 def render(
     policy: Policy,
@@ -112,7 +120,31 @@ def render(
     templates: Path | str | None = None,
     pdf_variant: str | None = None,
     translator: Translator | None = None,
+    locales: Path | str | None = None,
+    strict: bool = False,
 ) -> str | bytes:
-    """The policy in `output_format` ("html", "md", "pdf") for `locale` (default: its language)."""
-    document = localize(policy, locale, translator)
+    """The policy in `output_format` ("html", "md", "pdf") for `locale` (default: its language).
+
+    Another locale is translated with the catalogues of the policy's own project (the
+    folder it was loaded from), or of `locales`. Raises UnknownLocaleError for a locale
+    CLDR does not know, CatalogError (naming the file) when a catalogue is missing or
+    unreadable, and with `strict` TranslationError when a string is not translated or
+    its translation is broken; without `strict`, such strings show the source text and
+    a TranslationWarning says so. `translator` replaces the catalogues altogether.
+    """
+    if translator is None:
+        from policykit.i18n.translator import translator_for
+
+        found = translator_for(policy, locale, locales=Path(locales) if locales else None, strict=strict)
+    else:
+        found = None
+    document = localize(policy, locale, translator or found)
+    if found is not None and found.findings:
+        from policykit.findings import format_text
+
+        where = found.policy_file or locale
+        summary = f"{len(found.findings)} strings of {where} are not translated or not usable; the source text is shown"
+        if strict:
+            raise TranslationError(f"{summary}:\n{format_text(found.findings)}", found.findings)
+        warnings.warn(f"{summary}:\n{format_text(found.findings)}", TranslationWarning, stacklevel=2)
     return render_document(document, output_format, fragment=fragment, templates=templates, pdf_variant=pdf_variant)

@@ -1,0 +1,216 @@
+"""A policykit project: the folder a user works in, found the way ruff and pytest find theirs.
+
+In: a folder to start from (the current one by default), or a policy file.
+Out: a Project: the policy file, the locales folder, the output folder, the locales to
+build and the check settings, each resolved to an absolute path; or ProjectError with
+`file:line:col` for a configuration that cannot be used.
+
+A folder is a project when it has, in this order of precedence:
+1. a `policykit.toml` (keys at the top level, or under [tool.policykit]);
+2. a `pyproject.toml` with a [tool.policykit] table;
+3. a `data/policy.yaml` or a `policy.yaml` (a project with every setting at its default;
+   a folder named data/ is never a project root by its policy.yaml alone).
+Commands look in the current folder, then in each folder above it.
+
+The bundled example inside the installed package is a project too, but a read-only one:
+`Project.writable` is False, and commands that write translations refuse it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from policykit.errors import ProjectError
+
+__all__ = [
+    "CONFIG_FILE",
+    "CONFIG_KEYS",
+    "Project",
+    "bundled_project",
+    "find_project",
+    "project_for_policy",
+]
+
+CONFIG_FILE = "policykit.toml"
+# key -> what it holds; the text is what `policykit init` and the README document.
+CONFIG_KEYS = {
+    "policy": "the policy file (default: data/policy.yaml, else policy.yaml)",
+    "locales": "the folder of gettext catalogues (default: locales)",
+    "output": "the folder `policykit build` writes into (default: site)",
+    "languages": "the locales to build (default: every catalogue found)",
+    "profile": "the check profiles, such as 'gdpr' or ['gdpr', 'uk'] (default: the policy's own, else gdpr)",
+    "select": "rule codes or prefixes to run (default: all)",
+    "ignore": "rule codes or prefixes to skip",
+}
+_POLICY_CANDIDATES = ("data/policy.yaml", "policy.yaml")
+
+
+@frozen
+class Project:
+    """Where a project's files are, and its settings. Paths are absolute."""
+
+    root: Path
+    policy: Path
+    locales: Path
+    output: Path
+    config: Path | None = None  # the file the settings came from, if any
+    languages: tuple[str, ...] | None = None  # None: every catalogue found
+    profile: tuple[str, ...] | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    writable: bool = True  # False for the bundled example inside the package
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectError(path, f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        # tomllib says "... (at line 3, column 7)"; keep the words, move the place to the front.
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+        raise ProjectError(path, f"invalid TOML: {message}", line, column) from None
+
+
+def _key_position(text: str, key: str) -> tuple[int, int]:
+    """Where `key = ...` is written (tomllib keeps no positions)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(rf"\s*(\"?{re.escape(key)}\"?)\s*=", line)
+        if match:
+            return number, match.start(1) + 1
+    return 0, 0
+
+
+def _strings(value: object, key: str, path: Path, text: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ProjectError(path, f"{key}: expected a string or a list of strings", *_key_position(text, key))
+    return tuple(value)
+
+
+def _path(value: object, key: str, path: Path, text: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ProjectError(path, f"{key}: expected a path, such as {CONFIG_KEYS[key].split(': ')[1]!r}",
+                           *_key_position(text, key))  # fmt: skip
+    return value
+
+
+def _settings(path: Path) -> tuple[Mapping[str, Any], str] | None:
+    """The [tool.policykit] settings of `path`, or None when it has none."""
+    data, text = _read_toml(path)
+    table: object = data.get("tool", {}).get("policykit") if isinstance(data.get("tool"), dict) else None
+    if path.name == CONFIG_FILE and table is None:
+        table = {key: value for key, value in data.items() if key != "tool"}
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ProjectError(path, "[tool.policykit] must be a table", *_key_position(text, "policykit"))
+    return table, text
+
+
+def _from_settings(root: Path, config: Path, table: Mapping[str, Any], text: str) -> Project:
+    for key in table:
+        if key not in CONFIG_KEYS:
+            close = difflib.get_close_matches(key, CONFIG_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(CONFIG_KEYS)}"
+            raise ProjectError(config, f"unknown key {key!r}{hint}", *_key_position(text, key))
+    if "policy" in table:
+        policy = root / _path(table["policy"], "policy", config, text)
+    else:
+        policy = next((root / name for name in _POLICY_CANDIDATES if (root / name).is_file()), root / "policy.yaml")
+    locales = root / _path(table.get("locales", "locales"), "locales", config, text)
+    output = root / _path(table.get("output", "site"), "output", config, text)
+
+    def optional(key: str) -> tuple[str, ...] | None:
+        return _strings(table[key], key, config, text) if key in table else None
+
+    return Project(
+        root=root,
+        policy=policy,
+        locales=locales,
+        output=output,
+        config=config,
+        languages=optional("languages"),
+        profile=optional("profile"),
+        select=optional("select"),
+        ignore=optional("ignore") or (),
+    )
+
+
+def _project_in(folder: Path) -> Project | None:
+    """The project whose root is `folder`, or None."""
+    for name in (CONFIG_FILE, "pyproject.toml"):
+        config = folder / name
+        if config.is_file():
+            found = _settings(config)
+            if found is not None:
+                return _from_settings(folder, config, *found)
+    for name in _POLICY_CANDIDATES:
+        if name == "policy.yaml" and folder.name == "data":
+            continue  # data/policy.yaml belongs to the folder above, as in the default layout
+        if (folder / name).is_file():
+            return Project(root=folder, policy=folder / name, locales=folder / "locales", output=folder / "site")
+    return None
+
+
+def find_project(start: Path | None = None) -> Project | None:
+    """The project that `start` (default: the current folder) is in, or None."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        project = _project_in(candidate)
+        if project is not None:
+            return project
+    return None
+
+
+def bundled_project() -> Project:
+    """The example shipped inside the package: read it, never write it."""
+    from policykit.resources import data_dir, locales_dir
+
+    data = data_dir()
+    return Project(
+        root=data.parent,
+        policy=data / "policy.yaml",
+        locales=locales_dir(),
+        output=Path.cwd() / "site",
+        writable=False,
+    )
+
+
+def project_for_policy(policy: Path) -> Project:
+    """The project a policy file belongs to: the project found from its folder whose
+    policy it is, else a project of its own with its locales/ beside it."""
+    from policykit.resources import package_dir
+
+    policy = policy.resolve()
+    if policy.is_relative_to(package_dir()):
+        bundled = bundled_project()
+        return Project(root=bundled.root, policy=policy, locales=bundled.locales, output=bundled.output,
+                       writable=False)  # fmt: skip
+    found = find_project(policy.parent)
+    if found is not None and policy.is_relative_to(found.root):
+        return Project(
+            root=found.root,
+            policy=policy,
+            locales=found.locales,
+            output=found.output,
+            config=found.config,
+            languages=found.languages,
+            profile=found.profile,
+            select=found.select,
+            ignore=found.ignore,
+            writable=found.writable,
+        )
+    return Project(root=policy.parent, policy=policy, locales=policy.parent / "locales", output=Path.cwd() / "site")
