@@ -1,12 +1,24 @@
 """policykit: a website's cookie policy kept as data.
 
-The public API: load and dump policy files, the model, and findings.
+The public API: load, check, render and dump policies; the model; findings; and the
+errors, all under PolicykitError.
 """
 
 from __future__ import annotations
 
+from policykit.errors import (
+    CatalogError,
+    LoadError,
+    PolicykitError,
+    ProjectError,
+    RenderError,
+    TranslationError,
+    TranslationWarning,
+    UnknownLocaleError,
+    UnknownRuleError,
+)
 from policykit.findings import Finding, Severity
-from policykit.load import LoadError, dump, load, loads
+from policykit.load import dump, load, loads
 from policykit.model import (
     Article,
     Category,
@@ -37,6 +49,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Article",
+    "CatalogError",
     "Category",
     "Controller",
     "Cookie",
@@ -51,7 +64,10 @@ __all__ = [
     "Party",
     "Persistence",
     "Policy",
+    "PolicykitError",
+    "ProjectError",
     "Ref",
+    "RenderError",
     "RefField",
     "Role",
     "Safeguard",
@@ -59,7 +75,11 @@ __all__ = [
     "Severity",
     "Storage",
     "Transfer",
+    "TranslationError",
+    "TranslationWarning",
     "Unit",
+    "UnknownLocaleError",
+    "UnknownRuleError",
     "__version__",
     "check",
     "dump",

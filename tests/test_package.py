@@ -14,6 +14,8 @@ PUBLIC = {
     "Article", "Category", "Controller", "Cookie", "CookieTable", "Duration", "Finding", "ItemList", "Lifetime",
     "LoadError", "Meta", "Paragraph", "Party", "Persistence", "Policy", "Ref", "RefField", "Role", "Safeguard",
     "Section", "Severity", "Storage", "Transfer", "Unit", "__version__", "check", "dump", "load", "loads", "render",
+    "CatalogError", "PolicykitError", "ProjectError", "RenderError", "TranslationError", "TranslationWarning",
+    "UnknownLocaleError", "UnknownRuleError",
 }  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from policykit import __version__
 from policykit.cli.check import check, rules
 from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
 from policykit.cli.i18n import i18n
+from policykit.cli.init import init
 from policykit.cli.render import build, dump, render, schema
 
 __all__ = ["cli", "main"]
@@ -26,7 +27,7 @@ def cli() -> None:
     """Keep a website's cookie policy as data: check it, render it, export it."""
 
 
-for _command in (check, rules, schema, dump, render, build, i18n):
+for _command in (init, check, rules, schema, dump, render, build, i18n):
     cli.add_command(_command)
 
 

@@ -1,0 +1,307 @@
+"""Projects: found upward from the current folder, never the installed package; what
+the user edits is what `build` publishes; translations stay with their text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from tools import require
+
+import policykit
+from conftest import POLICY, ROOT
+from policykit.cli import main
+from policykit.errors import CatalogError, PolicykitError, ProjectError, UnknownLocaleError
+from policykit.i18n import catalogs
+from policykit.project import find_project, project_for_policy
+
+ARTICLE_1_FIRST = "      - >-\n        A cookie is a small text file"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of this repository's project files: what a user has after a checkout."""
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    shutil.copytree(ROOT / "data", copy / "data")
+    shutil.copytree(ROOT / "locales", copy / "locales")
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- discovery ----------------------------------------------------------------------------
+
+
+def test_a_project_is_found_from_any_folder_inside_it(repo: Path) -> None:
+    (repo / "docs" / "deep").mkdir(parents=True)
+    project = find_project(repo / "docs" / "deep")
+    assert project is not None
+    assert (project.root, project.policy, project.locales, project.output) == (
+        repo, repo / "data" / "policy.yaml", repo / "locales", repo / "site"
+    )  # fmt: skip
+    assert project.config == repo / "pyproject.toml"
+
+
+@pytest.mark.parametrize(
+    ("files", "policy"),
+    [
+        ({"policykit.toml": 'policy = "p/mine.yaml"\n', "p/mine.yaml": ""}, "p/mine.yaml"),
+        ({"pyproject.toml": '[tool.policykit]\npolicy = "x.yaml"\n', "x.yaml": ""}, "x.yaml"),
+        ({"pyproject.toml": "[project]\nname = 'site'\n", "data/policy.yaml": ""}, "data/policy.yaml"),
+        ({"policy.yaml": ""}, "policy.yaml"),
+    ],
+)
+def test_what_makes_a_folder_a_project(tmp_path: Path, files: dict[str, str], policy: str) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    project = find_project(tmp_path)
+    assert project is not None and project.policy == tmp_path / policy and project.root == tmp_path
+
+
+def test_the_data_folder_is_not_a_project_of_its_own(repo: Path) -> None:
+    (repo / "pyproject.toml").unlink()  # no settings: the layout alone decides
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    assert project.root == repo and project.locales == repo / "locales"
+
+
+def test_bad_settings_say_where_and_what(tmp_path: Path) -> None:
+    (tmp_path / "policykit.toml").write_text('policy = "p.yaml"\nlocale = "x"\n', encoding="utf-8")
+    with pytest.raises(ProjectError) as caught:
+        find_project(tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'policykit.toml'}:2:1: unknown key 'locale'; did you mean 'locales'?"
+    (tmp_path / "policykit.toml").write_text('policy = "p.yaml\n', encoding="utf-8")
+    with pytest.raises(ProjectError, match=r"policykit.toml:1:\d+: invalid TOML"):
+        find_project(tmp_path)
+
+
+def test_commands_name_the_policy_they_use(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    code, _, err = _run(capsys, "check")
+    assert code == 0 and err.splitlines()[0] == "policykit: policy data/policy.yaml"
+    code, _, err = _run(capsys, "check", "-q")
+    assert code == 0 and "policykit: policy" not in err
+
+
+def test_without_a_project_reading_falls_back_and_writing_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "render", "--format", "md")
+    assert code == 0 and "no project found; using the bundled example" in err and out.startswith("# Cookie Policy")
+    for command in (["i18n", "update"], ["i18n", "extract"], ["i18n", "compile"], ["i18n", "update", "--locale", "es"]):
+        code, _, err = _run(capsys, *command)
+        assert code == 2, command
+        assert "run `policykit init`" in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ui_catalogues_are_not_written_outside_a_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake_package = tmp_path / "site-packages" / "policykit" / "i18n" / "catalogs"
+    fake_package.mkdir(parents=True)
+    monkeypatch.setattr(catalogs, "PACKAGE_CATALOGS", fake_package)
+    assert main(["i18n", "extract", "--ui"]) == 2
+    assert list(fake_package.iterdir()) == []
+
+
+# --- init ---------------------------------------------------------------------------------
+
+
+def test_init_scaffolds_a_project_that_passes_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = _run(capsys, "init", "site", "--name", 'Acme "Books" B.V.', "--website", "https://acme.example/")
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
+        "locales", "policy.schema.json", "policy.yaml", "policykit.toml"
+    ]  # fmt: skip
+    text = (tmp_path / "site" / "policy.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=policy.schema.json")
+    monkeypatch.chdir(tmp_path / "site")
+    code, _, err = _run(capsys, "check")
+    assert code == 0, err
+    assert policykit.load(tmp_path / "site" / "policy.yaml").meta.controller.organisation == 'Acme "Books" B.V.'
+    code, _, err = _run(capsys, "init", ".")
+    assert code == 2 and "already there" in err
+    code, _, err = _run(capsys, "i18n", "update", "--locale", "nl")
+    assert code == 0 and (tmp_path / "site" / "locales" / "nl" / "LC_MESSAGES" / "policy.po").is_file()
+
+
+# --- what you edit is what you publish ------------------------------------------------------
+
+
+def test_build_publishes_the_policy_the_user_edited(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = repo / "data" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("title: Cookie Policy", "title: Our Cookies", 1),
+                      encoding="utf-8")  # fmt: skip
+    monkeypatch.chdir(repo)
+    code, _, err = _run(capsys, "build", "--locale", "nl")
+    page = (repo / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Our Cookies</title>" in page
+    # The title changed, so nl is stale: reported, left out, and the exit code says so.
+    assert code == 1 and not (repo / "site" / "nl").exists()
+    assert err.count("meta.title") == 1
+
+
+def test_a_stale_locale_is_reported_once_and_skipped(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = catalogs.catalog_path(repo / "locales", "nl", catalogs.POLICY_DOMAIN)
+    catalog = catalogs.read_catalog(po)
+    entry = catalog.get("Session cookies", context="article-3.section.caption")
+    assert entry is not None
+    entry.flags.add("fuzzy")
+    catalogs.write_catalog(po, catalog)
+    entry = catalogs.read_catalog(po).get("Session cookies", context="article-3.section.caption")
+    assert entry is not None
+    monkeypatch.chdir(repo)
+    code, _, err = _run(capsys, "build", "-q")
+    assert code == 1
+    built = sorted(p.name for p in (repo / "site").iterdir() if p.is_dir())
+    assert built == ["ar", "de", "fr"] and (repo / "site" / "index.html").is_file()
+    assert [line for line in err.splitlines() if "PK505" in line] == [
+        f"{po}:{entry.lineno}:1: error PK505 article-3.section.caption: fuzzy; the source text is shown"
+    ]
+    assert "not built, translations incomplete or broken: nl" in err
+    # A release build writes nothing new.
+    shutil.rmtree(repo / "site")
+    code, _, err = _run(capsys, "build", "-q", "--strict")
+    assert code == 1 and not (repo / "site").exists() and "nothing written" in err
+
+
+def test_stats_check_and_build_agree(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = repo / "data" / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("Measures how long your connection", "Measures how long each connection"),
+                      encoding="utf-8")  # fmt: skip
+    monkeypatch.chdir(repo)
+    code, out, _ = _run(capsys, "i18n", "stats", "-q")
+    assert code == 0 and "0 fuzzy, 1 untranslated" in out.splitlines()[-1]  # nl, against the policy itself
+    code, out, _ = _run(capsys, "i18n", "check", "-q", "--strict")
+    assert code == 1 and "PK511" in out
+    code, _, _ = _run(capsys, "build", "-q")
+    assert code == 1
+
+
+# --- the API's locales ----------------------------------------------------------------------
+
+
+def test_render_finds_the_policys_own_catalogues() -> None:
+    page = policykit.render(policykit.load(POLICY), "html", locale="ar")
+    assert 'lang="ar" dir="rtl"' in page and "سياسة ملفات تعريف الارتباط" in page
+
+
+def test_render_without_catalogues_names_the_missing_file(tmp_path: Path) -> None:
+    alone = tmp_path / "policy.yaml"
+    shutil.copy(POLICY, alone)
+    with pytest.raises(CatalogError) as caught:
+        policykit.render(policykit.load(alone), "html", locale="ar")
+    assert str(tmp_path / "locales" / "ar" / "LC_MESSAGES" / "policy.po") in str(caught.value)
+    with pytest.raises(UnknownLocaleError):
+        policykit.render(policykit.load(POLICY), "html", locale="xx-NOPE")
+    assert issubclass(CatalogError, PolicykitError) and issubclass(UnknownLocaleError, PolicykitError)
+
+
+def test_render_warns_or_refuses_when_a_string_is_stale(repo: Path) -> None:
+    policy = repo / "data" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("title: Cookie Policy", "title: Cookies", 1),
+                      encoding="utf-8")  # fmt: skip
+    with pytest.warns(policykit.TranslationWarning, match="meta.title"):
+        policykit.render(policykit.load(policy), "md", locale="de")
+    with pytest.raises(policykit.TranslationError):
+        policykit.render(policykit.load(policy), "md", locale="de", strict=True)
+
+
+# --- translations that stay with their text ---------------------------------------------------
+
+
+def _nl(repo: Path) -> dict[str, str]:
+    catalog = catalogs.read_catalog(catalogs.catalog_path(repo / "locales", "nl", catalogs.POLICY_DOMAIN))
+    return {str(m.id): str(m.string) for m in catalog if m.id and not m.fuzzy and m.string}
+
+
+def _edit(repo: Path, old: str, new: str) -> None:
+    policy = repo / "data" / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    assert old in text
+    policy.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHANGED = "A cookie is a small text file"
+
+
+@pytest.mark.parametrize(
+    ("edits", "to_review"),
+    [
+        pytest.param([(ARTICLE_1_FIRST, "      - A new first paragraph.\n" + ARTICLE_1_FIRST)], [], id="insert"),
+        pytest.param(
+            [
+                (ARTICLE_1_FIRST, "      - A new first paragraph.\n" + ARTICLE_1_FIRST),
+                ("      - A new first paragraph.\n", ""),
+            ],
+            [],
+            id="insert-then-delete",
+        ),
+        pytest.param([("REORDER", "")], [], id="reorder-articles"),
+        pytest.param([(CHANGED, "A cookie is a tiny text file")], [CHANGED], id="change"),
+        pytest.param([("  - name: TawkConnectionTime\n", "  - name: TawkConnectionStart\n")], [], id="rename-cookie"),
+    ],
+)
+def test_update_keeps_every_translation_on_its_text(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    edits: list[tuple[str, str]],
+    to_review: list[str],
+) -> None:
+    before = _nl(repo)
+    for old, new in edits:
+        if old == "REORDER":  # the last two articles change places
+            policy = repo / "data" / "policy.yaml"
+            head, rest = policy.read_text(encoding="utf-8").split("  - id: article-3\n")
+            third, fourth = rest.split("  - id: article-4\n")
+            reordered = f"{head}  - id: article-4\n{fourth.rstrip()}\n\n  - id: article-3\n{third}"
+            policy.write_text(reordered, encoding="utf-8")
+        else:
+            _edit(repo, old, new)
+    monkeypatch.chdir(repo)
+    assert main(["i18n", "update", "-q"]) == 0
+    after = _nl(repo)
+    moved = [source for source, text in before.items() if after.get(source) != text]
+    assert [source[: len(CHANGED)] for source in moved] == to_review  # only a changed text awaits review
+
+
+def test_update_matches_msgmerge(repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    require(shutil.which("msgmerge") is not None, "msgmerge (GNU gettext)")
+    old_po = tmp_path / "old.po"
+    shutil.copy(catalogs.catalog_path(repo / "locales", "nl", catalogs.POLICY_DOMAIN), old_po)
+    _edit(repo, ARTICLE_1_FIRST, "      - A new first paragraph.\n" + ARTICLE_1_FIRST)
+    _edit(repo, "Measures how long your connection", "Measures how long each connection")
+    monkeypatch.chdir(repo)
+    assert main(["i18n", "update", "-q"]) == 0
+    merged = tmp_path / "msgmerge.po"
+    subprocess.run(["msgmerge", "--quiet", "-o", str(merged), str(old_po), str(repo / "locales" / "policy.pot")],
+                   check=True)  # fmt: skip
+
+    def entries(path: Path) -> set[tuple[str | None, str, str, bool]]:
+        catalog = catalogs.read_catalog(path)
+        return {(m.context, str(m.id), str(m.string), m.fuzzy) for m in catalog if m.id}
+
+    ours = entries(catalogs.catalog_path(repo / "locales", "nl", catalogs.POLICY_DOMAIN))
+    assert ours == entries(merged)
+    assert ("article-1.paragraph", "A new first paragraph.", "", False) in ours
