@@ -55,3 +55,57 @@ def test_start_up_never_imports_weasyprint() -> None:
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
     assert "policykit" in imported
     assert "weasyprint" not in imported
+
+
+def _tree_hash(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" in path.parts:
+            continue  # the interpreter's own cache, not policykit's doing
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_no_command_writes_inside_the_installed_package(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path / "dist")],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    site = tmp_path / "site-packages"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(site), str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    installed = site / "policykit"
+    before = _tree_hash(installed)
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"}
+    empty, project = tmp_path / "empty", tmp_path / "project"
+    empty.mkdir()
+    project.mkdir()
+    shutil.copytree(installed / "_data", project / "data")
+    shutil.copytree(installed / "_locales", project / "locales")
+    commands = [
+        ["check"], ["rules"], ["schema"], ["dump"], ["render"], ["build"],
+        ["i18n", "extract"], ["i18n", "update"], ["i18n", "update", "--locale", "es"], ["i18n", "stats"],
+        ["i18n", "check"], ["i18n", "compile"], ["i18n", "extract", "--ui"], ["i18n", "update", "--ui"],
+    ]  # fmt: skip
+    for folder in (empty, project):
+        for command in commands:
+            done = subprocess.run(
+                [sys.executable, "-m", "policykit", *command], cwd=folder, env=env, capture_output=True, text=True
+            )
+            assert "Traceback" not in done.stderr, (command, done.stderr)
+            assert done.returncode in (0, 1, 2), (command, done.stderr)
+    assert _tree_hash(installed) == before
+    assert not (installed / "_locales" / "es").exists()
+    assert (project / "locales" / "es" / "LC_MESSAGES" / "policy.po").is_file()  # the user's project got it
+    assert (empty / "site" / "index.html").is_file()  # the bundled example, built where the user is
+    assert sorted(p.name for p in empty.iterdir()) == ["site"]  # and nothing else

@@ -114,7 +114,8 @@ def _shown(path: Path) -> str:
 
 
 def find_policy(path: str | None, *, quiet: bool = False, writes: bool = False) -> Project:
-    """The project of the policy a command works on, announced on stderr unless `quiet`.
+    """The project of the policy a command works on. A policy found rather than given
+    is named on stderr, unless `quiet`.
 
     PATH given: its own project. Otherwise the project found from the current folder;
     with none, read-only commands fall back to the bundled example and say so, and
@@ -136,7 +137,7 @@ def find_policy(path: str | None, *, quiet: bool = False, writes: bool = False) 
         project = bundled_project()
         if not quiet:
             click.echo(f"policykit: no project found; using the bundled example {project.policy}", err=True)
-    elif not quiet:
+    elif not quiet and not path:  # a path the user typed needs no announcing
         click.echo(f"policykit: policy {_shown(project.policy)}", err=True)
     if writes and not project.writable:
         raise CannotUse(
