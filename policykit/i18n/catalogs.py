@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -69,6 +70,7 @@ PLURAL_FORMS = {
 }
 
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_GENERATED_BY = re.compile(rb'"Generated-By: Babel [^"\\]*\\n"')
 
 
 def catalog_path(locales: Path, locale: str, domain: str) -> Path:
@@ -96,7 +98,8 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 def write_catalog(path: Path, catalog: Catalog, *, width: int = 79) -> None:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=width, sort_output=False, include_previous=True, omit_header=False)
-    write_atomic(path, buffer.getvalue())
+    # Babel stamps its own version; the same catalogue must give the same bytes everywhere.
+    write_atomic(path, _GENERATED_BY.sub(b'"Generated-By: policykit\\n"', buffer.getvalue(), count=1))
 
 
 def write_mo_file(path: Path, catalog: Catalog) -> None:
