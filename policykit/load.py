@@ -2,7 +2,9 @@
 
 In: a path to a YAML 1.2 or JSON policy file (or its text). Out: a Policy, or
 LoadError holding every problem of the file as a Finding with file, line, column
-and field path, such as `cookies[WHMCSLinkID].lifetime`.
+and field path, such as `cookies[WHMCSLinkID].lifetime`, in file order: type errors
+and reference errors in the same round (references are read from the parsed document,
+so a record that does not structure still declares its id), at most MAX_FINDINGS.
 
 Defences against hostile input, each a clear error rather than a crash:
 - files over MAX_BYTES, invalid UTF-8, empty files, directories, missing paths;
@@ -13,10 +15,13 @@ Defences against hostile input, each a clear error rather than a crash:
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +39,7 @@ from policykit.errors import LoadError
 from policykit.findings import Finding, Severity
 from policykit.model import (
     BUILTIN_CATEGORIES,
-    Article,
-    CookieTable,
-    ItemList,
-    Paragraph,
     Policy,
-    Ref,
-    Section,
-    article_id,
-    section_id,
 )
 from policykit.source import Source, field_path, position
 
@@ -134,22 +131,18 @@ def loads_with_source(
         raise LoadError(
             [_error("PK005", f"expected a mapping at the top of the file, got {convert.describe(raw)}", filename, 1, 1)]
         )
+    placer = _Placer(source, raw, filename)
     try:
         policy = convert.structure(raw, Policy)
     except Exception as error:  # cattrs groups every field error; report them all
-        findings = [_structure_finding(raw, filename, *item) for item in _walk(error, [])]
-        raise LoadError(_in_file_order(findings)) from None
-    problems = [
-        _error(code, message, filename, *position(raw, at), path=field_path(raw, at))
-        for code, at, message in _references(policy)
-    ]
-    if problems:
-        raise LoadError(_in_file_order(problems))
+        placed = [_structure_problem(raw, *item) for item in _walk(error, [])]
+    else:
+        placed = []
+    # References are read from the document, so they come in the same round as type errors.
+    placed += [placer.place(*problem) for problem in _references(raw)]
+    if placed:
+        raise LoadError(placer.findings(placed))
     return policy, Source(filename, raw)
-
-
-def _in_file_order(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.line, f.column, f.path, f.message))
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -243,13 +236,18 @@ def _note(error: Exception, kind: type) -> Any:
     return None
 
 
-def _allowed_keys(cls: type) -> str:
-    keys = [
+def _allowed_keys(cls: type) -> list[str]:
+    return [
         convert.KEY_NAMES.get((cls, a.name), a.name)
         for a in attrs.fields(cls)
         if (cls, a.name) not in convert.NOT_IN_FILE
     ]
-    return ", ".join(keys)
+
+
+def _unknown_key(key: object, cls: type) -> str:
+    allowed = _allowed_keys(cls)
+    suggestion = _suggest(key, allowed) if isinstance(key, str) else ""
+    return f"unknown key{suggestion or ';'} expected one of: {', '.join(allowed)}"
 
 
 def _walk(error: BaseException, at: list[str | int]) -> Iterator[tuple[str, list[str | int], str, bool]]:
@@ -261,7 +259,7 @@ def _walk(error: BaseException, at: list[str | int]) -> Iterator[tuple[str, list
             note = _note(sub, AttributeValidationNote)
             if isinstance(sub, ForbiddenExtraKeysError):
                 for key in sorted(sub.extra_fields):
-                    yield "PK003", [*at, key], f"unknown key; expected one of: {_allowed_keys(error.cl)}", True
+                    yield "PK003", [*at, key], _unknown_key(key, error.cl), True
             elif note is None:
                 yield from _walk(sub, at)
             else:
@@ -282,12 +280,51 @@ def _walk(error: BaseException, at: list[str | int]) -> Iterator[tuple[str, list
         yield "PK005", at, message or type(error).__name__, False
 
 
-def _structure_finding(raw: Any, filename: str, code: str, at: list[str | int], message: str, at_key: bool) -> Finding:
+def _structure_problem(raw: Any, code: str, at: list[str | int], message: str, at_key: bool) -> _Placed:
     line, column = position(raw, at, key=at_key)
-    return _error(code, message, filename, line, column, field_path(raw, at))
+    return line, column, code, at, message
 
 
 # --- references between records ---------------------------------------------------
+#
+# Read from the parsed document, not from the Policy, so that they run when structuring
+# failed too: a party whose country is wrong still declares its id, and a cookie whose
+# lifetime is wrong still names its party. Only values of the right type are checked;
+# a value of the wrong type is the structuring's finding, never reported twice.
+
+# A message, or how to make it when it is shown.
+_Message = str | Callable[[], str]
+# (code, path, message, text to find inside the scalar at path, or None)
+_Problem = tuple[str, list[str | int], _Message, "_Needle | None"]
+
+
+@attrs.frozen
+class _Needle:
+    """Text that occurs in the scalar's source: the `occurrence`-th `text` from its start."""
+
+    text: str
+    occurrence: int
+    within: int  # length of the scalar's value, to bound the search
+
+
+def _items(value: Any) -> Iterator[tuple[int, Any]]:
+    return enumerate(value) if isinstance(value, list) else iter(())
+
+
+def _declared(raw: Mapping[str, Any], key: str) -> list[tuple[int, str, str]] | None:
+    """(index, id, key that declares it) of each record of raw[key]; None if unusable."""
+    records = raw.get(key)
+    if not isinstance(records, list):
+        return None
+    found: list[tuple[int, str, str]] = []
+    for index, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            continue
+        if isinstance(record.get("id"), str):
+            found.append((index, record["id"], "id"))
+        elif key == "cookies" and "id" not in record and isinstance(record.get("name"), str):
+            found.append((index, record["name"], "name"))  # a cookie's id defaults to its name
+    return found
 
 
 def _duplicates(ids: Sequence[str]) -> Iterator[int]:
@@ -298,94 +335,145 @@ def _duplicates(ids: Sequence[str]) -> Iterator[int]:
         seen.add(value)
 
 
-def _references(policy: Policy) -> Iterator[tuple[str, list[str | int], str]]:
-    """(code, path, message) for ids used but not declared, declared twice, and bad prose."""
-    party_ids = {p.id for p in policy.parties}
-    cookie_ids = {c.id for c in policy.cookies}
-    category_ids = {c.id for c in policy.all_categories}
+def _suggest(name: str, known: Collection[str]) -> str:
+    """`; did you mean 'title'?` for a name close to one of `known`, else nothing."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
-    for index in _duplicates([p.id for p in policy.parties]):
-        yield "PK007", ["parties", index, "id"], f"party id {policy.parties[index].id!r} is declared twice"
-    for index in _duplicates([c.id for c in policy.cookies]):
-        yield (
-            "PK007",
-            ["cookies", index, "id" if policy.cookies[index].name != policy.cookies[index].id else "name"],
-            f"cookie id {policy.cookies[index].id!r} is declared twice; give one an explicit id",
-        )
+
+def _listed(names: set[str], limit: int = 20) -> str:
+    ordered = sorted(names)
+    return ", ".join(ordered[:limit]) + (f" and {len(ordered) - limit} more" if len(ordered) > limit else "")
+
+
+class _Known:
+    """The ids a policy declares; None where the list itself is unusable (nothing to check)."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        parties = _declared(raw, "parties")
+        cookies = _declared(raw, "cookies")
+        categories = [] if "categories" not in raw else _declared(raw, "categories")
+        self.parties = None if parties is None else {i for _, i, _ in parties}
+        self.cookies = None if cookies is None else {i for _, i, _ in cookies}
+        builtin = {c.id for c in BUILTIN_CATEGORIES}
+        self.categories = None if categories is None else builtin | {i for _, i, _ in categories}
+        self.declared = (parties or [], cookies or [], categories or [])
+
+    # Messages are made only for the findings shown: difflib over hundreds of ids, for
+    # each of a flood of problems, would cost more than the rest of the load.
+    def party(self, name: object, at: list[str | int]) -> Iterator[_Problem]:
+        if isinstance(name, str) and self.parties is not None and name not in self.parties:
+            parties = self.parties
+
+            def message() -> str:
+                declared = _listed(parties)
+                return f"party {name!r} is not declared under parties{_suggest(name, parties)} (declared: {declared})"
+
+            yield "PK006", at, message, None
+
+    def cookie(self, name: object, at: list[str | int]) -> Iterator[_Problem]:
+        if isinstance(name, str) and self.cookies is not None and name not in self.cookies:
+            cookies = self.cookies
+            yield "PK006", at, lambda: f"cookie {name!r} is not declared under cookies{_suggest(name, cookies)}", None
+
+    def category(self, name: object, at: list[str | int]) -> Iterator[_Problem]:
+        if isinstance(name, str) and self.categories is not None and name not in self.categories:
+            known = self.categories
+
+            def message() -> str:
+                suggestion = _suggest(name, known)
+                return f"category {name!r} is not declared{suggestion} (known: {', '.join(sorted(known))})"
+
+            yield "PK006", at, message, None
+
+
+def _references(raw: Mapping[str, Any]) -> Iterator[_Problem]:
+    """Ids used but not declared, declared twice, and bad prose, in the parsed document."""
+    known = _Known(raw)
+    parties, cookies, categories = known.declared
+
+    for index in _duplicates([i for _, i, _ in parties]):
+        record, party_id, _ = parties[index]
+        yield "PK007", ["parties", record, "id"], f"party id {party_id!r} is declared twice", None
+    for index in _duplicates([i for _, i, _ in cookies]):
+        record, cookie_id, key = cookies[index]
+        message = f"cookie id {cookie_id!r} is declared twice; give one an explicit id"
+        yield "PK007", ["cookies", record, key], message, None
     builtin = [c.id for c in BUILTIN_CATEGORIES]
-    for index in _duplicates(builtin + [c.id for c in policy.categories]):
-        yield (
-            "PK007",
-            ["categories", index - len(builtin), "id"],
-            f"category id {policy.all_categories[index].id!r} is declared twice (built-in: {', '.join(builtin)})",
-        )
+    for index in _duplicates(builtin + [i for _, i, _ in categories]):
+        record, category_id, _ = categories[index - len(builtin)]
+        message = f"category id {category_id!r} is declared twice (built-in: {', '.join(builtin)})"
+        yield "PK007", ["categories", record, "id"], message, None
 
-    for index, cookie in enumerate(policy.cookies):
-        if cookie.party not in party_ids:
-            yield "PK006", ["cookies", index, "party"], f"party {cookie.party!r} is not declared under parties"
-        if cookie.category not in category_ids:
-            yield (
-                "PK006",
-                ["cookies", index, "category"],
-                f"category {cookie.category!r} is not declared; known: {', '.join(sorted(category_ids))}",
-            )
-        yield from _prose(cookie.purpose, {}, ["cookies", index, "purpose"], check_refs=False)
+    for index, cookie in _items(raw.get("cookies")):
+        if isinstance(cookie, Mapping):
+            yield from known.party(cookie.get("party"), ["cookies", index, "party"])
+            yield from known.category(cookie.get("category"), ["cookies", index, "category"])
+            yield from _prose(cookie.get("purpose"), None, ["cookies", index, "purpose"], check_refs=False)
 
     anchors: list[tuple[str, list[str | int]]] = []
-    for a_index, article in enumerate(policy.articles):
+    for a_index, article in _items(raw.get("articles")):
+        if not isinstance(article, Mapping):
+            continue
         a_path: list[str | int] = ["articles", a_index]
-        anchors.append((article_id(article, a_index + 1), [*a_path, "id"]))
-        yield from _container(article, a_path, policy, party_ids, cookie_ids, category_ids)
-        for s_index, section in enumerate(article.sections):
-            s_path: list[str | int] = [*a_path, "sections", s_index]
-            anchors.append((section_id(section, a_index + 1, s_index + 1), [*s_path, "id"]))
-            yield from _container(section, s_path, policy, party_ids, cookie_ids, category_ids)
+        anchors.append((_anchor(article, f"article-{a_index + 1}"), [*a_path, "id"]))
+        yield from _container(article, a_path, known)
+        for s_index, section in _items(article.get("sections")):
+            if isinstance(section, Mapping):
+                s_path: list[str | int] = [*a_path, "sections", s_index]
+                anchors.append((_anchor(section, f"section-{a_index + 1}-{s_index + 1}"), [*s_path, "id"]))
+                yield from _container(section, s_path, known)
     for index in _duplicates([anchor for anchor, _ in anchors]):
-        yield "PK007", anchors[index][1], f"id {anchors[index][0]!r} is used by two articles or sections"
+        yield "PK007", anchors[index][1], f"id {anchors[index][0]!r} is used by two articles or sections", None
 
 
-def _container(
-    item: Article | Section,
-    at: list[str | int],
-    policy: Policy,
-    party_ids: set[str],
-    cookie_ids: set[str],
-    category_ids: set[str],
-) -> Iterator[tuple[str, list[str | int], str]]:
-    for index, cookie_id in enumerate(item.covers):
-        if cookie_id not in cookie_ids:
-            yield "PK006", [*at, "covers", index], f"cookie {cookie_id!r} is not declared under cookies"
-    for b_index, block in enumerate(item.body):
+def _anchor(item: Mapping[str, Any], default: str) -> str:
+    """As article_id and section_id: the item's own id, else its number."""
+    own = item.get("id")
+    return own if isinstance(own, str) and own else default
+
+
+def _container(item: Mapping[str, Any], at: list[str | int], known: _Known) -> Iterator[_Problem]:
+    for index, cookie_id in _items(item.get("covers")):
+        yield from known.cookie(cookie_id, [*at, "covers", index])
+    for b_index, block in _items(item.get("body")):
         b_path: list[str | int] = [*at, "body", b_index]
-        if isinstance(block, Paragraph):
-            yield from _refs(block.refs, b_path, party_ids, cookie_ids)
-            yield from _prose(block.text, block.refs, [*b_path, "paragraph"] if block.refs else b_path)
-        elif isinstance(block, ItemList):
-            yield from _refs(block.refs, b_path, party_ids, cookie_ids)
+        if isinstance(block, str):
+            yield from _prose(block, set(), b_path)
+            continue
+        if not isinstance(block, Mapping):
+            continue
+        kinds = [kind for kind in ("paragraph", "list", "cookies") if kind in block]
+        if kinds == ["paragraph"] or kinds == ["list"]:
+            refs = block.get("refs", {})
+            names = {name for name in refs if isinstance(name, str)} if isinstance(refs, Mapping) else None
+            if isinstance(refs, Mapping):
+                yield from _refs(refs, b_path, known)
+        if kinds == ["paragraph"]:
+            yield from _prose(block["paragraph"], names, [*b_path, "paragraph"])
+        elif kinds == ["list"]:
             used: set[str] = set()
-            for i_index, entry in enumerate(block.items):
-                yield from _prose(entry, block.refs, [*b_path, "list", i_index], check_unused=False)
-                used.update(_names(entry))
-            for name in sorted(set(block.refs) - used):
-                yield "PK006", [*b_path, "refs", name], f"reference {name!r} is used by no placeholder"
-        elif isinstance(block, CookieTable):
-            if block.party is not None and block.party not in party_ids:
-                yield "PK006", [*b_path, "cookies", "party"], f"party {block.party!r} is not declared under parties"
-            if block.category is not None and block.category not in category_ids:
-                yield "PK006", [*b_path, "cookies", "category"], f"category {block.category!r} is not declared"
+            for i_index, entry in _items(block["list"]):
+                yield from _prose(entry, names, [*b_path, "list", i_index], check_unused=False)
+                if isinstance(entry, str):
+                    used.update(_names(entry))
+            for name in sorted((names or set()) - used):
+                yield "PK006", [*b_path, "refs", name], f"reference {name!r} is used by no placeholder", None
+        elif kinds == ["cookies"] and isinstance(block["cookies"], Mapping):
+            table: list[str | int] = [*b_path, "cookies"]
+            yield from known.party(block["cookies"].get("party"), [*table, "party"])
+            yield from known.category(block["cookies"].get("category"), [*table, "category"])
 
 
-def _refs(
-    refs: Mapping[str, Ref], at: list[str | int], party_ids: set[str], cookie_ids: set[str]
-) -> Iterator[tuple[str, list[str | int], str]]:
+def _refs(refs: Mapping[Any, Any], at: list[str | int], known: _Known) -> Iterator[_Problem]:
     for name, ref in refs.items():
-        if ref.cookie is not None and ref.cookie not in cookie_ids:
-            yield "PK006", [*at, "refs", name, "cookie"], f"cookie {ref.cookie!r} is not declared under cookies"
-        if ref.party is not None and ref.party not in party_ids:
-            yield "PK006", [*at, "refs", name, "party"], f"party {ref.party!r} is not declared under parties"
-        for index, party in enumerate(ref.parties):
-            if party not in party_ids:
-                yield "PK006", [*at, "refs", name, "parties", index], f"party {party!r} is not declared under parties"
+        if not isinstance(ref, Mapping):
+            continue
+        r_path: list[str | int] = [*at, "refs", name]
+        yield from known.cookie(ref.get("cookie"), [*r_path, "cookie"])
+        yield from known.party(ref.get("party"), [*r_path, "party"])
+        for index, party in _items(ref.get("parties")):
+            yield from known.party(party, [*r_path, "parties", index])
 
 
 def _names(text: str) -> list[str]:
@@ -395,26 +483,118 @@ def _names(text: str) -> list[str]:
         return []
 
 
+def _placeholder_at(text: str, name: str) -> _Needle:
+    """The first `{name}` of `text` that is a placeholder (not inside an escaped '{{')."""
+    needle = f"{{{name}}}"
+    start = text.find(needle)
+    while start > 0 and (start - len(text[:start].rstrip("{"))) % 2 == 1:
+        start = text.find(needle, start + 1)
+    return _Needle(needle, text.count(needle, 0, max(start, 0)), len(text))
+
+
+def _no_entry(name: str, refs: set[str]) -> Callable[[], str]:
+    def message() -> str:
+        close = difflib.get_close_matches(name, sorted(refs), n=1)
+        suggestion = f"; did you mean {{{close[0]}}}?" if close else ""
+        return f"placeholder {{{name}}} has no entry under refs{suggestion}"
+
+    return message
+
+
 def _prose(
-    text: str, refs: Mapping[str, Ref], at: list[str | int], *, check_refs: bool = True, check_unused: bool = True
-) -> Iterator[tuple[str, list[str | int], str]]:
+    text: object,
+    refs: set[str] | None,
+    at: list[str | int],
+    *,
+    check_refs: bool = True,
+    check_unused: bool = True,
+) -> Iterator[_Problem]:
+    """Markup and placeholders of `text`; `refs`: the names under refs, None if unknown."""
+    if not isinstance(text, str):
+        return
     try:
         names = inline.placeholders(text)
     except inline.InlineError as error:
-        yield "PK008", at, f"{error} (at character {error.offset + 1})"
+        found = text[error.offset :].split(None, 1)
+        snippet = found[0][:60] if found else ""
+        needle = _Needle(snippet, text.count(snippet, 0, error.offset), len(text)) if snippet else None
+        yield "PK008", at, f"{error} (at character {error.offset + 1})", needle
         return
     for name in dict.fromkeys(names):
         if not check_refs:
-            yield "PK008", at, f"placeholder {{{name}}} cannot be used here; write '{{{{' for a brace"
-        elif name not in refs:
-            yield "PK006", at, f"placeholder {{{name}}} has no entry under refs"
-    if check_refs and check_unused:
-        for name in sorted(set(refs) - set(names)):
-            yield (
-                "PK006",
-                [*at[:-1], "refs", name] if at[-1] == "paragraph" else at,
-                f"reference {name!r} is used by no placeholder",
+            message = f"placeholder {{{name}}} cannot be used here; write '{{{{' for a brace"
+            yield "PK008", at, message, _placeholder_at(text, name)
+        elif refs is not None and name not in refs:
+            yield "PK006", at, _no_entry(name, refs), _placeholder_at(text, name)
+    if check_refs and check_unused and refs is not None:
+        for name in sorted(refs - set(names)):
+            yield "PK006", [*at[:-1], "refs", name], f"reference {name!r} is used by no placeholder", None
+
+
+# --- findings, placed and in file order ------------------------------------------------
+
+MAX_FINDINGS = 500  # a file with a million bad items still gives a readable answer, quickly
+
+# (line, column, code, path, message): a finding before its field path is named
+_Placed = tuple[int, int, str, list[str | int], _Message]
+
+
+def _text(message: _Message) -> str:
+    return message if isinstance(message, str) else message()
+
+
+class _Placer:
+    """Places problems in the text of one file."""
+
+    def __init__(self, text: str, raw: CommentedMap, filename: str) -> None:
+        self.text, self.raw, self.filename = text, raw, filename
+        self._starts: list[int] | None = None
+
+    def place(self, code: str, at: list[str | int], message: _Message, needle: _Needle | None = None) -> _Placed:
+        line, column = position(self.raw, at)
+        if needle is not None and line:
+            line, column = self._inside(line, column, needle)
+        return line, column, code, at, message
+
+    def _inside(self, line: int, column: int, needle: _Needle) -> tuple[int, int]:
+        """Where `needle` is in the scalar starting at line:column; there, if it cannot be
+        found (an escape in a quoted scalar can spell it differently)."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        starts = self._starts
+        if line > len(starts):
+            return line, column
+        start = starts[line - 1] + column - 1
+        end = start + 3 * needle.within + 1024  # folding and indentation lengthen the source a little
+        found = start - 1
+        for _ in range(needle.occurrence + 1):
+            found = self.text.find(needle.text, found + 1, end)
+            if found < 0:
+                return line, column
+        at_line = bisect.bisect_right(starts, found)
+        return at_line, found - starts[at_line - 1] + 1
+
+    def findings(self, placed: list[_Placed]) -> list[Finding]:
+        """In file order, at most MAX_FINDINGS and a last one that counts the rest."""
+        placed.sort(key=lambda p: (p[0], p[1], p[2]))  # stable: ties keep the order they were found in
+        shown = placed[:MAX_FINDINGS]
+        findings = [
+            _error(
+                code,
+                message if isinstance(message, str) else message(),
+                self.filename,
+                line,
+                column,
+                field_path(self.raw, at),
             )
+            for line, column, code, at, message in shown
+        ]
+        if len(placed) > len(shown):
+            line, column = placed[len(shown)][:2]
+            more = len(placed) - len(shown)
+            message = f"and {more} more problems from here on; fix the ones above and load again"
+            findings.append(_error("PK009", message, self.filename, line, column))
+        return findings
 
 
 # --- dumping ----------------------------------------------------------------------

@@ -33,41 +33,32 @@ class Source:
         return field_path(self.document, at)
 
 
-def _node(raw: Any, at: FieldPath) -> tuple[Any, FieldPath]:
-    """The deepest node of `raw` along `at`, and the part of `at` that exists."""
-    node, found = raw, []
-    for step in at:
-        in_map = isinstance(node, CommentedMap) and step in node
-        in_seq = isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node)
-        if in_map or in_seq:
-            node = node[step]
-        else:
-            break
-        found.append(step)
-    return node, found
-
-
 def position(raw: Any, at: FieldPath, *, key: bool = False) -> tuple[int, int]:
     """1-based line and column of the value at `at` (or of its key)."""
     if not isinstance(raw, CommentedMap):
         return 0, 0  # no positions: a policy built in Python
     if not at:
         return 1, 1
-    _, found = _node(raw, at)
-    if len(found) < len(at) and found:
+    # One walk down `at`: a flood of findings places each one, so this is a hot path.
+    node, parent, last, depth = raw, None, None, 0
+    for step in at:
+        if isinstance(node, CommentedMap):
+            if step not in node:
+                break
+        elif not (isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node)):
+            break
+        parent, last, node = node, step, node[step]
+        depth += 1
+    if parent is None:
+        return 1, 1
+    if depth < len(at) and isinstance(node, (CommentedMap, CommentedSeq)):
         # The exact node does not exist (a missing key): point at its parent mapping.
-        parent, _ = _node(raw, found)
-        if isinstance(parent, (CommentedMap, CommentedSeq)):
-            return parent.lc.line + 1, parent.lc.col + 1
-    parent, _ = _node(raw, found[:-1]) if found else (raw, [])
-    last = found[-1] if found else None
+        return node.lc.line + 1, node.lc.col + 1
     try:
         if isinstance(parent, CommentedMap):
             line, column = parent.lc.key(last) if key else parent.lc.value(last)
-        elif isinstance(parent, CommentedSeq):
-            line, column = parent.lc.item(last)
         else:
-            return 1, 1
+            line, column = parent.lc.item(last)
     except (KeyError, IndexError, TypeError):
         return 1, 1
     return line + 1, column + 1

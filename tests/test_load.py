@@ -30,10 +30,13 @@ CASES = [
     ("undeclared-category.yaml", "13:15: error PK006 cookies[session_id].category: category 'snacks' is not declared"),
     ("undeclared-cookie-ref.yaml", "21:31: error PK006 articles[0].body[1].refs.days.cookie: cookie 'nope' is not"),
     ("duplicate-id.yaml", "16:11: error PK007 cookies[session_id].name: cookie id 'session_id' is declared twice"),
-    ("attribute-placeholder.yaml", "19:9: error PK008 articles[0].body[0]: placeholder {days.__class__} is not a bare"),
-    ("placeholder-without-ref.yaml", "19:9: error PK006 articles[0].body[0]: placeholder {days} has no entry"),
+    (
+        "attribute-placeholder.yaml",
+        "19:16: error PK008 articles[0].body[0]: placeholder {days.__class__} is not a bare",
+    ),
+    ("placeholder-without-ref.yaml", "19:16: error PK006 articles[0].body[0]: placeholder {days} has no entry"),
     ("unclosed-tag.yaml", "19:9: error PK008 articles[0].body[0]: <em> is never closed"),
-    ("unsafe-link.yaml", "19:9: error PK008 articles[0].body[0]: link target 'javascript:alert(1)' is not"),
+    ("unsafe-link.yaml", "19:13: error PK008 articles[0].body[0]: link target 'javascript:alert(1)' is not"),
     ("alias.yaml", "17:5: error PK002 YAML aliases (*name) are not allowed"),
 ]
 
@@ -80,12 +83,132 @@ def test_every_error_is_reported_at_once(minimal_text: str) -> None:
     with pytest.raises(LoadError) as caught:
         policykit.loads(text, "p.yaml")
     codes = [(f.line, f.code, f.path) for f in caught.value.findings]
+    # The party whose country is wrong still declares its id; the cookie whose lifetime
+    # is wrong still names a party that is not declared: all in one round.
     assert codes == [
         (4, "PK003", "meta.colour"),
         (10, "PK005", "parties[site].country"),
+        (13, "PK006", "cookies[session_id].party"),
         (16, "PK005", "cookies[session_id].lifetime"),
     ]
-    # Reference errors come once the types are right: no cascade of noise before.
+
+
+def test_four_mistakes_come_back_in_one_round() -> None:
+    path = LOAD / "four-mistakes.yaml"
+    with pytest.raises(LoadError) as caught:
+        policykit.load(path)
+    assert [f.to_text().removeprefix(f"{path}:") for f in caught.value.findings] == [
+        "14:5: error PK003 parties[google].colour: unknown key; did you mean 'country'? expected one of: id, name, "
+        "role, country, privacy_policy, transfer, domains, silence",
+        "20:15: error PK005 cookies[session_id].lifetime: expected a lifetime such as 'session', '90 days', "
+        "'13 months', 'persistent', 'not stated' or '365 days or until logout', got 'ninety days'",
+        "22:12: error PK006 cookies[_ga].party: party 'gogle' is not declared under parties; did you mean "
+        "'google'? (declared: google, site)",
+        "31:29: error PK006 articles[0].body[1].refs.ga.cookie: cookie '_gaa' is not declared under cookies; "
+        "did you mean '_ga'?",
+    ]
+
+
+def test_records_that_do_not_structure_still_declare_their_ids(minimal_text: str) -> None:
+    text = (
+        minimal_text.replace("country: NL", "country: XX")  # the party fails, its id stands
+        .replace("  - name: session_id", "  - name: session_id\n    storage: jar")  # so does the cookie's
+        .replace(
+            "      - cookies:",
+            "      - cookies:\n      - paragraph: 'See {c}.'\n        refs: {c: {cookie: session_id, field: name}}",
+        )
+    )
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    assert [(f.code, f.path) for f in caught.value.findings] == [
+        ("PK005", "parties[site].country"),
+        ("PK005", "cookies[session_id].storage"),
+    ]
+
+
+def test_duplicates_and_references_beside_type_errors(minimal_text: str) -> None:
+    second = "  - name: session_id\n    party: site\n    category: snacks\n    purpose: Again.\n    lifetime: 1 dai\n"
+    text = minimal_text.replace("articles:", second + "articles:")
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    assert [(f.line, f.code, f.path, f.message[:40]) for f in caught.value.findings] == [
+        (16, "PK007", "cookies[session_id].name", "cookie id 'session_id' is declared twice"),
+        (18, "PK006", "cookies[session_id].category", "category 'snacks' is not declared (known"),
+        (20, "PK005", "cookies[session_id].lifetime", "expected a lifetime such as 'session', '"),
+    ]
+
+
+def test_a_wrong_type_is_reported_once(minimal_text: str) -> None:
+    text = minimal_text.replace("party: site", "party: [site]").replace("parties:\n", "parties:\n  - 7\n")
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    assert [(f.code, f.path) for f in caught.value.findings] == [
+        ("PK005", "parties[0]"),
+        ("PK005", "cookies[session_id].party"),
+    ]
+
+
+def test_did_you_mean(minimal_text: str) -> None:
+    text = (
+        minimal_text.replace("  title: Cookie Policy", "  titel: Cookie Policy")
+        .replace("category: strictly-necessary", "category: analytic")
+        .replace(
+            "      - cookies:",
+            "      - paragraph: 'Lasts {dayz}.'\n        refs: {days: {cookie: sesion_id, field: lifetime}}",
+        )
+    )
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    messages = [f.message for f in caught.value.findings]
+    assert "unknown key; did you mean 'title'? expected one of: title, language" in messages[0]
+    assert "category 'analytic' is not declared; did you mean 'analytics'? (known: analytics," in messages[2]
+    assert messages[3:] == [
+        "placeholder {dayz} has no entry under refs; did you mean {days}?",
+        "reference 'days' is used by no placeholder",
+        "cookie 'sesion_id' is not declared under cookies; did you mean 'session_id'?",
+    ]
+
+
+def test_no_suggestion_when_nothing_is_close(minimal_text: str) -> None:
+    text = minimal_text.replace("party: site", "party: vendor")
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    assert [f.message for f in caught.value.findings] == [
+        "party 'vendor' is not declared under parties (declared: site)"
+    ]
+
+
+PLACEHOLDER_SCALARS = [
+    ("      - >-\n        Analytics cookies last\n        quite long: {days}.\n", (21, 21)),
+    ("      - Analytics cookies last\n        quite long, {days} or\n        {days}.\n", (20, 21)),
+    ("      - paragraph: |\n          One {{days}} line.\n          Then {days}.\n", (21, 16)),
+    ("      - 'Lasts {{days}} {days}.'\n", (19, 25)),
+    # An escape spells the placeholder differently: the scalar's start, never a wrong place.
+    ('      - "Lasts \\x7Bdays}."\n', (19, 9)),
+]
+
+
+@pytest.mark.parametrize(("block", "where"), PLACEHOLDER_SCALARS)
+def test_placeholder_errors_point_at_the_placeholder(minimal_text: str, block: str, where: tuple[int, int]) -> None:
+    text = minimal_text.replace("      - cookies:\n", block)
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    (finding,) = caught.value.findings
+    assert finding.message == "placeholder {days} has no entry under refs"
+    assert (finding.line, finding.column) == where
+
+
+def test_a_flood_of_problems_is_cut_short(minimal_text: str) -> None:
+    text = minimal_text.replace("cookies:\n  - name", "cookies:\n" + "  - 1\n" * 2_000 + "  - name", 1)
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    findings = caught.value.findings
+    assert len(findings) == 501
+    assert findings[499].line == 510
+    assert (
+        findings[500].to_text()
+        == "p.yaml:511:5: error PK009 and 1500 more problems from here on; fix the ones above and load again"
+    )
 
 
 @pytest.mark.parametrize(
