@@ -99,7 +99,7 @@ def write_catalog(path: Path, catalog: Catalog, *, width: int = 79) -> None:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=width, sort_output=False, include_previous=True, omit_header=False)
     # Babel stamps its own version; the same catalogue must give the same bytes everywhere.
-    write_atomic(path, _GENERATED_BY.sub(b'"Generated-By: policykit\\n"', buffer.getvalue(), count=1))
+    write_atomic(path, _GENERATED_BY.sub(lambda _: b'"Generated-By: policykit\\n"', buffer.getvalue(), count=1))
 
 
 def write_mo_file(path: Path, catalog: Catalog) -> None:
