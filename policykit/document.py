@@ -206,6 +206,8 @@ class _Localizer:
         return (Text(text),)  # no markup: most purposes
 
     def ref_value(self, ref: Ref) -> Nodes:
+        if ref.controller:
+            return self.controller_field(ref.field)
         if ref.parties:
             return (Text(values.format_list([self.party_field(self.parties[p], ref.field) for p in ref.parties],
                                             self.locale)),)  # fmt: skip
@@ -228,10 +230,31 @@ class _Localizer:
             return (Text(values.country_name(country, self.locale) if country else self.labels["unknown"]),)
         if field is RefField.PRIVACY_POLICY and party.privacy_policy is not None:
             return (Link(party.privacy_policy, (Text(party.privacy_policy),)),)
+        if field is RefField.SAFEGUARD:
+            return (Text(self.safeguard_name(party)),)
         return (Text(self.labels["unknown"]),)
+
+    def controller_field(self, field: RefField) -> Nodes:
+        controller = self.policy.meta.controller
+        if field is RefField.CONTACT and controller.contact is not None:
+            contact = controller.contact
+            # An e-mail address or a URL: either way the reader can follow it.
+            href = contact if "://" in contact else f"mailto:{contact}" if "@" in contact else None
+            return (Link(href, (Text(contact),)),) if href is not None else (Text(contact),)
+        if field is RefField.NAME and controller.organisation is not None:
+            return (Text(controller.organisation),)  # a legal name is not translated
+        return (Text(self.labels["unknown"]),)
+
+    def safeguard_name(self, party: Party) -> str:
+        """A party's transfer safeguard in the reader's words; unknown when not stated."""
+        if party.transfer is None:
+            return self.labels["unknown"]
+        return self.labels.get(f"safeguard.{party.transfer.safeguard.value}", self.labels["unknown"])
 
     def party_field(self, party: Party, field: RefField) -> str:
         """A party's field as plain text, for lists of parties."""
+        if field is RefField.SAFEGUARD:
+            return self.safeguard_name(party)
         if field is RefField.COUNTRY:
             return values.country_name(party.country, self.locale) if party.country else self.labels["unknown"]
         if field is RefField.PRIVACY_POLICY:

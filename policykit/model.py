@@ -19,6 +19,7 @@ __all__ = [
     "Article",
     "Block",
     "Category",
+    "CategoryKind",
     "Controller",
     "Cookie",
     "CookieTable",
@@ -32,6 +33,7 @@ __all__ = [
     "Party",
     "Persistence",
     "Policy",
+    "Profile",
     "Ref",
     "RefField",
     "Role",
@@ -211,19 +213,38 @@ class Storage(enum.Enum):
     PIXEL = "pixel"
 
 
+class CategoryKind(enum.Enum):
+    """What cookies of a category are for, whatever the category is called. Rules read
+    it to know which exemption from consent a category claims: a custom 'statistics'
+    category that asks no consent and is of kind analytics claims the audience-measurement
+    exemption."""
+
+    STRICTLY_NECESSARY = "strictly-necessary"
+    FUNCTIONAL = "functional"
+    ANALYTICS = "analytics"
+    MARKETING = "marketing"
+
+
 @frozen
 class Category:
     id: str
     title: str
     consent_required: bool
     description: str | None = None
+    kind: CategoryKind | None = None  # None: a custom category that does not say
+
+    @property
+    def claims_exemption(self) -> bool:
+        """True when cookies of this category are set without consent although they are
+        not declared strictly necessary."""
+        return not self.consent_required and self.kind is not CategoryKind.STRICTLY_NECESSARY
 
 
 BUILTIN_CATEGORIES: tuple[Category, ...] = (
-    Category("strictly-necessary", "Strictly necessary", consent_required=False),
-    Category("functional", "Functional", consent_required=True),
-    Category("analytics", "Analytics", consent_required=True),
-    Category("marketing", "Marketing", consent_required=True),
+    Category("strictly-necessary", "Strictly necessary", False, kind=CategoryKind.STRICTLY_NECESSARY),
+    Category("functional", "Functional", True, kind=CategoryKind.FUNCTIONAL),
+    Category("analytics", "Analytics", True, kind=CategoryKind.ANALYTICS),
+    Category("marketing", "Marketing", True, kind=CategoryKind.MARKETING),
 )
 
 
@@ -259,32 +280,42 @@ class RefField(enum.Enum):
     DOMAIN = "domain"
     COUNTRY = "country"
     PRIVACY_POLICY = "privacy-policy"
+    SAFEGUARD = "safeguard"  # a party's transfer safeguard, named in the reader's language
+    CONTACT = "contact"  # the controller's contact: an e-mail address or a URL
 
 
 COOKIE_FIELDS = frozenset({RefField.NAME, RefField.LIFETIME, RefField.PURPOSE, RefField.DOMAIN})
-PARTY_FIELDS = frozenset({RefField.NAME, RefField.COUNTRY, RefField.PRIVACY_POLICY})
+PARTY_FIELDS = frozenset({RefField.NAME, RefField.COUNTRY, RefField.PRIVACY_POLICY, RefField.SAFEGUARD})
+CONTROLLER_FIELDS = frozenset({RefField.NAME, RefField.CONTACT})
 
 
 @frozen
 class Ref:
     """A value that prose shows by a placeholder `{name}`, resolved at render time.
 
-    Exactly one of `cookie`, `party` and `parties` is set, to the id(s) of the
-    record(s). `parties` shows the field of several parties as a list ("Google and
-    tawk.to"), in the words of the reader's language.
+    Exactly one of `cookie`, `party`, `parties` and `controller` is set, to the id(s)
+    of the record(s), or to true for the controller of `meta`. `parties` shows the field
+    of several parties as a list ("Google and tawk.to"), in the words of the reader's
+    language.
     """
 
     field: RefField
     cookie: str | None = None
     party: str | None = None
     parties: tuple[str, ...] = ()
+    controller: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if [self.cookie is not None, self.party is not None, bool(self.parties)].count(True) != 1:
-            raise ValueError("a reference names exactly one cookie, one party, or a list of parties")
-        allowed = COOKIE_FIELDS if self.cookie is not None else PARTY_FIELDS
+        targets = [self.cookie is not None, self.party is not None, bool(self.parties), self.controller]
+        if targets.count(True) != 1:
+            raise ValueError("a reference names exactly one cookie, one party, a list of parties, or the controller")
+        if self.controller:
+            allowed, kind = CONTROLLER_FIELDS, "controller"
+        elif self.cookie is not None:
+            allowed, kind = COOKIE_FIELDS, "cookie"
+        else:
+            allowed, kind = PARTY_FIELDS, "party"
         if self.field not in allowed:
-            kind = "cookie" if self.cookie is not None else "party"
             names = ", ".join(sorted(f.value for f in allowed))
             raise ValueError(f"a {kind} reference shows one of {names}, not {self.field.value}")
 
@@ -356,6 +387,16 @@ class Controller:
     contact: str | None = None  # an e-mail address or URL
 
 
+class Profile(enum.Enum):
+    """A body of law `policykit check` can judge a policy by. Profiles compose."""
+
+    GDPR = "gdpr"  # the GDPR and the ePrivacy Directive
+    CNIL = "cnil"  # France: the CNIL's recommendations
+    NL = "nl"  # the Netherlands: the Telecommunicatiewet
+    UK = "uk"  # the UK GDPR and PECR
+    US_CA = "us-ca"  # California: the CCPA as amended by the CPRA
+
+
 @frozen
 class Meta:
     title: str
@@ -365,6 +406,7 @@ class Meta:
     website: WebUrl | None = None
     version: str | None = None
     effective: dt.date | None = None
+    profiles: tuple[Profile, ...] = ()  # what `policykit check` judges by, unless told
     silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
 
     def __attrs_post_init__(self) -> None:

@@ -12,7 +12,7 @@ import enum
 from typing import Any
 
 from policykit import syntax
-from policykit.model import Persistence, RefField, Role, Safeguard, Storage, TableStyle
+from policykit.model import CategoryKind, Persistence, Profile, RefField, Role, Safeguard, Storage, TableStyle
 
 __all__ = ["policy_schema"]
 
@@ -52,9 +52,15 @@ def policy_schema() -> dict[str, Any]:
             "cookie": _ID,
             "party": _ID,
             "parties": {"type": "array", "items": _ID, "minItems": 1},
+            "controller": {"const": True, "description": "The controller of meta (fields: name, contact)."},
         },
         "required": ["field"],
-        "oneOf": [{"required": ["cookie"]}, {"required": ["party"]}, {"required": ["parties"]}],
+        "oneOf": [
+            {"required": ["cookie"]},
+            {"required": ["party"]},
+            {"required": ["parties"]},
+            {"required": ["controller"]},
+        ],
         "additionalProperties": False,
     }
     refs = {
@@ -152,7 +158,16 @@ def policy_schema() -> dict[str, Any]:
         ["name", "party", "category", "purpose", "lifetime"],
     )
     category = _object(
-        {"id": _ID, "title": _TEXT, "consent_required": {"type": "boolean"}, "description": _NULLABLE_TEXT},
+        {
+            "id": _ID,
+            "title": _TEXT,
+            "consent_required": {"type": "boolean"},
+            "description": _NULLABLE_TEXT,
+            "kind": {
+                **_enum(CategoryKind, nullable=True),
+                "description": "What its cookies are for; says which exemption from consent it claims.",
+            },
+        },
         ["id", "title", "consent_required"],
     )
     meta = _object(
@@ -161,6 +176,11 @@ def policy_schema() -> dict[str, Any]:
             "language": {"type": "string", "pattern": "^[a-z]{2,3}(_[A-Za-z0-9]+)*$"},
             "last_modified": {"type": "string", "format": "date-time"},
             "effective": _nullable(_DATE),
+            "profiles": {
+                "type": "array",
+                "items": _enum(Profile),
+                "description": "The laws `policykit check` judges the policy by when --profile is not given.",
+            },
             "version": _NULLABLE_TEXT,
             "website": _nullable(_URL),
             "controller": _object(

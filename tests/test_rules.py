@@ -13,26 +13,38 @@ import pytest
 import policykit
 from conftest import FIXTURES, POLICY, ROOT, SEED
 from policykit.cli import main
-from policykit.findings import Severity
+from policykit.findings import Finding, Severity
 from policykit.load import load_with_source
-from policykit.rules import RULES, UnknownRule, run_checks, select_rules
+from policykit.rules import PROFILES, RULES, UnknownRule, run_checks, select_rules
 from policykit.rules.docs import rules_markdown
 
 RULE_FIXTURES = FIXTURES / "rules"
 TODAY = dt.date(2026, 11, 25)
 CODES = [rule.code for rule in RULES]
+ALL_PROFILES = ",".join(PROFILES)
+# PKxxx-fail.yaml and PKxxx-pass.yaml, and variants such as PK307-fail-de.yaml.
+FAILING = sorted(RULE_FIXTURES.glob("PK*-fail*.yaml"))
+PASSING = sorted(RULE_FIXTURES.glob("PK*-pass*.yaml"))
 
 
-def codes_found(path: Path, profile: str = "cnil") -> list[str]:
+def findings_of(path: Path, profile: str = ALL_PROFILES) -> list[Finding]:
+    """A fixture's findings under every profile (or those in its meta.profiles), as of
+    TODAY, or as of the policy's own date for a fixture named *-as-of-policy."""
     policy, source = load_with_source(path)
-    return [f.code for f in run_checks(policy, source, profile=profile, today=TODAY).findings]
+    as_of = policy.reference_date if "as-of-policy" in path.name else TODAY
+    if policy.meta.profiles and profile == ALL_PROFILES:
+        return run_checks(policy, source, as_of=as_of).findings  # the fixture names its own
+    return run_checks(policy, source, profile=profile, as_of=as_of).findings
 
 
-@pytest.mark.parametrize("code", CODES)
-def test_failing_fixture_finds_the_rule(code: str) -> None:
-    path = RULE_FIXTURES / f"{code}-fail.yaml"
-    policy, source = load_with_source(path)
-    findings = [f for f in run_checks(policy, source, profile="cnil", today=TODAY).findings if f.code == code]
+def codes_found(path: Path, profile: str = ALL_PROFILES) -> list[str]:
+    return [f.code for f in findings_of(path, profile)]
+
+
+@pytest.mark.parametrize("path", FAILING, ids=lambda p: p.stem)
+def test_failing_fixture_finds_its_rule(path: Path) -> None:
+    code = path.name[:5]
+    findings = [f for f in findings_of(path) if f.code == code]
     assert findings, f"{path.name} should trigger {code}"
     for finding in findings:
         assert finding.file == str(path)
@@ -40,13 +52,48 @@ def test_failing_fixture_finds_the_rule(code: str) -> None:
         assert finding.path
 
 
+@pytest.mark.parametrize("path", PASSING, ids=lambda p: p.stem)
+def test_passing_fixture_does_not(path: Path) -> None:
+    assert path.name[:5] not in codes_found(path)
+
+
 @pytest.mark.parametrize("code", CODES)
-def test_passing_fixture_does_not(code: str) -> None:
-    assert code not in codes_found(RULE_FIXTURES / f"{code}-pass.yaml")
+def test_every_rule_has_a_failing_and_a_passing_fixture(code: str) -> None:
+    assert (RULE_FIXTURES / f"{code}-fail.yaml").is_file()
+    assert (RULE_FIXTURES / f"{code}-pass.yaml").is_file()
 
 
 def test_base_fixture_is_clean() -> None:
     assert codes_found(RULE_FIXTURES / "base.yaml") == []
+
+
+def test_jurisdiction_rules_run_only_under_their_profile() -> None:
+    assert "PK601" not in codes_found(RULE_FIXTURES / "PK601-fail.yaml", "gdpr")
+    assert "PK601" in codes_found(RULE_FIXTURES / "PK601-fail.yaml", "gdpr,uk")
+    assert "PK602" not in codes_found(RULE_FIXTURES / "PK602-fail.yaml", "gdpr,uk")
+    assert "PK603" not in codes_found(RULE_FIXTURES / "PK603-fail.yaml", "gdpr")
+
+
+def test_the_date_checked_decides_what_is_valid() -> None:
+    policy, source = load_with_source(RULE_FIXTURES / "PK207-fail-as-of-policy.yaml")
+
+    def found(day: dt.date) -> list[str]:
+        return [f.code for f in run_checks(policy, source, select=["PK207"], as_of=day).findings]
+
+    assert found(dt.date(2020, 7, 15)) == []  # the day before Schrems II
+    assert found(dt.date(2020, 7, 16)) == ["PK207"]  # the day itself
+    brazil, b_source = load_with_source(RULE_FIXTURES / "PK205-pass-brazil.yaml")
+    assert [f.code for f in run_checks(brazil, b_source, select=["PK205"], as_of=dt.date(2026, 1, 25)).findings] == [
+        "PK205"
+    ]
+    assert run_checks(brazil, b_source, select=["PK205"], as_of=dt.date(2026, 1, 26)).findings == []
+
+
+def test_uk_statistics_exemption_starts_on_its_date() -> None:
+    policy, source = load_with_source(RULE_FIXTURES / "PK601-pass.yaml")
+    assert run_checks(policy, source, profile="uk", select=["PK601"], as_of=dt.date(2026, 2, 5)).findings == []
+    before = run_checks(policy, source, profile="uk", select=["PK601"], as_of=dt.date(2026, 2, 4)).findings
+    assert before and "applies only from 2026-02-05" in before[0].message
 
 
 def test_rules_are_documented_and_cited() -> None:
@@ -57,8 +104,14 @@ def test_rules_are_documented_and_cited() -> None:
         assert rule.summary and not rule.summary.endswith(".")
         assert len(rule.why) > 60, rule.code
     # Every rule but the engine's own cites a regulation, a court case or a standard.
-    sources = re.compile(r"GDPR|CJEU|C-\d+/\d+|RFC|ePrivacy|CNIL|Decision|Living Standard|end of life")
-    assert [r.code for r in RULES if not sources.search(r.why)] == ["PK303", "PK305", "PK901"]
+    sources = re.compile(r"GDPR|CJEU|C-\d+/\d+|RFC|ePrivacy|CNIL|Decision|Living Standard|PECR|CCR|Telecommunicatiewet")
+    assert [r.code for r in RULES if not sources.search(r.why)] == ["PK303", "PK305", "PK310", "PK901"]
+
+
+def test_pk103_cites_the_cap_exactly() -> None:
+    why = next(r for r in RULES if r.code == "PK103").info.why  # with its sources
+    for words in ("RFC 6265bis, an Internet-Draft", "section 5.5", "400 days", "Chrome 104, August 2022", "Firefox"):
+        assert words in why
 
 
 def test_docs_rules_md_is_in_step() -> None:
@@ -94,27 +147,48 @@ def test_seed_fails_with_its_real_flaws(capsys: pytest.CaptureFixture[str]) -> N
     assert having("PK301", "[and/or Flash applications]")[0]["severity"] == "error"
     assert having("PK204", "Tawk.to", "never named")[0]["severity"] == "error"
     assert having("PK303")  # the stray quotation mark after "web browser."
+    implied = having("PK307", "By entering the customer area you agree to the cookies")
+    assert implied and implied[0]["severity"] == "error"
+    assert having("PK308", "withdraw")[0]["severity"] == "error"
+    assert having("PK205", "Tawk.to", "no country")[0]["severity"] == "error"
     assert report["silenced"] == []
+    assert report["as_of"] == "2026-11-25" and report["profiles"] == ["gdpr"]  # type: ignore[comparison-overlap]
 
 
 def test_corrected_policy_passes_with_reasons_for_what_it_silences(capsys: pytest.CaptureFixture[str]) -> None:
-    for profile in ("gdpr", "cnil"):
+    for profile in ("gdpr", "cnil", "uk", "nl", "gdpr,cnil,nl,uk,us-ca"):
         code, report = check_json(capsys, str(POLICY), "--profile", profile)
-        assert code == 0
-        assert report["findings"] == []
-        assert {(s["code"], s["path"]) for s in report["silenced"]} == {
-            ("PK103", "cookies[__tawkuuid].lifetime"),
-            ("PK103", "cookies[tawkUUID].lifetime"),
-        }
-        assert all(len(str(s["reason"]).split()) > 5 for s in report["silenced"])
+        assert code == 0, profile
+        assert report["findings"] == [], profile
+        assert {(s["code"], s["path"]) for s in report["silenced"]} == {("PK101", "cookies[WHMCSLinkID].lifetime")}
+        assert all("WHMCS documents this cookie only as persistent" in str(s["reason"]) for s in report["silenced"])
+
+
+def test_corrected_policy_names_its_own_profiles(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = check_json(capsys, str(POLICY))
+    assert code == 0 and report["profiles"] == ["gdpr", "nl"]  # type: ignore[comparison-overlap]
+
+
+def test_a_check_says_which_date_it_used(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SEED), "--as-of", "policy", "-q"]) == 1
+    assert "(30 rules, gdpr, as of 2021-02-19)" in capsys.readouterr().err
+    assert main(["check", str(POLICY), "--as-of", "2026-10-20", "--format", "sarif", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["runs"][0]["properties"] == {
+        "asOf": "2026-10-20",
+        "profiles": ["gdpr", "nl"],
+    }
+    assert main(["check", str(POLICY), "--as-of", "20 Oct", "-q"]) == 2
+    assert "expected a date" in capsys.readouterr().err
+    assert main(["check", str(POLICY), "--profile", "gdpr,xx", "-q"]) == 2
+    assert "unknown profile 'xx'" in capsys.readouterr().err
 
 
 def test_text_output_lists_findings_then_silences(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(POLICY), "--today", "2026-11-25"]) == 0
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert len(lines) == 2 and all(" silenced PK103 " in line and "[silenced: Tawk.to sets" in line for line in lines)
-    assert "0 errors, 0 warnings, 0 infos, 2 silenced" in err
+    assert len(lines) == 1 and " silenced PK101 " in lines[0] and "[silenced: WHMCS documents" in lines[0]
+    assert "0 errors, 0 warnings, 0 infos, 1 silenced" in err
 
 
 def test_text_lines_have_the_linter_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -216,11 +290,13 @@ def test_sarif_is_what_code_scanning_accepts(capsys: pytest.CaptureFixture[str],
     jsonschema.validate(log, SARIF_AS_GITHUB_READS_IT)
     run = log["runs"][0]
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert set(CODES) - {"PK105"} <= set(rule_ids)  # every rule of the profile is described
+    # every rule of the profiles is described
+    profiles = {"gdpr"} if path == SEED else {"gdpr", "nl"}
+    assert {r.code for r in RULES if profiles & set(r.profiles)} == set(rule_ids)
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
     if path == POLICY:
-        assert [r["suppressions"][0]["kind"] for r in run["results"]] == ["inSource", "inSource"]
+        assert [r["suppressions"][0]["kind"] for r in run["results"]] == ["inSource"]
 
 
 # --- selecting rules -----------------------------------------------------------------
@@ -230,7 +306,9 @@ def test_select_and_ignore_take_codes_and_prefixes() -> None:
     assert [r.code for r in select_rules(select=["PK2"])] == [c for c in CODES if c.startswith("PK2")]
     assert "PK105" not in [r.code for r in select_rules("gdpr")]
     assert "PK105" in [r.code for r in select_rules("cnil")]
-    assert [r.code for r in select_rules(select=["ALL"], ignore=["PK1", "PK2", "PK3", "PK9"])] == [
+    assert "PK105" in [r.code for r in select_rules("gdpr,cnil")] == [r.code for r in select_rules(["gdpr", "cnil"])]
+    assert "PK601" in [r.code for r in select_rules("gdpr,uk")]
+    assert [r.code for r in select_rules(select=["ALL"], ignore=["PK1", "PK2", "PK3", "PK6", "PK9"])] == [
         "PK401",
         "PK402",
         "PK403",
@@ -253,17 +331,17 @@ def test_cli_select_ignore(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_ignoring_a_rule_does_not_make_its_silences_unused(tmp_path: Path) -> None:
     policy, source = load_with_source(POLICY)
-    report = run_checks(policy, source, ignore=["PK103"], today=TODAY)
+    report = run_checks(policy, source, ignore=["PK101"], today=TODAY)
     assert report.findings == [] and report.silenced == []
 
 
 def test_unknown_rule_in_a_silence(tmp_path: Path) -> None:
-    text = POLICY.read_text(encoding="utf-8").replace("rule: PK103", "rule: PK199", 1)
+    text = POLICY.read_text(encoding="utf-8").replace("rule: PK101", "rule: PK199", 1)
     path = tmp_path / "policy.yaml"
     path.write_text(text, encoding="utf-8")
     found = {(f.code, f.message) for f in run_checks(*load_with_source(path), today=TODAY).findings}
     assert ("PK901", "silences PK199, which is no rule") in found
-    assert any(code == "PK103" for code, _ in found)  # no longer silenced
+    assert any(code == "PK101" for code, _ in found)  # no longer silenced
 
 
 def test_python_api_checks_a_policy_built_in_python() -> None:
@@ -275,7 +353,7 @@ def test_python_api_checks_a_policy_built_in_python() -> None:
     assert (link.line, link.path, link.severity) == (0, "cookies[WHMCSLinkID].lifetime", Severity.ERROR)
 
 
-def test_future_date_is_judged_against_today() -> None:
-    policy = policykit.load(POLICY)
-    assert [f.code for f in policykit.check(policy, today=dt.date(2026, 10, 19))] == ["PK401"]
-    assert policykit.check(policy, today=dt.date(2026, 10, 20)) == []
+def test_future_date_is_judged_against_the_date_checked() -> None:
+    policy = policykit.load(POLICY)  # changed on 2026-10-01, in force from 2026-10-20
+    assert [f.code for f in policykit.check(policy, as_of=dt.date(2026, 9, 30))] == ["PK401"]
+    assert policykit.check(policy, as_of=dt.date(2026, 10, 1)) == []

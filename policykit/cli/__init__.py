@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import click
 
 from policykit import __version__
-from policykit.cli.check import check, rules
+from policykit.cli.check import check, facts, rules
 from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
 from policykit.cli.i18n import i18n
 from policykit.cli.init import init
@@ -27,7 +27,7 @@ def cli() -> None:
     """Keep a website's cookie policy as data: check it, render it, export it."""
 
 
-for _command in (init, check, rules, schema, dump, render, build, i18n):
+for _command in (init, check, rules, facts, schema, dump, render, build, i18n):
     cli.add_command(_command)
 
 

@@ -39,4 +39,11 @@ TEMPLATE_STRINGS: dict[str, str] = {
     "category.functional": "Functional",
     "category.analytics": "Analytics",
     "category.marketing": "Marketing",
+    "safeguard.adequacy": "an adequacy decision",
+    "safeguard.eu-us-dpf": "the EU-US Data Privacy Framework",
+    "safeguard.scc-2021": "the standard contractual clauses of 2021",
+    "safeguard.scc-2010": "the standard contractual clauses of 2010",
+    "safeguard.bcr": "binding corporate rules",
+    "safeguard.privacy-shield": "the EU-US Privacy Shield",
+    "safeguard.none": "no safeguard",
 }

@@ -1,7 +1,9 @@
 """The checks: every rule, and the engine that runs them.
 
-In: a Policy, the Source it was loaded from (for file, line and column), a profile
-("gdpr" or "cnil"), rule codes to select or ignore, and the date "today".
+In: a Policy, the Source it was loaded from (for file, line and column), the profiles
+to judge it by ("gdpr", "cnil", "nl", "uk", "us-ca"; they compose, and default to the
+policy's own `meta.profiles`, else gdpr), rule codes to select or ignore, and the date
+the law is judged at ("as of", default today).
 Out: a Report: the Findings in file order, and the findings that the policy silences
 with a written reason (`silence:` on the element), each with that reason.
 """
@@ -18,11 +20,22 @@ from policykit import convert
 from policykit.errors import UnknownRuleError
 from policykit.findings import Finding, Severity, sort_findings
 from policykit.model import Policy, Silence
-from policykit.rules import lifetimes, meta, parties, prose
-from policykit.rules.base import PROFILES, Context, Issue, Rule, rule
+from policykit.rules import jurisdictions, lifetimes, meta, parties, prose
+from policykit.rules.base import EVERYWHERE, PROFILES, Context, Issue, Rule, rule
 from policykit.source import Source
 
-__all__ = ["PROFILES", "RULES", "Report", "Rule", "UnknownRule", "check", "run_checks", "select_rules"]
+__all__ = [
+    "PROFILES",
+    "RULES",
+    "Report",
+    "Rule",
+    "UnknownRule",
+    "check",
+    "parse_profiles",
+    "policy_profiles",
+    "run_checks",
+    "select_rules",
+]
 
 
 @rule(
@@ -32,12 +45,20 @@ __all__ = ["PROFILES", "RULES", "Report", "Rule", "UnknownRule", "check", "run_c
     """A `silence:` entry whose rule no longer fires (or does not exist) hides nothing
     today but would hide a real problem tomorrow; remove it. (The same idea as ruff's
     RUF100 for unused `noqa`.)""",
+    profiles=EVERYWHERE,
 )
 def unused_silence(ctx: Context) -> Iterable[Issue]:
     return ()  # found by the engine, which alone knows what was silenced
 
 
-RULES: tuple[Rule, ...] = (*lifetimes.RULES, *parties.RULES, *prose.RULES, *meta.RULES, unused_silence)
+RULES: tuple[Rule, ...] = (
+    *lifetimes.RULES,
+    *parties.RULES,
+    *prose.RULES,
+    *meta.RULES,
+    *jurisdictions.RULES,
+    unused_silence,
+)
 _BY_CODE = {r.code: r for r in RULES}
 
 
@@ -45,10 +66,28 @@ _BY_CODE = {r.code: r for r in RULES}
 UnknownRule = UnknownRuleError
 
 
-def select_rules(profile: str = "gdpr", select: Sequence[str] | None = None, ignore: Sequence[str] = ()) -> list[Rule]:
-    """The rules to run. A code may be a prefix (`PK1` is every lifetime rule), or ALL."""
-    if profile not in PROFILES:
-        raise UnknownRule(f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}")
+def parse_profiles(profiles: str | Sequence[str]) -> tuple[str, ...]:
+    """Profiles as given ("gdpr,uk", or a list), checked and in a stable order."""
+    names = [profiles] if isinstance(profiles, str) else list(profiles)
+    chosen = {part.strip().lower() for name in names for part in name.split(",") if part.strip()}
+    unknown = sorted(chosen - set(PROFILES))
+    if unknown or not chosen:
+        what = repr(unknown[0]) if unknown else "none"
+        raise UnknownRule(f"unknown profile {what}; choose from {', '.join(PROFILES)} (comma-separated)")
+    return tuple(p for p in PROFILES if p in chosen)
+
+
+def policy_profiles(policy: Policy) -> tuple[str, ...]:
+    """The profiles a policy names in `meta.profiles`, else gdpr."""
+    return tuple(p.value for p in policy.meta.profiles) or ("gdpr",)
+
+
+def select_rules(
+    profile: str | Sequence[str] = "gdpr", select: Sequence[str] | None = None, ignore: Sequence[str] = ()
+) -> list[Rule]:
+    """The rules to run. A code may be a prefix (`PK1` is every lifetime rule), or ALL.
+    A rule runs when one of its profiles is chosen."""
+    profiles = set(parse_profiles(profile))
 
     def matching(code: str) -> set[str]:
         code = code.strip().upper()
@@ -59,7 +98,7 @@ def select_rules(profile: str = "gdpr", select: Sequence[str] | None = None, ign
 
     chosen = set(_BY_CODE) if select is None else set().union(*(matching(c) for c in select))
     chosen -= set().union(*(matching(c) for c in ignore)) if ignore else set()
-    return [r for r in RULES if r.code in chosen and profile in r.profiles]
+    return [r for r in RULES if r.code in chosen and profiles & set(r.profiles)]
 
 
 @frozen
@@ -67,6 +106,8 @@ class Report:
     findings: list[Finding]
     silenced: list[tuple[Finding, Silence]]
     rules: list[Rule]
+    profiles: tuple[str, ...] = ("gdpr",)
+    as_of: dt.date = dt.date.min  # the date the law was judged at
 
 
 def _silences_along(policy: Policy, at: Sequence[str | int]) -> list[tuple[tuple[str | int, ...], Any]]:
@@ -91,15 +132,20 @@ def run_checks(
     policy: Policy,
     source: Source | None = None,
     *,
-    profile: str = "gdpr",
+    profile: str | Sequence[str] | None = None,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
+    as_of: dt.date | None = None,
     today: dt.date | None = None,
 ) -> Report:
-    """Run the chosen rules; split what the policy silences from what it does not."""
-    rules = select_rules(profile, select, ignore)
+    """Run the chosen rules; split what the policy silences from what it does not.
+
+    `profile` None means the policy's own `meta.profiles` (else gdpr). `as_of` is the
+    date the law is judged at (default today); `today` is its older name."""
+    profiles = parse_profiles(profile) if profile is not None else policy_profiles(policy)
+    rules = select_rules(profiles, select, ignore)
     source = source or Source("<policy>", convert.unstructure(policy))
-    ctx = Context(policy, profile, today)
+    ctx = Context(policy, profiles, as_of or today)
     findings: list[Finding] = []
     silenced: list[tuple[Finding, Silence]] = []
     used: set[tuple[tuple[str | int, ...], int]] = set()
@@ -141,6 +187,8 @@ def run_checks(
         sort_findings(findings),
         sorted(silenced, key=lambda item: (item[0].file, item[0].line, item[0].column, item[0].code)),
         rules,
+        profiles,
+        ctx.as_of,
     )
 
 
@@ -158,12 +206,14 @@ def _all_silenceable(policy: Policy) -> Iterable[tuple[tuple[str | int, ...], An
 
 def check(
     policy: Policy,
-    profile: str = "gdpr",
+    profile: str | Sequence[str] | None = None,
     *,
     source: Source | None = None,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
+    as_of: dt.date | None = None,
     today: dt.date | None = None,
 ) -> list[Finding]:
-    """The findings of every rule of `profile`, silenced ones left out."""
-    return run_checks(policy, source, profile=profile, select=select, ignore=ignore, today=today).findings
+    """The findings of every rule of the profiles, silenced ones left out."""
+    report = run_checks(policy, source, profile=profile, select=select, ignore=ignore, as_of=as_of, today=today)
+    return report.findings

@@ -1,6 +1,8 @@
 """What every rule is made of, and the context rules read the policy through.
 
-In: a Policy, the profile being checked and the date "today".
+In: a Policy, the profiles being checked (gdpr, cnil, nl, uk, us-ca: they compose),
+the date the law is judged at ("as of", default today), and the dated facts and
+wording lists of `policykit.facts`.
 Out: for each rule, Issues: a message and the path of keys and indexes it is about.
 The engine in `policykit.rules` turns Issues into Findings with file, line and column.
 """
@@ -9,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeAlias
 
 from attrs import frozen
 
 from policykit import inline
+from policykit.facts import Facts, Wording, bundled, bundled_wording
 from policykit.findings import RuleInfo, Severity
 from policykit.model import (
     Article,
+    Category,
     Cookie,
     CookieTable,
     ItemList,
@@ -25,14 +30,32 @@ from policykit.model import (
     Party,
     Persistence,
     Policy,
+    Profile,
     Ref,
     Section,
 )
 
-__all__ = ["PROFILES", "Context", "Issue", "Part", "Prose", "Rule", "rule"]
+__all__ = [
+    "EUROPE",
+    "EVERYWHERE",
+    "PROFILES",
+    "Context",
+    "Issue",
+    "Part",
+    "Prose",
+    "Regime",
+    "Rule",
+    "contains_name",
+    "rule",
+]
 
-PROFILES = ("gdpr", "cnil")
+PROFILES = tuple(profile.value for profile in Profile)
+# The profiles under European data protection law (GDPR or UK GDPR, ePrivacy or PECR).
+EUROPE = ("gdpr", "cnil", "nl", "uk")
+# Rules about the text itself, true under any law.
+EVERYWHERE = PROFILES
 At: TypeAlias = tuple[str | int, ...]
+_FACT_PLACEHOLDER = re.compile(r"\{([a-z0-9-]+(?:\.[A-Za-z0-9-]+)+?)(?:\.(effective|ended|value))?\}")
 
 
 @frozen
@@ -46,27 +69,86 @@ Check = Callable[["Context"], Iterable[Issue]]
 
 @frozen
 class Rule:
-    """A check with a code, a one-line summary, a severity and the source it rests on."""
+    """A check with a code, a one-line summary, a severity and the sources it rests on.
+
+    `why` may name dated facts as `{fact.id.effective}`, `{fact.id.ended}` or
+    `{fact.id.value}`, so that no date is typed twice; `cites` are the sources (facts
+    `cite.*` and others) the documentation lists with their dates and URLs; `uses` the
+    facts or groups of facts (`eu.adequacy.*`) the check reads.
+    """
 
     code: str
     summary: str
     severity: Severity
-    why: str
+    why_template: str
     run: Check
-    profiles: tuple[str, ...] = PROFILES
+    profiles: tuple[str, ...] = EUROPE
+    cites: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
+
+    @property
+    def why(self) -> str:
+        facts = bundled()
+
+        def value(match: re.Match[str]) -> str:
+            fact = facts[match.group(1)]
+            part = match.group(2)
+            if part == "value":
+                return ", ".join(fact.values)
+            day = fact.ended if part == "ended" else fact.effective
+            return "(undated)" if day is None else day.isoformat()
+
+        return _FACT_PLACEHOLDER.sub(value, self.why_template)
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """Every fact id or group this rule rests on: cited, used, or named in `why`."""
+        named = tuple(match.group(1) for match in _FACT_PLACEHOLDER.finditer(self.why_template))
+        return tuple(dict.fromkeys((*self.cites, *self.uses, *named)))
+
+    def sources(self) -> list[str]:
+        """The cited sources as a reader checks them: reference, date, URL."""
+        facts = bundled()
+        lines = []
+        for fact_id in self.cites:
+            fact = facts[fact_id]
+            day = (
+                f" ({fact.effective.isoformat()})" if fact.effective else f" (ended {fact.ended})" if fact.ended else ""
+            )
+            lines.append(f"{fact.reference or fact.summary}{day}, {fact.source}")
+        return lines
 
     @property
     def info(self) -> RuleInfo:
-        return RuleInfo(self.code, self.summary, self.severity, self.why)
+        sources = self.sources()
+        why = self.why if not sources else f"{self.why} Sources: {'; '.join(sources)}."
+        return RuleInfo(self.code, self.summary, self.severity, why)
 
 
 def rule(
-    code: str, severity: Severity, summary: str, why: str, *, profiles: tuple[str, ...] = PROFILES
+    code: str,
+    severity: Severity,
+    summary: str,
+    why: str,
+    *,
+    profiles: tuple[str, ...] = EUROPE,
+    cites: tuple[str, ...] = (),
+    uses: tuple[str, ...] = (),
 ) -> Callable[[Check], Rule]:
     def make(run: Check) -> Rule:
-        return Rule(code, summary, severity, " ".join(why.split()), run, profiles)
+        return Rule(code, summary, severity, " ".join(why.split()), run, profiles, cites, uses)
 
     return make
+
+
+@frozen
+class Regime:
+    """A body of transfer law: where data is at home, and its facts' id prefixes."""
+
+    name: str  # "eu" or "uk": the prefix of its transfer.* and *.adequacy.* facts
+    label: str  # how a message names it
+    home: frozenset[str]  # countries inside it
+    adequate: frozenset[str]  # countries with an adequacy decision or regulation
 
 
 @frozen
@@ -105,18 +187,77 @@ class Prose:
         return tuple(node.href for node in inline.walk(self.nodes) if isinstance(node, inline.Link))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
 class Context:
     """The policy and indexes over it that several rules need, built once."""
 
-    def __init__(self, policy: Policy, profile: str = "gdpr", today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        profiles: str | Sequence[str] = ("gdpr",),
+        as_of: dt.date | None = None,
+        *,
+        facts: Facts | None = None,
+        wording: Wording | None = None,
+    ) -> None:
         self.policy = policy
-        self.profile = profile
-        self.today = today or dt.date.today()
+        self.profiles = frozenset([profiles] if isinstance(profiles, str) else profiles)
+        self.as_of = as_of or dt.date.today()
+        self.facts = facts if facts is not None else bundled()
+        self.wording = wording if wording is not None else bundled_wording()
+        self.language = str(policy.meta.language)
         self.cookies = {cookie.id: (index, cookie) for index, cookie in enumerate(policy.cookies)}
         self.parties = {party.id: (index, party) for index, party in enumerate(policy.parties)}
+        self.categories = {category.id: category for category in policy.all_categories}
+
+    def words(self, kind: str) -> re.Pattern[str]:
+        """The pattern for a kind of statement in the policy's own language."""
+        return self.wording(kind, self.language)
+
+    def category_of(self, cookie: Cookie) -> Category:
+        return self.categories[cookie.category]
 
     def category_needs_consent(self, category_id: str) -> bool:
-        return any(c.id == category_id and c.consent_required for c in self.policy.all_categories)
+        category = self.categories.get(category_id)
+        return category is not None and category.consent_required
+
+    @functools.cached_property
+    def regimes(self) -> tuple[Regime, ...]:
+        """The transfer laws the profiles bring: the EU's, the UK's, or both."""
+        found = []
+        eea = self.facts.holding("eea", self.as_of)
+        if self.profiles & {"gdpr", "cnil", "nl"}:
+            found.append(Regime("eu", "the EU", eea, self.facts.holding("eu.adequacy", self.as_of)))
+        if "uk" in self.profiles:
+            adequate = set(self.facts.holding("uk.adequacy", self.as_of))
+            if "EEA" in adequate:  # the UK's regulations name the EEA as a whole
+                adequate = (adequate - {"EEA"}) | eea
+            found.append(Regime("uk", "the UK", self.facts.holding("uk", self.as_of), frozenset(adequate)))
+        return tuple(found)
+
+    @staticmethod
+    def sentence_at(text: str, position: int) -> str:
+        """The sentence of `text` around `position`."""
+        start = max(text.rfind(mark, 0, position) for mark in ".!?;\n") + 1
+        ends = [i for i in (text.find(mark, position) for mark in ".!?;\n") if i >= 0]
+        return text[start : min(ends) if ends else len(text)]
+
+    @staticmethod
+    def sentences(text: str) -> list[str]:
+        return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+    def says(self, kind: str, text: str, *, negated_ok: bool = False) -> bool:
+        """Whether a sentence of `text` says `kind` (and, unless `negated_ok`, does not
+        also say 'not')."""
+        pattern = self.words(kind)
+        if not pattern.search(text):
+            return False
+        if negated_ok:
+            return True
+        negation = self.words("negation")
+        return any(pattern.search(s) and not negation.search(s) for s in self.sentences(text))
 
     def party_of(self, cookie: Cookie) -> Party:
         return self.parties[cookie.party][1]
@@ -180,6 +321,18 @@ class Context:
                     if ref.cookie is not None:
                         yield at, self.cookies[ref.cookie][1]
 
+    def names_in_prose(self, name: str) -> bool:
+        """Whether prose names `name` as a whole reference: not inside a longer name
+        ('Google' in 'Google Tag Manager' names a product, not the company)."""
+        found = self._name_cache.get(name)
+        if found is None:
+            found = self._name_cache[name] = any(contains_name(name, text.plain) for text in self.prose)
+        return found
+
+    @functools.cached_property
+    def _name_cache(self) -> dict[str, bool]:
+        return {}
+
     @functools.cached_property
     def named_party_ids(self) -> frozenset[str]:
         """Parties a reader is told of: referred to in prose, or shown in a cookie table."""
@@ -190,3 +343,22 @@ class Context:
                 if isinstance(block, CookieTable):
                     named.update(cookie.party for cookie in self.policy.matching_cookies(block))
         return frozenset(named)
+
+
+_CAPITALIZED_NEXT = re.compile(r"[ \u00a0]+(?:[^\W\d_])")
+
+
+def contains_name(name: str, text: str) -> bool:
+    """`name` occurs in `text` with no word character around it and is not followed by
+    a capitalized word that would make it part of a longer proper name."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            following = _CAPITALIZED_NEXT.match(text, end)
+            if following is None or not text[following.end() - 1].isupper():
+                return True
+        start = text.find(name, start + 1)
+    return False

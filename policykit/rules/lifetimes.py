@@ -1,7 +1,8 @@
 """Rules on lifetimes: stated, possible in a browser, filed under the right kind.
 
-In: a Context. Out: Issues pointing at cookies' `lifetime` or at the prose that
-misfiles or restates them.
+In: a Context (the policy, the date the law is judged at, the facts and wording).
+Out: Issues pointing at cookies' `lifetime`, at categories, or at the prose that
+misfiles or restates them. Limits come from the facts data, never from this module.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ import re
 from collections.abc import Iterator
 
 from policykit.findings import Severity
-from policykit.model import Duration, Persistence, Storage, Unit
-from policykit.rules.base import Context, Issue, rule
+from policykit.model import BUILTIN_CATEGORIES, CategoryKind, Duration, Persistence, Storage, Unit
+from policykit.rules.base import EVERYWHERE, Context, Issue, rule
 from policykit.syntax import format_lifetime
 
 __all__ = ["RULES"]
 
-BROWSER_CAP_DAYS = 400
-CNIL_ANALYTICS_MONTHS = 13
+_CAP = "browser.cookie-max-age-days"
+# Web storage a site cannot give an expiry: it lasts until something clears it.
+_NO_EXPIRY = (Storage.LOCAL_STORAGE, Storage.INDEXEDDB)
+_CNIL = "cnil.audience-measurement-cookie-months"
 
 
 @rule(
@@ -25,14 +28,19 @@ CNIL_ANALYTICS_MONTHS = 13
     Severity.ERROR,
     "A cookie's lifetime is not stated",
     """The storage period must be disclosed: GDPR Art. 13(2)(a), and for cookies the
-    duration of their operation, CJEU Planet49 (C-673/17, 2019-10-01, para. 81).
-    'persistent' without a duration, or 'not stated', leaves the reader guessing.""",
+    duration of their operation (CJEU Planet49, C-673/17). 'persistent' without a
+    duration, or 'not stated', leaves the reader guessing. Local storage and IndexedDB
+    have no expiry at all: for them, 'persistent or until <the event that clears it>'
+    states their lifetime.""",
+    cites=("cite.gdpr", "cite.planet49"),
 )
 def lifetime_not_stated(ctx: Context) -> Iterator[Issue]:
     for index, cookie in enumerate(ctx.policy.cookies):
         lifetime = cookie.lifetime
         if lifetime.stated:
             continue
+        if cookie.storage in _NO_EXPIRY and lifetime.is_persistent and lifetime.until is not None:
+            continue  # kept until an event the policy names: that is its whole lifetime
         if lifetime.is_persistent:
             message = f"{ctx.label(cookie)} is persistent, but how long it lasts is not stated"
         else:
@@ -47,6 +55,7 @@ def lifetime_not_stated(ctx: Context) -> Iterator[Issue]:
     """sessionStorage is cleared when the tab closes (HTML Living Standard, 'The
     sessionStorage getter'). Declaring a duration for it tells the reader something the
     browser never does: GDPR Art. 5(1)(a) and 12(1) require transparent information.""",
+    cites=("cite.html-sessionstorage", "cite.gdpr"),
 )
 def session_storage_with_duration(ctx: Context) -> Iterator[Issue]:
     for index, cookie in enumerate(ctx.policy.cookies):
@@ -61,21 +70,25 @@ def session_storage_with_duration(ctx: Context) -> Iterator[Issue]:
 @rule(
     "PK103",
     Severity.WARNING,
-    "A cookie's lifetime exceeds what browsers allow (400 days)",
-    """RFC 6265bis (section 5.5, 'The Max-Age and Expires attributes') caps a cookie's
-    lifetime at 400 days, and Chrome has enforced the cap since version 104 (2022).
-    A longer declared lifetime is either not what the browser keeps or a
-    re-set cookie that the policy should describe as such.""",
+    "A cookie's lifetime exceeds what browsers allow",
+    """RFC 6265bis, an Internet-Draft (section 5.5 'Limits'), says a user agent should
+    not keep a cookie for longer than {browser.cookie-max-age-days.value} days. Chrome
+    caps lifetimes at that since version 104, and Firefox caps them too.
+    A longer declared lifetime is either not what the browser keeps or a cookie that is
+    re-set, which the policy should describe as such.""",
+    cites=("cite.rfc6265bis", "cite.chrome-104", _CAP),
+    profiles=EVERYWHERE,
 )
 def beyond_browser_cap(ctx: Context) -> Iterator[Issue]:
-    cap = BROWSER_CAP_DAYS * Unit.DAY.seconds
+    days = ctx.facts.number(_CAP)
+    cap = days * Unit.DAY.seconds
     for index, cookie in enumerate(ctx.policy.cookies):
         seconds = cookie.lifetime.seconds
         if cookie.storage is Storage.COOKIE and seconds is not None and seconds > cap:
             yield Issue(
                 ("cookies", index, "lifetime"),
                 f"{ctx.label(cookie)} is declared to last {format_lifetime(cookie.lifetime)}, "
-                f"but browsers keep a cookie for at most {BROWSER_CAP_DAYS} days",
+                f"but browsers keep a cookie for at most {days} days",
             )
 
 
@@ -86,6 +99,7 @@ def beyond_browser_cap(ctx: Context) -> Iterator[Issue]:
     """The reader learns a cookie's duration from where it is described (GDPR Art.
     13(2)(a); Planet49, C-673/17). A persistent cookie under 'session cookies' tells
     them it is deleted when the browser closes, which is false.""",
+    cites=("cite.gdpr", "cite.planet49"),
 )
 def under_wrong_kind(ctx: Context) -> Iterator[Issue]:
     kinds = {Persistence.SESSION: "session", Persistence.PERSISTENT: "persistent"}
@@ -108,39 +122,59 @@ def under_wrong_kind(ctx: Context) -> Iterator[Issue]:
 @rule(
     "PK105",
     Severity.WARNING,
-    "An analytics cookie lives longer than 13 months (CNIL)",
-    """The CNIL exempts audience-measurement cookies from consent only if, among other
-    conditions, they last at most 13 months (délibération n° 2020-091 of 2020-09-17,
-    art. 5; CNIL, 'Cookies et traceurs de mesure d'audience').""",
+    "An audience-measurement cookie exempt from consent lives longer than the CNIL allows",
+    """The CNIL accepts audience-measurement cookies without consent only if, among
+    other conditions, they last at most {cnil.audience-measurement-cookie-months.value}
+    months and are not extended on each visit (délibération n° 2020-092, art. 5, which
+    applies the exemption of the guidelines of délibération n° 2020-091). An analytics
+    cookie set with consent is not bound by the limit. Which cookies claim the
+    exemption is read from their category: one that asks no consent and is of kind
+    'analytics', whatever it is called.""",
     profiles=("cnil",),
+    cites=("cite.cnil-2020-092", _CNIL),
 )
 def cnil_analytics_lifetime(ctx: Context) -> Iterator[Issue]:
-    limit = CNIL_ANALYTICS_MONTHS * Unit.MONTH.seconds
+    months = ctx.facts.number(_CNIL)
+    limit = months * Unit.MONTH.seconds
     for index, cookie in enumerate(ctx.policy.cookies):
+        category = ctx.category_of(cookie)
+        if category.consent_required or category.kind is not CategoryKind.ANALYTICS:
+            continue
         seconds = cookie.lifetime.seconds
-        if cookie.category == "analytics" and seconds is not None and seconds > limit:
+        if seconds is not None and seconds > limit:
             yield Issue(
                 ("cookies", index, "lifetime"),
-                f"{ctx.label(cookie)} is an analytics cookie that lasts {format_lifetime(cookie.lifetime)}; "
-                f"the CNIL allows at most {CNIL_ANALYTICS_MONTHS} months",
+                f"{ctx.label(cookie)} is an audience-measurement cookie set without consent "
+                f"('{category.id}') that lasts {format_lifetime(cookie.lifetime)}; "
+                f"the CNIL allows at most {months} months for the exemption",
             )
 
 
 _UNITS = "|".join(unit.value for unit in Unit)
-LITERAL_DURATION = re.compile(rf"\b(\d+)[\s\u00a0-]+({_UNITS})s?\b", re.IGNORECASE)
+_DURATION = re.compile(rf"\b(\d+)[\s\u00a0-]+({_UNITS})s?\b", re.IGNORECASE)
 
 
 @rule(
     "PK106",
     Severity.WARNING,
-    "Prose states a duration literally instead of referring to the lifetime",
+    "Prose states a cookie's lifetime literally instead of referring to it",
     """A duration copied into prose drifts from the declared lifetime when one of them
     changes, and then the policy contradicts itself (GDPR Art. 12(1): information must
-    be transparent and intelligible). Refer to the cookie's lifetime with a placeholder.""",
+    be transparent and intelligible). Refer to the cookie's lifetime with a placeholder.
+    Only a sentence about a cookie's lifetime is read this way; a sentence about how
+    long data is kept states a retention period, which is another fact.""",
+    cites=("cite.gdpr",),
 )
 def literal_duration(ctx: Context) -> Iterator[Issue]:
+    lifetime_words, retention_words = ctx.words("lifetime"), ctx.words("retention")
     for text in ctx.prose:
-        matches = list(LITERAL_DURATION.finditer(text.plain))
+        plain = text.plain
+        matches = [
+            m
+            for m in _DURATION.finditer(plain)
+            if lifetime_words.search(sentence := ctx.sentence_at(plain, m.start()))
+            and not retention_words.search(sentence)
+        ]
         if not matches:
             continue
         if text.cookie is not None:
@@ -162,7 +196,32 @@ def literal_duration(ctx: Context) -> Iterator[Issue]:
                 lifetimes = ", ".join(f"{ctx.label(c)}: {format_lifetime(c.lifetime)}" for c in in_scope[:3])
                 yield Issue(text.at, f"'{match.group(0)}' matches no declared lifetime here ({lifetimes})")
             else:
-                yield Issue(text.at, f"'{match.group(0)}' is a duration written out; refer to a cookie's lifetime")
+                yield Issue(text.at, f"'{match.group(0)}' is a cookie lifetime written out; refer to it")
+
+
+@rule(
+    "PK107",
+    Severity.WARNING,
+    "A category that asks no consent does not say what kind of cookies it holds",
+    """ePrivacy Directive Art. 5(3) exempts from consent only storage that is strictly
+    necessary for a service the user asked for; regulators add narrow exemptions for
+    audience measurement (CNIL 2020-092, PECR's statistical purposes). A custom category
+    with `consent_required: false` claims one of them; `kind:` says which, so the rules
+    for that exemption apply to it.""",
+    cites=("cite.eprivacy", "cite.cnil-2020-092"),
+)
+def exempt_category_of_unknown_kind(ctx: Context) -> Iterator[Issue]:
+    used = {cookie.category for cookie in ctx.policy.cookies}
+    builtin = {category.id for category in BUILTIN_CATEGORIES}
+    for index, category in enumerate(ctx.policy.categories):
+        if category.id in builtin or category.consent_required or category.kind is not None:
+            continue
+        if category.id in used:
+            yield Issue(
+                ("categories", index),
+                f"category '{category.id}' asks no consent but does not say its kind "
+                "(strictly-necessary, functional, analytics or marketing)",
+            )
 
 
 RULES = (
@@ -172,4 +231,5 @@ RULES = (
     under_wrong_kind,
     cnil_analytics_lifetime,
     literal_duration,
+    exempt_category_of_unknown_kind,
 )

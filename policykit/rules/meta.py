@@ -1,6 +1,6 @@
 """Rules on the policy's own facts: its dates and who is responsible.
 
-In: a Context. Out: Issues pointing at `meta`.
+In: a Context (the policy and the date checked). Out: Issues pointing at `meta`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policykit.findings import Severity
-from policykit.rules.base import Context, Issue, rule
+from policykit.rules.base import EVERYWHERE, Context, Issue, rule
 
 __all__ = ["RULES"]
 
@@ -18,28 +18,37 @@ __all__ = ["RULES"]
     Severity.ERROR,
     "The last-modified date is in the future",
     """The date tells readers and regulators which text applied when (GDPR Art. 5(2),
-    accountability). A date after today is a typo or a draft published early.""",
+    accountability). A date after the date checked (today, or `--as-of`) is a typo or
+    a draft published early.""",
+    profiles=EVERYWHERE,
+    cites=("cite.gdpr",),
 )
 def modified_in_future(ctx: Context) -> Iterator[Issue]:
     modified = ctx.policy.meta.last_modified.date()
-    if modified > ctx.today:
-        yield Issue(("meta", "last_modified"), f"last modified {modified}, which is after today ({ctx.today})")
+    if modified > ctx.as_of:
+        yield Issue(("meta", "last_modified"), f"last modified {modified}, which is after {ctx.as_of}")
 
 
 @rule(
     "PK402",
     Severity.ERROR,
-    "The last-modified date is before the effective date",
-    """A version takes effect once it is written: a text last modified before the date
-    it takes effect means one of the two dates is wrong, and the reader cannot tell
-    which text applied in between (GDPR Art. 5(2), accountability).""",
+    "The text was modified after it took effect, and the effective date stayed",
+    """A policy changed on 1 October that takes effect on 20 October gives readers
+    advance notice, which is lawful and good practice. The reverse is not: a text last
+    modified after its effective date was changed while in force, and the effective
+    date still claims the new text applied since then, so the reader cannot tell which
+    text applied in between (GDPR Art. 5(2), accountability; Art. 12(1), transparency).
+    Give a changed text a new effective date (the day of the change, or later).""",
+    profiles=EVERYWHERE,
+    cites=("cite.gdpr",),
 )
-def modified_before_effective(ctx: Context) -> Iterator[Issue]:
+def modified_after_effective(ctx: Context) -> Iterator[Issue]:
     meta = ctx.policy.meta
-    if meta.effective is not None and meta.last_modified.date() < meta.effective:
+    if meta.effective is not None and meta.last_modified.date() > meta.effective:
         yield Issue(
-            ("meta", "last_modified"),
-            f"last modified {meta.last_modified.date()}, before the effective date {meta.effective}",
+            ("meta", "effective"),
+            f"the text was last modified on {meta.last_modified.date()}, after it took effect on {meta.effective}; "
+            "a changed text needs a new effective date",
         )
 
 
@@ -49,6 +58,7 @@ def modified_before_effective(ctx: Context) -> Iterator[Issue]:
     "No contact for the controller",
     """GDPR Art. 13(1)(a): the identity and the contact details of the controller must
     be given, so that visitors can exercise their rights (Art. 15-21).""",
+    cites=("cite.gdpr",),
 )
 def no_contact(ctx: Context) -> Iterator[Issue]:
     if ctx.policy.meta.controller.contact is None:
@@ -61,10 +71,11 @@ def no_contact(ctx: Context) -> Iterator[Issue]:
     "The controller is not identified",
     """GDPR Art. 13(1)(a): the identity of the controller must be given. A policy that
     only says 'we' does not tell the reader who is responsible.""",
+    cites=("cite.gdpr",),
 )
 def no_controller(ctx: Context) -> Iterator[Issue]:
     if ctx.policy.meta.controller.organisation is None:
         yield Issue(("meta", "controller"), "the controller's organisation is not named")
 
 
-RULES = (modified_in_future, modified_before_effective, no_contact, no_controller)
+RULES = (modified_in_future, modified_after_effective, no_contact, no_controller)
