@@ -70,7 +70,7 @@ def test_parses_back_to_headings_and_tables() -> None:
     assert len(found) >= 5
     rows = table_cells(stream)
     whmcs = {row[0]: row for row in rows if row[0].startswith("WHMCS")}
-    assert set(whmcs) == {"WHMCSInstanceID", "WHMCSAffiliateID", "WHMCSLinkID", "WHMCSUser"}
+    assert set(whmcs) == {"WHMCS*", "WHMCSAffiliateID", "WHMCSLinkID", "WHMCSUser"}
     assert whmcs["WHMCSAffiliateID"][-1] == "90 days"
     assert whmcs["WHMCSUser"][-1] == "365 days or until logout"
     assert ["Name", "Provider", "Category", "Purpose", "Lifetime"] in rows
