@@ -26,13 +26,22 @@ def _lower(summary: str) -> str:
     return "the" + summary[3:] if summary.startswith("The ") else summary
 
 
-def _domain_owner(domain: str, parties: tuple[Party, ...]) -> Party | None:
-    host = domain.lower().lstrip(".")
+def _domain_owners(parties: tuple[Party, ...]) -> dict[str, Party]:
+    """Each declared domain -> the first party that declares it."""
+    owners: dict[str, Party] = {}
     for party in parties:
         for owned in party.domains:
-            owned = owned.lower().lstrip(".")
-            if host == owned or host.endswith("." + owned):
-                return party
+            owners.setdefault(owned.lower().lstrip("."), party)
+    return owners
+
+
+def _domain_owner(domain: str, owners: dict[str, Party]) -> Party | None:
+    """The party owning `domain` or a domain it is under; linear in its labels."""
+    labels = domain.lower().lstrip(".").split(".")
+    for start in range(len(labels)):
+        owner = owners.get(".".join(labels[start:]))
+        if owner is not None:
+            return owner
     return None
 
 
@@ -76,10 +85,11 @@ def unused_party(ctx: Context) -> Iterator[Issue]:
     cites=("cite.planet49", "cite.gdpr"),
 )
 def recipient_not_declared(ctx: Context) -> Iterator[Issue]:
+    owners = _domain_owners(ctx.policy.parties)
     for index, cookie in enumerate(ctx.policy.cookies):
         if cookie.domain is None:
             continue
-        owner = _domain_owner(cookie.domain, ctx.policy.parties)
+        owner = _domain_owner(cookie.domain, owners)
         if owner is None or owner.id == cookie.party or owner.role is Role.FIRST_PARTY:
             continue
         party = ctx.party_of(cookie)

@@ -82,7 +82,13 @@ def _ended(ctx: Context, with_field: str) -> list[Fact]:
 )
 def end_of_life_technology(ctx: Context) -> Iterator[Issue]:
     ended = _ended(ctx, "match")
+    if not ended:
+        return
+    # One pass over each text: the technologies' patterns as one alternation.
+    anyone = _compiled("|".join(f"(?:{fact.match})" for fact in ended))
     for text in ctx.prose:
+        if not anyone.search(text.plain):
+            continue
         for fact in ended:
             if _compiled(str(fact.match)).search(text.plain):
                 yield Issue(text.at, f"names {fact.value}, out of support since {fact.effective}")
