@@ -128,20 +128,20 @@ def test_update_keeps_work_and_marks_changed_strings_fuzzy(tmp_path: Path, capsy
     locales = tmp_path / "locales"
     shutil.copytree(LOCALES, locales)
     text = POLICY.read_text(encoding="utf-8")
-    changed = text.replace("Measures how long your connection to the live chat lasts.",
-                           "Measures how long your connection to our live chat lasts.")  # fmt: skip
+    changed = text.replace("Keeps the live chat in step when you open our website in several tabs.",
+                           "Keeps the live chat in step when you open our site in several tabs.")  # fmt: skip
     changed = changed.replace("  - name: _ga_*\n", "  - name: _gid_gone\n    party: google\n    category: analytics\n"
                               "    purpose: A brand new cookie.\n    lifetime: 1 day\n  - name: _ga_*\n")  # fmt: skip
     policy = tmp_path / "policy.yaml"
     policy.write_text(changed, encoding="utf-8")
     assert main(["i18n", "update", str(policy), "--locales", str(locales)]) == 0  # re-reads the policy itself
     nl = catalogs.read_catalog(catalogs.catalog_path(locales, "nl", "policy"))
-    changed_entry = nl.get("Measures how long your connection to our live chat lasts.",
+    changed_entry = nl.get("Keeps the live chat in step when you open our site in several tabs.",
                            context="cookie.purpose")  # fmt: skip
     assert changed_entry is not None and changed_entry.fuzzy
-    assert changed_entry.string == "Meet hoe lang uw verbinding met de livechat duurt."  # not lost
-    po_text = catalogs.catalog_path(locales, "nl", "policy").read_text(encoding="utf-8")
-    assert '#| msgid "Measures how long your connection to the live chat lasts."' in po_text  # what changed
+    assert (
+        changed_entry.string == "Houdt de livechat gelijk wanneer u onze website in meerdere tabbladen opent."
+    )  # not lost
     new_entry = nl.get("A brand new cookie.", context="cookie.purpose")
     assert new_entry is not None and not new_entry.string
     counts = catalogs.stats(nl, catalogs.policy_strings(policykit.load(policy)))
@@ -233,7 +233,7 @@ def hostile_locales(tmp_path: Path) -> Path:
     shutil.copytree(LOCALES, locales)
     po = catalogs.catalog_path(locales, "nl", "policy")
     catalog = catalogs.read_catalog(po)
-    entry = catalog.get("Measures how long your connection to the live chat lasts.",
+    entry = catalog.get("Keeps the live chat in step when you open our website in several tabs.",
                         context="cookie.purpose")  # fmt: skip
     assert entry is not None
     entry.string = str(entry.string) + "<script>alert(1)</script>{x.__class__}"
@@ -259,8 +259,8 @@ def test_render_never_lets_it_through(
     assert "PK502" in err and "the source text is shown instead" in err
     page = out_file.read_text(encoding="utf-8")
     assert "<script" not in page and "__class__" not in page and "alert(1)" not in page
-    assert "Measures how long your connection to the live chat lasts." in page  # the source, safely
-    assert "Meet hoe lang" not in page
+    assert "Keeps the live chat in step when you open our website in several tabs." in page  # the source, safely
+    assert "Houdt de livechat" not in page
     # A release build refuses instead.
     strict_file = tmp_path / "strict.html"
     code = main(["render", str(POLICY), "--locale", "nl", "--locales", str(hostile_locales), "--strict",

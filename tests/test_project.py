@@ -187,8 +187,8 @@ def test_stats_check_and_build_agree(
 ) -> None:
     policy = repo / "data" / "policy.yaml"
     text = policy.read_text(encoding="utf-8")
-    policy.write_text(text.replace("Measures how long your connection", "Measures how long each connection"),
-                      encoding="utf-8")  # fmt: skip
+    edited = text.replace("Keeps the live chat in step when you open", "Keeps the live chat in sync when you open")
+    policy.write_text(edited, encoding="utf-8")
     monkeypatch.chdir(repo)
     code, out, _ = _run(capsys, "i18n", "stats", "-q")
     assert code == 0 and "0 fuzzy, 1 untranslated" in out.splitlines()[-1]  # nl, against the policy itself
@@ -291,7 +291,7 @@ def test_update_matches_msgmerge(repo: Path, monkeypatch: pytest.MonkeyPatch, tm
     old_po = tmp_path / "old.po"
     shutil.copy(catalogs.catalog_path(repo / "locales", "nl", catalogs.POLICY_DOMAIN), old_po)
     _edit(repo, ARTICLE_1_FIRST, "      - A new first paragraph.\n" + ARTICLE_1_FIRST)
-    _edit(repo, "Measures how long your connection", "Measures how long each connection")
+    _edit(repo, "Keeps the live chat in step when you open", "Keeps the live chat in sync when you open")
     monkeypatch.chdir(repo)
     assert main(["i18n", "update", "-q"]) == 0
     merged = tmp_path / "msgmerge.po"
