@@ -142,6 +142,9 @@ def test_update_keeps_work_and_marks_changed_strings_fuzzy(tmp_path: Path, capsy
     assert (
         changed_entry.string == "Houdt de livechat gelijk wanneer u onze website in meerdere tabbladen opent."
     )  # not lost
+    po_text = catalogs.catalog_path(locales, "nl", "policy").read_text(encoding="utf-8")
+    old_source = "Keeps the live chat in step when you open our website in several tabs."
+    assert f'#| msgid "{old_source}"' in po_text  # what changed, for the translator
     new_entry = nl.get("A brand new cookie.", context="cookie.purpose")
     assert new_entry is not None and not new_entry.string
     counts = catalogs.stats(nl, catalogs.policy_strings(policykit.load(policy)))

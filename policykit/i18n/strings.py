@@ -39,11 +39,13 @@ TEMPLATE_STRINGS: dict[str, str] = {
     "category.functional": "Functional",
     "category.analytics": "Analytics",
     "category.marketing": "Marketing",
-    "safeguard.adequacy": "an adequacy decision",
-    "safeguard.eu-us-dpf": "the EU-US Data Privacy Framework",
-    "safeguard.scc-2021": "the standard contractual clauses of 2021",
-    "safeguard.scc-2010": "the standard contractual clauses of 2010",
+    # Safeguards are names, shown after a colon ("rely on this safeguard: {x}"), so they
+    # take no article and no grammatical case in any language.
+    "safeguard.adequacy": "adequacy decision of the European Commission",
+    "safeguard.eu-us-dpf": "EU-US Data Privacy Framework",
+    "safeguard.scc-2021": "standard contractual clauses (2021)",
+    "safeguard.scc-2010": "standard contractual clauses (2010)",
     "safeguard.bcr": "binding corporate rules",
-    "safeguard.privacy-shield": "the EU-US Privacy Shield",
-    "safeguard.none": "no safeguard",
+    "safeguard.privacy-shield": "EU-US Privacy Shield",
+    "safeguard.none": "none",
 }
