@@ -1,28 +1,59 @@
 """Findings: the one shape for every problem policykit reports, and its printers.
 
 In: findings from the loader, the rules or the translator checks.
-Out: text (`file:line:col: severity CODE path: message`), JSON, or SARIF 2.1.0.
+Out: text (`file:line:col: severity CODE path: message`, with control and bidi
+characters from the input made visible, so a cookie name cannot clear a terminal),
+GitHub workflow commands (`::error file=...,line=...::message`), JSON, or SARIF 2.1.0
+(file names as percent-encoded URIs, every code described, each with a helpUri into
+the project's docs). JSON and SARIF keep every string exactly.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import os
+import re
+import urllib.parse
 from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from attrs import frozen
 
 __all__ = [
+    "DOCS_URI",
+    "LOADER_CODES",
     "Finding",
     "RuleInfo",
     "Severity",
     "exit_code",
+    "format_github",
     "format_json",
     "format_sarif",
     "format_text",
+    "help_uri",
     "sort_findings",
+    "terminal_safe",
 ]
+
+# The project's page: SARIF's informationUri.
+DOCS_URI = "https://pypi.org/project/policykit-cookies/"
+
+# C0 and C1 controls, DEL, and the Unicode bidi controls (Trojan Source, CVE-2021-42574):
+# any of them in a name or a quoted value could move the cursor, clear the screen, set a
+# window title or reorder what the reader sees.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with control and bidi characters written as escapes (ESC -> `\\x1b`)."""
+    return _UNSAFE.sub(_escaped, text)
 
 
 class Severity(enum.Enum):
@@ -50,11 +81,12 @@ class Finding:
     path: str = ""
 
     def to_text(self) -> str:
-        where = self.file
+        """One line for a terminal; what came from the input is escaped (terminal_safe)."""
+        where = terminal_safe(self.file)
         if self.line:
             where += f":{self.line}:{self.column or 1}"
-        subject = f"{self.path}: " if self.path else ""
-        return f"{where}: {self.severity.value} {self.code} {subject}{self.message}"
+        subject = f"{terminal_safe(self.path)}: " if self.path else ""
+        return f"{where}: {self.severity.value} {self.code} {subject}{terminal_safe(self.message)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +110,47 @@ class RuleInfo:
     why: str = ""
 
 
+# The loader's codes: a file that cannot be used (exit 2) reports these.
+LOADER_CODES = (
+    RuleInfo("PK001", "The file cannot be read", Severity.ERROR,
+             "Missing, a directory, too large, empty, or not UTF-8: there is no policy to check."),
+    RuleInfo("PK002", "The file is not valid YAML or JSON", Severity.ERROR,
+             "A syntax error (a tab in the indentation, a colon inside an unquoted value, a bad indent), a "
+             "duplicate key, an alias, a tag or more than one document."),
+    RuleInfo("PK003", "An unknown key", Severity.ERROR,
+             "A misspelt key would silently drop what it holds; the message suggests the key meant."),
+    RuleInfo("PK004", "A required key is missing", Severity.ERROR,
+             "The policy cannot be rendered or checked without it."),
+    RuleInfo("PK005", "A value of the wrong type or form", Severity.ERROR,
+             "A date, lifetime, country, language or URL that cannot be read as one."),
+    RuleInfo("PK006", "A reference to something not declared", Severity.ERROR,
+             "A cookie, party, category or placeholder that is named but never declared (or declared and "
+             "never used) would show a broken or missing fact."),
+    RuleInfo("PK007", "An id declared twice", Severity.ERROR,
+             "Two records with one id make every reference to it ambiguous."),
+    RuleInfo("PK008", "A placeholder that cannot be read", Severity.ERROR,
+             "A brace that opens no placeholder, or a placeholder that reaches an attribute, an index or a "
+             "format spec (str.format injection)."),
+    RuleInfo("PK009", "Inline markup that cannot be read", Severity.ERROR,
+             "Emphasis or a link that is not closed, or a tag that is not allowed, would show raw markup."),
+)  # fmt: skip
+
+
+def help_uri(code: str) -> str:
+    """Where a code is documented: the heading of its rule in docs/rules.md, the table of
+    translation checks there, or the loader's codes in docs/format.md.
+
+    A relative reference, resolved against the root of the project's source (its
+    repository or its sdist): the project's repository URL is not fixed, and the PyPI
+    page shows only the README.
+    """
+    if code.startswith("PK0"):
+        return "docs/format.md#loader-findings"
+    if code.startswith("PK5"):
+        return "docs/rules.md#translations"
+    return f"docs/rules.md#{code.lower()}"
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.path, f.message))
 
@@ -91,6 +164,32 @@ def format_text(findings: Sequence[Finding]) -> str:
     return "".join(f.to_text() + "\n" for f in findings)
 
 
+def _github_data(text: str) -> str:
+    # GitHub's workflow-command escaping (actions/toolkit, command.ts: escapeData).
+    return terminal_safe(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def _github_property(text: str) -> str:
+    # escapeProperty: escapeData plus the separators of the property list.
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def format_github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions annotations: `::error file=F,line=L,col=C,title=CODE::message`."""
+    lines = []
+    for finding in findings:
+        properties = [f"file={_github_property(finding.file)}"]
+        if finding.line:
+            properties += [f"line={finding.line}", f"col={finding.column or 1}"]
+        properties.append(f"title={_github_property(finding.code)}")
+        message = f"{finding.path}: {finding.message}" if finding.path else finding.message
+        lines.append(f"::{_GITHUB_COMMAND[finding.severity]} {','.join(properties)}::{_github_data(message)}\n")
+    return "".join(lines)
+
+
 def format_json(findings: Sequence[Finding], **extra: Any) -> str:
     document: dict[str, Any] = {"findings": [f.to_dict() for f in findings]}
     document.update(extra)
@@ -98,6 +197,30 @@ def format_json(findings: Sequence[Finding], **extra: Any) -> str:
 
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# What a relative artifact URI is relative to: the folder the tool ran in (SARIF §3.14.14).
+_SRCROOT = "%SRCROOT%"
+
+
+def _artifact_location(file: str) -> dict[str, str]:
+    """A file name as SARIF's artifactLocation: a percent-encoded relative URI with a
+    uriBaseId, or an absolute file: URI (RFC 8089)."""
+    if os.path.isabs(file) or PureWindowsPath(file).is_absolute():
+        path = PureWindowsPath(file) if PureWindowsPath(file).drive else PurePosixPath(file)
+        return {"uri": path.as_uri()}
+    posix = file.replace(os.sep, "/") if os.sep != "/" else file
+    return {"uri": urllib.parse.quote(posix, safe="/"), "uriBaseId": _SRCROOT}
+
+
+def _descriptor(rule: RuleInfo) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.code,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why or rule.summary},
+        "help": {"text": rule.why or rule.summary},
+        "helpUri": help_uri(rule.code),
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+    }
 
 
 def format_sarif(
@@ -111,21 +234,15 @@ def format_sarif(
     `suppressed` findings (silenced in the policy, with a reason) are results with an
     in-source suppression, so viewers show them as dismissed rather than hide them.
     """
-    known = {rule.code for rule in rules}
     everything = [*findings, *(finding for finding, _ in suppressed)]
-    # Codes that come from no listed rule (loader errors) still need a descriptor.
+    # Every rule given, then the loader's codes (any run can meet an unusable file),
+    # then any other code a finding carries, so every result has its descriptor.
+    described = [*rules, *(rule for rule in LOADER_CODES if rule.code not in {r.code for r in rules})]
+    known = {rule.code for rule in described}
     extra = sorted({f.code for f in everything} - known)
-    descriptors = [
-        {
-            "id": rule.code,
-            "name": rule.code,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.why or rule.summary},
-            "help": {"text": rule.why or rule.summary},
-            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-        }
-        for rule in rules
-    ] + [{"id": code, "name": code, "shortDescription": {"text": code}} for code in extra]
+    descriptors = [_descriptor(rule) for rule in described] + [
+        {"id": code, "name": code, "shortDescription": {"text": code}, "helpUri": help_uri(code)} for code in extra
+    ]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     reasons = [None] * len(findings) + [reason for _, reason in suppressed]
     results = []
@@ -141,7 +258,7 @@ def format_sarif(
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": finding.file},
+                            "artifactLocation": _artifact_location(finding.file),
                             "region": region,
                         },
                         "logicalLocations": [{"fullyQualifiedName": finding.path}] if finding.path else [],
@@ -152,7 +269,7 @@ def format_sarif(
         if reason is not None:
             results[-1]["suppressions"] = [{"kind": "inSource", "justification": reason}]
     log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
         "runs": [
             {
@@ -160,7 +277,7 @@ def format_sarif(
                     "driver": {
                         "name": "policykit",
                         "version": tool_version,
-                        "informationUri": "https://pypi.org/project/policykit/",
+                        "informationUri": DOCS_URI,
                         "rules": descriptors,
                     }
                 },

@@ -1,12 +1,14 @@
 """The command line: a thin layer over the library, one module per command group.
 
 In: argv. Out: text on stdout/stderr, files written atomically, and an exit code:
-0 ok, 1 findings that are errors, 2 unusable input or usage.
+0 ok, 1 findings that are errors, 2 unusable input or usage, 70 an internal error
+(a bug: one line that says so and how to report it; the traceback with --debug).
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Sequence
 
 import click
@@ -18,13 +20,23 @@ from policykit.cli.i18n import i18n
 from policykit.cli.init import init
 from policykit.cli.render import build, dump, render, schema
 
-__all__ = ["cli", "main"]
+__all__ = ["EXIT_INTERNAL_ERROR", "cli", "main"]
+
+# sysexits.h's EX_SOFTWARE: distinct from 1 (findings) and 2 (unusable input or usage).
+EXIT_INTERNAL_ERROR = 70
+ISSUES_URI = "https://pypi.org/project/policykit-cookies/"
+_options = {"debug": False}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="policykit")
-def cli() -> None:
-    """Keep a website's cookie policy as data: check it, render it, export it."""
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
+def cli(debug: bool) -> None:
+    """Keep a website's cookie policy as data: check it, render it, export it.
+
+    Shell completion: eval "$(_POLICYKIT_COMPLETE=bash_source policykit)" (zsh_source, fish_source).
+    """
+    _options["debug"] = debug
 
 
 for _command in (init, check, rules, facts, schema, dump, render, build, i18n):
@@ -33,6 +45,7 @@ for _command in (init, check, rules, facts, schema, dump, render, build, i18n):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code instead of exiting."""
+    _options["debug"] = False
     try:
         # Without standalone mode, click returns a command's Exit code instead of raising it.
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="policykit", standalone_mode=False)
@@ -44,6 +57,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_UNUSABLE
+    except Exception as error:  # anything else is a bug in policykit, not a problem of the input
+        if _options["debug"]:
+            traceback.print_exc()
+        from policykit.findings import terminal_safe
+
+        what = terminal_safe(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+        click.echo(
+            f"policykit: internal error ({what}), a bug in policykit {__version__}; please report it with the "
+            f"command and its input ({ISSUES_URI}); rerun with --debug for the traceback",
+            err=True,
+        )
+        return EXIT_INTERNAL_ERROR
     return result if isinstance(result, int) else EXIT_OK
 
 
