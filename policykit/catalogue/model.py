@@ -1,0 +1,246 @@
+"""The vendor catalogue as typed, immutable data: what vendors document about the
+cookies their software sets, each fact with where it was read.
+
+In: nothing but Python values. Out: frozen attrs records (Vendor, Entry, Provenance)
+and Catalogue, an index that answers which entry describes a cookie name. No I/O here:
+`policykit.catalogue.read` builds a Catalogue from YAML files.
+
+How a name is matched (`Catalogue.matches`): an entry's name is exact (`_gid`) or a
+pattern where `*` stands for any run of characters (`_ga_*`, `WHMCS*`). An exact name
+wins over every pattern; among patterns, the one with the longer literal text wins
+(`_gat_*` over `_ga*`); then vendor documentation wins over a row taken only from the
+Open Cookie Database; then the order of the files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+from attrs import field, frozen
+
+from policykit.model import CategoryKind, CountryCode, Lifetime, Role, Safeguard, Storage, WebUrl
+
+__all__ = [
+    "OPEN_COOKIE_DATABASE",
+    "Catalogue",
+    "DomainKind",
+    "Entry",
+    "Provenance",
+    "Vendor",
+    "normalize_name",
+]
+
+# The `source` of a fact taken only from the Open Cookie Database: ranked below a vendor's
+# own documentation, which it sometimes contradicts (Vimeo's vuid, tawk.to's old cookies).
+OPEN_COOKIE_DATABASE = "open-cookie-database"
+
+
+class DomainKind(enum.Enum):
+    """On whose domain a cookie lives."""
+
+    FIRST_PARTY = "first-party"  # set by the vendor's script or software on the site's own domain
+    VENDOR = "vendor"  # on the vendor's own domain (a third-party cookie on the site)
+
+
+@frozen
+class Provenance:
+    """Where a fact was read: the vendor's own page (a URL) or the Open Cookie Database,
+    the day it was read, and the words it was read in, where they help."""
+
+    source: str  # an http(s) URL, or OPEN_COOKIE_DATABASE
+    read: dt.date
+    quote: str | None = None
+
+    @property
+    def from_vendor(self) -> bool:
+        return self.source != OPEN_COOKIE_DATABASE
+
+    @property
+    def rank(self) -> int:
+        """Lower is better: vendor documentation 0, the Open Cookie Database 1."""
+        return 0 if self.from_vendor else 1
+
+    def describe(self) -> str:
+        """`https://... (read 2026-11-26)` or `the Open Cookie Database (read ...)`."""
+        where = "the Open Cookie Database" if not self.from_vendor else self.source
+        return f"{where} (read {self.read.isoformat()})"
+
+
+@frozen
+class Vendor:
+    """Who makes the software that sets a cookie.
+
+    `role` is the part the vendor plays for a site that uses it: `first-party` for
+    software the site runs itself (WHMCS, WordPress: the vendor receives nothing, the
+    site sets the cookies), `processor` for a vendor that processes data on the site's
+    behalf, `third-party` for one that uses it for its own purposes too. `country`,
+    where given, is the country of the entity named in `name`, read at `provenance`.
+    `aliases` are other names a policy may call the vendor by.
+    """
+
+    id: str
+    name: str
+    role: Role
+    provenance: Provenance
+    country: CountryCode | None = None
+    transfer: Safeguard | None = None
+    privacy_policy: WebUrl | None = None
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+    def known_as(self, name: str | None) -> bool:
+        """Whether `name` is this vendor's name or one of its aliases (case, spaces and
+        punctuation aside)."""
+        if name is None:
+            return False
+        wanted = _plain(name)
+        return any(_plain(known) == wanted for known in (self.name, *self.aliases))
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+@frozen
+class Entry:
+    """What a vendor documents about one cookie (or storage item).
+
+    `service` is the product that sets it (`google-analytics`) and, with the name, its
+    reference: `google-analytics/_ga`. `lifetime` is exact ('2 years', 'session') or
+    'persistent' where the vendor gives no duration; `renewed` is true where the vendor
+    says the expiry restarts on each visit; `configurable` the longest lifetime the
+    vendor lets a site set instead of its default, where it documents one.
+    """
+
+    service: str
+    service_name: str
+    name: str
+    vendor: Vendor
+    category: CategoryKind
+    lifetime: Lifetime
+    domain: DomainKind
+    purpose: str
+    provenance: Provenance
+    storage: Storage = Storage.COOKIE
+    renewed: bool = False
+    configurable: Lifetime | None = None
+    note: str | None = None
+
+    @property
+    def reference(self) -> str:
+        return f"{self.service}/{self.name}"
+
+    @property
+    def is_pattern(self) -> bool:
+        return "*" in self.name
+
+    @property
+    def literal_length(self) -> int:
+        """How much of the name is literal text: longer wins among patterns."""
+        return len(self.name.replace("*", ""))
+
+    def matches(self, name: str) -> bool:
+        if not self.is_pattern:
+            return name == self.name
+        return _pattern(self.name).fullmatch(name) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in name.split("*")), re.DOTALL)
+
+
+def normalize_name(name: str) -> str:
+    """A cookie name as the catalogue compares it: a policy's `<...>` placeholders, such
+    as `_ga_<container-id>`, read as the pattern `*`."""
+    return re.sub(r"<[^<>]*>|\[[^\[\]]*\]", "*", name)
+
+
+@frozen
+class Catalogue:
+    """Entries in the order they were read, and the vendors they name."""
+
+    entries: tuple[Entry, ...]
+    vendors: tuple[Vendor, ...] = ()
+    _by_reference: dict[str, Entry] = field(init=False, eq=False, repr=False)
+    _exact: dict[str, list[Entry]] = field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_reference: dict[str, Entry] = {}
+        exact: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            by_reference.setdefault(entry.reference, entry)
+            if not entry.is_pattern:
+                exact.setdefault(entry.name, []).append(entry)
+        object.__setattr__(self, "_by_reference", by_reference)
+        object.__setattr__(self, "_exact", exact)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def matches(self, name: str) -> list[Entry]:
+        """Every entry that describes `name`, best first (see the module's docstring).
+
+        A pattern asked about (`_ga_*`) matches the entry of the same pattern, and exact
+        entries it covers are not returned: a pattern is not any one of its cookies."""
+        name = normalize_name(name)
+        if "*" in name:
+            found = [e for e in self.entries if e.is_pattern and e.name == name]
+            found += [e for e in self.entries if e.is_pattern and e.name != name and e.matches(name)]
+        else:
+            found = list(self._exact.get(name, ())) + [e for e in self.entries if e.is_pattern and e.matches(name)]
+        order = {id(entry): index for index, entry in enumerate(self.entries)}
+        return sorted(
+            found,
+            key=lambda e: (e.is_pattern, e.name != name, -e.literal_length, e.provenance.rank, order[id(e)]),
+        )
+
+    def match(self, name: str) -> Entry | None:
+        """The entry that best describes `name`, or None."""
+        found = self.matches(name)
+        return found[0] if found else None
+
+    def reference(self, reference: str) -> Entry | None:
+        """The entry `service/name` (`google-analytics/_ga`), or None."""
+        return self._by_reference.get(reference)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(self._by_reference)
+
+    def vendor(self, vendor_id: str) -> Vendor | None:
+        for vendor in self.vendors:
+            if vendor.id == vendor_id:
+                return vendor
+        return None
+
+    def filter(
+        self,
+        entries: Iterable[Entry] | None = None,
+        *,
+        category: CategoryKind | str | None = None,
+        vendor: str | None = None,
+        domain: DomainKind | str | None = None,
+        storage: Storage | str | None = None,
+    ) -> list[Entry]:
+        """The entries (all, or those given) of a category, a vendor id, a domain kind
+        and a storage, each filter applied when set."""
+        chosen = []
+        for entry in self.entries if entries is None else entries:
+            if category is not None and entry.category.value != getattr(category, "value", category):
+                continue
+            if vendor is not None and entry.vendor.id != vendor:
+                continue
+            if domain is not None and entry.domain.value != getattr(domain, "value", domain):
+                continue
+            if storage is not None and entry.storage.value != getattr(storage, "value", storage):
+                continue
+            chosen.append(entry)
+        return chosen
