@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import click
 
 from policykit import __version__
+from policykit.cli.audit import audit, scan
+from policykit.cli.catalogue import catalogue
 from policykit.cli.check import check, facts, rules
 from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
 from policykit.cli.i18n import i18n
@@ -39,7 +41,7 @@ def cli(debug: bool) -> None:
     _options["debug"] = debug
 
 
-for _command in (init, check, rules, facts, schema, dump, render, build, i18n):
+for _command in (init, check, rules, facts, schema, dump, render, build, i18n, catalogue, audit, scan):
     cli.add_command(_command)
 
 

@@ -1,0 +1,481 @@
+"""What a browser saw, read from the files browsers and scanners write.
+
+In: a HAR 1.2 file (Chromium's or Firefox's devtools, Playwright), a Netscape
+cookies.txt, a JSON cookie jar (Playwright's storage_state, a browser extension's
+export) or the inspection.json of the EDPS Website Evidence Collector.
+Out: a Capture: every cookie seen (an Observation: name, domain, lifetime in seconds,
+where it was seen) and a note saying what time the lifetimes count from.
+
+A HAR is streamed entry by entry with ijson when it is installed (the `audit` extra),
+so a 50 MB file with large bodies never sits in memory as a whole; without ijson it is
+read with one json.load. Either way only the few fields the audit needs are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from attrs import frozen
+
+from policykit.audit.setcookie import SetCookie, parse_set_cookie
+from policykit.errors import PolicykitError
+
+__all__ = [
+    "Capture",
+    "CaptureError",
+    "Malformed",
+    "Observation",
+    "read_capture",
+    "read_har",
+    "read_jar",
+]
+
+
+class CaptureError(PolicykitError):
+    """A capture file that cannot be read: said in one line that names the file."""
+
+
+@frozen
+class Observation:
+    """One cookie seen once.
+
+    `how`: 'header' (a Set-Cookie header), 'request' (only seen in a request's Cookie
+    header, so set by a script or earlier: its lifetime is unknown), 'jar' (a cookie
+    store's record). `lifetime` is in seconds, None for a session cookie or when unknown
+    (`lifetime_known` says which). `where` is the field path in the file, such as
+    `log.entries[3].response.headers[2]`; `entry` the HAR entry index.
+    """
+
+    name: str
+    domain: str
+    how: str
+    lifetime: int | None
+    lifetime_known: bool
+    page: str
+    request: str
+    where: str
+    entry: int | None = None
+    deleted: bool = False
+
+
+@frozen
+class Malformed:
+    """A Set-Cookie header a browser ignores: kept so the audit can say so."""
+
+    header: str
+    request: str
+    where: str
+    entry: int | None
+
+
+@frozen
+class Capture:
+    file: str
+    kind: str  # 'har', 'cookies.txt', 'storage-state', 'extension-jar', 'wec-inspection'
+    observations: tuple[Observation, ...]
+    malformed: tuple[Malformed, ...] = ()
+    clock: str = ""  # what the lifetimes count from, in words
+    pages: tuple[str, ...] = ()
+    local_storage: tuple[Observation, ...] = ()
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _iso(text: Any) -> dt.datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _http_date(text: str) -> dt.datetime | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# --- HAR -------------------------------------------------------------------------------
+
+
+def _har_items(path: Path) -> Iterator[tuple[str, Any]]:
+    """('page', page) and ('entry', entry) in file order, and ('log', None) once the
+    `log` object opens. Streamed with ijson when it is there."""
+    try:
+        import ijson  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        ijson = None
+    with path.open("rb") as stream:
+        if ijson is None:
+            try:
+                document = json.load(stream)
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                raise CaptureError(f"{path}: not a HAR file: {error}") from None
+            log = document.get("log") if isinstance(document, dict) else None
+            if not isinstance(log, dict):
+                raise CaptureError(f"{path}: not a HAR file: no 'log' object at the top")
+            yield "log", None
+            for page in log.get("pages") or ():
+                yield "page", page
+            entries = log.get("entries")
+            if not isinstance(entries, list):
+                raise CaptureError(f"{path}: not a HAR file: 'log.entries' is not a list")
+            for entry in entries:
+                yield "entry", entry
+            return
+        builder: Any = None
+        kind = item_prefix = ""
+        saw_log = saw_entries = False
+        try:
+            for prefix, event, value in ijson.parse(stream, use_float=True):
+                if builder is not None:
+                    builder.event(event, value)
+                    if prefix == item_prefix and event in ("end_map", "end_array"):
+                        yield kind, builder.value
+                        builder = None
+                    continue
+                if prefix == "log" and event == "start_map":
+                    saw_log = True
+                    yield "log", None
+                elif prefix == "log.entries" and event == "start_array":
+                    saw_entries = True
+                elif prefix in ("log.entries.item", "log.pages.item") and event in ("start_map", "start_array"):
+                    kind = "entry" if prefix == "log.entries.item" else "page"
+                    item_prefix = prefix
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+        except ijson.JSONError as error:
+            # yajl's message draws the place over several lines: the first says what.
+            said = str(error).strip().splitlines()[0] if str(error).strip() else "invalid JSON"
+            raise CaptureError(f"{path}: not a HAR file: {said}") from None
+        except UnicodeDecodeError as error:
+            raise CaptureError(f"{path}: not a HAR file: {error}") from None
+        if not saw_log:
+            raise CaptureError(f"{path}: not a HAR file: no 'log' object at the top")
+        if not saw_entries:
+            raise CaptureError(f"{path}: not a HAR file: 'log.entries' is missing or not a list")
+
+
+def _headers(message: Mapping[str, Any]) -> list[tuple[int, str, str]]:
+    found = []
+    for index, header in enumerate(message.get("headers") or ()):
+        if isinstance(header, Mapping) and isinstance(header.get("name"), str):
+            found.append((index, header["name"].lower(), str(header.get("value", ""))))
+    return found
+
+
+def read_har(path: Path) -> Capture:
+    """Every cookie a HAR's responses set and its requests sent."""
+    observations: list[Observation] = []
+    malformed: list[Malformed] = []
+    page_titles: dict[str, str] = {}
+    page_urls: dict[str, str] = {}
+    sent: list[tuple[str, str, str, str, str, int]] = []  # name, host, page ref, request, where, entry
+    set_names: set[tuple[str, str]] = set()
+    count = 0
+    for kind, item in _har_items(path):
+        if kind == "page" and isinstance(item, Mapping):
+            page_titles[str(item.get("id", ""))] = str(item.get("title", ""))
+            continue
+        if kind != "entry":
+            continue
+        index = count
+        count += 1
+        if not isinstance(item, Mapping):
+            raise CaptureError(f"{path}: not a HAR file: log.entries[{index}] is not an object")
+        request, response = _object(item.get("request")), _object(item.get("response"))
+        url = str(request.get("url", ""))
+        host = _host(url)
+        pageref = str(item.get("pageref", ""))
+        # The page's own URL: the first document a page loads (Chromium's devtools also
+        # put it in the page's title; Playwright puts the document title there).
+        if pageref:
+            page_urls.setdefault(pageref, url)
+        headers = _headers(response)
+        date = next((_http_date(v) for _, n, v in headers if n == "date"), None)
+        date = date or _iso(item.get("startedDateTime")) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        base = f"log.entries[{index}]"
+        cookies_here: list[tuple[SetCookie, str]] = []
+        set_cookie = [(i, v) for i, n, v in headers if n == "set-cookie"]
+        for header_index, value in set_cookie:
+            # Some exporters fold several Set-Cookie headers into one value, one per line.
+            for line in value.split("\n"):
+                if not line.strip():
+                    continue
+                where = f"{base}.response.headers[{header_index}]"
+                cookie = parse_set_cookie(line, host, date)
+                if cookie is None:
+                    malformed.append(Malformed(line, url, where, index))
+                    continue
+                cookies_here.append((cookie, where))
+        if not set_cookie:
+            # No headers kept (some exporters strip them): the parsed response.cookies.
+            for cookie_index, record in enumerate(response.get("cookies") or ()):
+                if not isinstance(record, Mapping) or not record.get("name"):
+                    continue
+                where = f"{base}.response.cookies[{cookie_index}]"
+                expires = _iso(record.get("expires"))
+                lifetime = None if expires is None else int((expires - date).total_seconds())
+                domain = str(record.get("domain") or host).removeprefix(".").lower()
+                cookies_here.append(
+                    (
+                        SetCookie(
+                            name=str(record["name"]),
+                            value=str(record.get("value", "")),
+                            domain=domain,
+                            host_only=not record.get("domain"),
+                            path=str(record.get("path") or "/"),
+                            lifetime=lifetime,
+                            deleted=lifetime is not None and lifetime <= 0,
+                        ),
+                        where,
+                    )
+                )
+        for cookie, where in cookies_here:
+            set_names.add((cookie.name, cookie.domain))
+            observations.append(
+                Observation(
+                    name=cookie.name,
+                    domain=cookie.domain,
+                    how="header",
+                    lifetime=cookie.lifetime,
+                    lifetime_known=True,
+                    page=pageref,
+                    request=url,
+                    where=where,
+                    entry=index,
+                    deleted=cookie.deleted,
+                )
+            )
+        for cookie_index, record in enumerate(request.get("cookies") or ()):
+            if isinstance(record, Mapping) and record.get("name"):
+                sent.append((str(record["name"]), host, pageref, url, f"{base}.request.cookies[{cookie_index}]", index))
+    # A cookie a request sends that no response set came from a script (or an earlier
+    # visit): seen, but its lifetime is not in the HAR.
+    seen_sent: set[tuple[str, str]] = set()
+    for name, host, pageref, url, where, index in sent:
+        if any(name == n and (host == d or host.endswith("." + d)) for n, d in set_names):
+            continue
+        if (name, host) in seen_sent:
+            continue
+        seen_sent.add((name, host))
+        observations.append(Observation(name, host, "request", None, False, pageref, url, where, index))
+
+    def page_of(ref: str, fallback: str) -> str:
+        title = page_titles.get(ref, "")
+        if title.startswith(("http://", "https://")):
+            return title
+        return page_urls.get(ref) or fallback
+
+    resolved = tuple(
+        Observation(
+            o.name,
+            o.domain,
+            o.how,
+            o.lifetime,
+            o.lifetime_known,
+            page_of(o.page, o.request),
+            o.request,
+            o.where,
+            o.entry,
+            o.deleted,
+        )
+        for o in observations
+    )
+    pages = tuple(sorted({page_of(ref, "") for ref in page_urls} - {""}))
+    return Capture(
+        str(path),
+        "har",
+        resolved,
+        tuple(malformed),
+        "each response's Date header (else the entry's startedDateTime)",
+        pages,
+    )
+
+
+# --- cookie jars -------------------------------------------------------------------------
+
+
+def _capture_time(path: Path, captured_at: dt.datetime | None) -> tuple[dt.datetime, str]:
+    if captured_at is not None:
+        moment = captured_at if captured_at.tzinfo else captured_at.replace(tzinfo=dt.UTC)
+        return moment, f"--captured-at {moment.isoformat()}"
+    moment = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC).replace(microsecond=0)
+    return moment, f"the file's modification time, {moment.isoformat()} (give --captured-at to set it)"
+
+
+def _jar_observation(
+    name: str, domain: str, expires: float | None, at: dt.datetime, where: str, site: str
+) -> Observation:
+    lifetime = None if expires is None or expires <= 0 else int(expires - at.timestamp())
+    domain = domain.removeprefix(".").lower()
+    return Observation(name, domain, "jar", lifetime, True, site, f"cookie://{domain}", where)
+
+
+def _read_cookies_txt(path: Path, text: str, at: dt.datetime) -> list[Observation]:
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#HttpOnly_"):
+            line = line.removeprefix("#HttpOnly_")
+        elif not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 7:
+            raise CaptureError(f"{path}:{number}:1: expected 7 tab-separated fields of a Netscape cookies.txt line")
+        domain, _, _, _, expiry, name, _ = fields
+        try:
+            seconds = float(expiry)
+        except ValueError:
+            raise CaptureError(f"{path}:{number}:1: the expiry {expiry!r} is not a number of seconds") from None
+        found.append(_jar_observation(name, domain, seconds or None, at, f"line {number}", ""))
+    return found
+
+
+def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
+    """A cookies.txt, a JSON cookie jar or a Website Evidence Collector inspection.json."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CaptureError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise CaptureError(f"{path}: not a text file: {error}") from None
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        at, clock = _capture_time(path, captured_at)
+        return Capture(str(path), "cookies.txt", tuple(_read_cookies_txt(path, text, at)), clock=clock)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CaptureError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    if isinstance(document, dict) and "log" in document:
+        return read_har(path)
+    if isinstance(document, dict) and isinstance(document.get("cookies"), list) and "uri_ins" in document:
+        return _read_wec(path, document)
+    at, clock = _capture_time(path, captured_at)
+    if isinstance(document, dict) and isinstance(document.get("cookies"), list):
+        found = []
+        for index, record in enumerate(document["cookies"]):
+            if isinstance(record, Mapping) and record.get("name"):
+                expires = record.get("expires")
+                seconds = float(expires) if isinstance(expires, (int, float)) and expires > 0 else None
+                found.append(
+                    _jar_observation(
+                        str(record["name"]), str(record.get("domain", "")), seconds, at, f"cookies[{index}]", ""
+                    )
+                )
+        storage = []
+        for index, origin in enumerate(document.get("origins") or ()):
+            if not isinstance(origin, Mapping):
+                continue
+            site = str(origin.get("origin", ""))
+            for item_index, item in enumerate(origin.get("localStorage") or ()):
+                if isinstance(item, Mapping) and item.get("name"):
+                    storage.append(
+                        Observation(
+                            str(item["name"]),
+                            _host(site),
+                            "local-storage",
+                            None,
+                            False,
+                            site,
+                            site,
+                            f"origins[{index}].localStorage[{item_index}]",
+                        )
+                    )
+        return Capture(str(path), "storage-state", tuple(found), clock=clock, local_storage=tuple(storage))
+    if isinstance(document, list):
+        found = []
+        for index, record in enumerate(document):
+            if isinstance(record, Mapping) and record.get("name"):
+                expires = record.get("expirationDate", record.get("expires"))
+                session = bool(record.get("session")) or not isinstance(expires, (int, float))
+                found.append(
+                    _jar_observation(
+                        str(record["name"]),
+                        str(record.get("domain", "")),
+                        None if session else float(expires),
+                        at,
+                        f"[{index}]",
+                        "",
+                    )
+                )
+        return Capture(str(path), "extension-jar", tuple(found), clock=clock)
+    raise CaptureError(
+        f"{path}: not a cookie jar: expected a HAR, Playwright's storage_state, a list of cookies, "
+        "a Website Evidence Collector inspection.json or a Netscape cookies.txt"
+    )
+
+
+def _read_wec(path: Path, document: Mapping[str, Any]) -> Capture:
+    """The EDPS Website Evidence Collector's inspection.json: `cookies` with `expires` in
+    seconds since 1970 (-1 for a session cookie; sometimes an ISO date), and a `log` whose
+    `timestamp` is when the cookie was seen, `location` the page and `stack[0].fileName`
+    the response or script that set it."""
+    start = _iso(document.get("start_time"))
+    site = str(document.get("uri_ins") or "")
+    found = []
+    for index, record in enumerate(document.get("cookies") or ()):
+        if not isinstance(record, Mapping) or not record.get("name"):
+            continue
+        log = _object(record.get("log"))
+        seen = _iso(log.get("timestamp")) or start
+        stack = log.get("stack") or []
+        origin = stack[0].get("fileName", "") if stack and isinstance(stack[0], Mapping) else ""
+        expires = record.get("expires")
+        if isinstance(expires, str):
+            moment = _iso(expires)
+            seconds: float | None = moment.timestamp() if moment else None
+        elif isinstance(expires, (int, float)) and expires > 0 and not record.get("session"):
+            seconds = float(expires)
+        else:
+            seconds = None
+        lifetime = None
+        if seconds is not None and seen is not None:
+            lifetime = int(seconds - seen.timestamp())
+        how = "header" if log.get("type") == "Cookie.HTTP" else "jar"
+        domain = str(record.get("domain", "")).removeprefix(".").lower() or _host(site)
+        found.append(
+            Observation(
+                str(record["name"]),
+                domain,
+                how,
+                lifetime,
+                seconds is None or seen is not None,
+                str(log.get("location") or site),
+                str(origin or site),
+                f"cookies[{index}]",
+            )
+        )
+    clock = "each cookie's log.timestamp (else the inspection's start_time)"
+    return Capture(str(path), "wec-inspection", tuple(found), clock=clock, pages=(site,) if site else ())
+
+
+def read_capture(path: Path, captured_at: dt.datetime | None = None, *, har: bool = False) -> Capture:
+    """`har`: the file was given as a HAR; otherwise its kind is told from its content."""
+    if not path.is_file():
+        raise CaptureError(f"{path}: no such file")
+    if har:
+        if path.stat().st_size == 0:
+            raise CaptureError(f"{path}: not a HAR file: the file is empty")
+        return read_har(path)
+    return read_jar(path, captured_at)
