@@ -68,9 +68,7 @@ FORMATS: Mapping[str, ExportFormat] = {
         ExportFormat("ocd-csv", ".csv", "Open Cookie Database rows (CSV)", False, _ocd_csv),
         ExportFormat("edpb-wat", ".json", "EDPB Website Auditing Tool knowledge base (JSON)", False, _edpb_wat),
         ExportFormat("klaro", ".js", "Klaro! config (a script that sets klaroConfig)", True, _klaro),
-        ExportFormat(
-            "cookieconsent", ".mjs", "orestbida cookieconsent v3 config (an ES module)", True, _cookieconsent
-        ),
+        ExportFormat("cookieconsent", ".mjs", "orestbida cookieconsent v3 config (an ES module)", True, _cookieconsent),
     )
 }
 

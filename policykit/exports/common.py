@@ -29,6 +29,7 @@ __all__ = [
     "CookieRow",
     "Export",
     "JsRegex",
+    "JsValue",
     "Localized",
     "Problem",
     "js_literal",

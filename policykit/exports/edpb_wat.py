@@ -33,7 +33,7 @@ SPEC_VERSION = "EDPB Website Auditing Tool knowledge JSON, as in the Open Cookie
 
 
 def _timestamp(moment: dt.datetime) -> str:
-    utc = moment.astimezone(dt.timezone.utc)
+    utc = moment.astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
