@@ -1,0 +1,90 @@
+"""`policykit export`: the policy's cookies in the formats other tools read.
+
+In: a policy file (given, or the project's, found from the current folder), a format
+and, for the consent-banner formats, a locale. Out: the export written atomically to a
+file or stdout; what the format could not say as findings on stderr (warnings: exit 0).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from policykit.cli.common import CannotUse, find_policy, load_policy_with_source, quiet_option, write_output
+from policykit.findings import format_text
+
+if TYPE_CHECKING:
+    from policykit.i18n.translator import CatalogTranslator
+    from policykit.model import Policy
+
+__all__ = ["export"]
+
+_FORMAT_NAMES = ("tcf", "ocd-csv", "klaro", "cookieconsent", "edpb-wat")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=str))
+@click.option("--format", "format_name", type=click.Choice(_FORMAT_NAMES), required=True, help="The export format.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
+@click.option("--locale", default=None, help="klaro and cookieconsent: the language (default: the policy's).")
+@click.option(
+    "--locales",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The policy's catalogues (default: the locales folder of the policy's project).",
+)
+@quiet_option
+def export(
+    path: str | None,
+    format_name: str,
+    output: Path | None,
+    locale: str | None,
+    locales: Path | None,
+    quiet: bool,
+) -> None:
+    """Export the cookies of a policy (PATH, else the project's).
+
+    \b
+    tcf            IAB Europe TCF Device Storage Disclosure (JSON)
+    ocd-csv        Open Cookie Database rows (CSV), to send facts upstream
+    edpb-wat       EDPB Website Auditing Tool knowledge base (JSON)
+    klaro          Klaro! config: a script that sets klaroConfig
+    cookieconsent  orestbida cookieconsent v3 config: an ES module
+    """
+    from policykit.errors import UnknownLocaleError
+    from policykit.exports import FORMATS
+    from policykit.exports import export as export_policy
+
+    chosen = FORMATS[format_name]
+    if locale is not None and not chosen.localized:
+        raise click.UsageError(f"--locale applies to klaro and cookieconsent, not to {format_name}")
+    project = find_policy(path, quiet=quiet)
+    policy, source = load_policy_with_source(str(project.policy))
+    translator = _translator(policy, locale, locales or project.locales) if chosen.localized else None
+    try:
+        result = export_policy(policy, format_name, locale, translator, source)
+    except UnknownLocaleError as error:
+        raise click.BadParameter(str(error), param_hint="--locale") from None
+    if result.findings:
+        click.echo(format_text(list(result.findings)), nl=False, err=True)
+    if output is not None:
+        write_output(output, result.text)
+    else:
+        click.echo(result.text, nl=False)
+
+
+def _translator(policy: Policy, locale: str | None, locales: Path | None) -> CatalogTranslator | None:
+    """The translations into `locale`, or None for the policy's own language."""
+    from policykit.errors import CatalogError, UnknownLocaleError
+    from policykit.i18n.translator import translator_for
+
+    try:
+        return translator_for(policy, locale, locales=locales)
+    except UnknownLocaleError as error:
+        raise click.BadParameter(str(error), param_hint="--locale") from None
+    except CatalogError as error:
+        raise CannotUse(str(error)) from None
