@@ -19,6 +19,7 @@ The bundled example inside the installed package is a project too, but a read-on
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import re
 import tomllib
 from collections.abc import Mapping
@@ -48,6 +49,8 @@ CONFIG_KEYS = {
     "profile": "the check profiles, such as 'gdpr' or ['gdpr', 'uk'] (default: the policy's own, else gdpr)",
     "select": "rule codes or prefixes to run (default: all)",
     "ignore": "rule codes or prefixes to skip",
+    "per-file-ignores": "rule codes or prefixes to skip per file pattern, as ruff does: "
+    '{"legacy/*.yaml" = ["PK3"]} (patterns relative to the project folder; one without a / matches the file name)',
 }
 _POLICY_CANDIDATES = ("data/policy.yaml", "policy.yaml")
 
@@ -66,6 +69,23 @@ class Project:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     writable: bool = True  # False for the bundled example inside the package
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in the file's order
+
+    def ignored_for(self, policy: Path) -> tuple[str, ...]:
+        """The codes per-file-ignores skip for `policy`: every pattern that matches its path
+        relative to the root (or, for a pattern without a /, its name)."""
+        if not self.per_file_ignores:
+            return ()
+        try:
+            relative = policy.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            relative = policy.as_posix()
+        codes: list[str] = []
+        for pattern, ignored in self.per_file_ignores:
+            subject = relative if "/" in pattern else policy.name
+            if fnmatch.fnmatchcase(subject, pattern.removeprefix("./")):
+                codes += ignored
+        return tuple(codes)
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -107,6 +127,13 @@ def _path(value: object, key: str, path: Path, text: str) -> str:
     return value
 
 
+def _per_file_ignores(value: object, path: Path, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ProjectError(path, 'per-file-ignores: expected a table such as {"legacy/*.yaml" = ["PK3"]}',
+                           *_key_position(text, "per-file-ignores"))  # fmt: skip
+    return tuple((pattern, _strings(codes, pattern, path, text)) for pattern, codes in value.items())
+
+
 def _settings(path: Path) -> tuple[Mapping[str, Any], str] | None:
     """The [tool.policykit] settings of `path`, or None when it has none."""
     data, text = _read_toml(path)
@@ -146,6 +173,7 @@ def _from_settings(root: Path, config: Path, table: Mapping[str, Any], text: str
         profile=optional("profile"),
         select=optional("select"),
         ignore=optional("ignore") or (),
+        per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), config, text),
     )
 
 
@@ -212,5 +240,6 @@ def project_for_policy(policy: Path) -> Project:
             select=found.select,
             ignore=found.ignore,
             writable=found.writable,
+            per_file_ignores=found.per_file_ignores,
         )
     return Project(root=policy.parent, policy=policy, locales=policy.parent / "locales", output=Path.cwd() / "site")

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from conftest import POLICY, SEED, SHARED
 from policykit.findings import (
+    LOADER_CODES,
     Finding,
     RuleInfo,
     Severity,
     exit_code,
+    format_github,
     format_json,
     format_sarif,
     format_text,
     sort_findings,
+    terminal_safe,
 )
 
 LINK_ID = Finding(
@@ -48,7 +59,8 @@ def test_sarif_results_point_at_rules_and_lines() -> None:
     assert log["version"] == "2.1.0"
     run = log["runs"][0]
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert ids == ["PK101", "PK002"]
+    # The rules given, then every loader code (described whether or not it occurs).
+    assert ids[:2] == ["PK101", "PK001"] and "PK002" in ids
     first, second = run["results"]
     assert first["ruleId"] == "PK101" and ids[first["ruleIndex"]] == "PK101"
     assert first["locations"][0]["physicalLocation"]["region"]["startLine"] == 42
@@ -66,3 +78,195 @@ def test_exit_code_is_one_only_for_errors() -> None:
 def test_findings_sort_by_place() -> None:
     later = Finding("PK001", Severity.INFO, "x", "p.yaml", 50, 1)
     assert sort_findings([later, LINK_ID, NO_PLACE]) == [NO_PLACE, LINK_ID, later]
+
+
+HOSTILE = Finding(
+    "PK204", Severity.ERROR, "cookie '\x1b]0;owned\x07' is never named", "seed #1.yaml", 3, 7, "cookies[\x1b[2J\u202e]"
+)
+
+
+def test_text_escapes_controls_and_bidi_from_the_input() -> None:
+    line = HOSTILE.to_text()
+    assert line == (
+        "seed #1.yaml:3:7: error PK204 cookies[\\x1b[2J\\u202e]: cookie '\\x1b]0;owned\\x07' is never named"
+    )
+    assert all(ch.isprintable() for ch in line)
+    assert terminal_safe("tab\there\x9b\u2066") == "tab\\x09here\\x9b\\u2066"
+    assert terminal_safe("naïve café — ok") == "naïve café — ok"  # printable text stays as written
+
+
+def test_json_and_sarif_keep_strings_exactly() -> None:
+    assert json.loads(format_json([HOSTILE]))["findings"][0]["path"] == HOSTILE.path
+    result = json.loads(format_sarif([HOSTILE], [], "0"))["runs"][0]["results"][0]
+    assert result["message"]["text"] == f"{HOSTILE.path}: {HOSTILE.message}"
+
+
+def test_github_annotations_escape_as_workflow_commands_require() -> None:
+    odd = Finding("PK301", Severity.WARNING, "50% done\nnext, line", "a,b:c.yaml", 2, 0, "")
+    assert format_github([LINK_ID, NO_PLACE, odd]).splitlines() == [
+        "::error file=p.yaml,line=42,col=5,title=PK101::cookies[WHMCSLinkID]: persistent with no stated lifetime",
+        "::warning file=e.yaml,title=PK002::file is empty",
+        "::warning file=a%2Cb%3Ac.yaml,line=2,col=1,title=PK301::50%25 done%0Anext, line",
+    ]
+    assert "\x1b" not in format_github([HOSTILE])
+
+
+def test_sarif_uris_are_percent_encoded_and_every_code_is_described() -> None:
+    log = json.loads(format_sarif([HOSTILE, Finding("PK777", Severity.INFO, "x", "/tmp/a b.yaml")], [], "0"))
+    first, second = (r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"])
+    assert first == {"uri": "seed%20%231.yaml", "uriBaseId": "%SRCROOT%"}
+    assert second == {"uri": "file:///tmp/a%20b.yaml"}
+    descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert {rule.code for rule in LOADER_CODES} <= set(descriptors)
+    assert [code for code in (f"PK00{n}" for n in range(1, 10)) if code not in descriptors] == []
+    assert descriptors["PK001"]["helpUri"] == "docs/format.md#loader-findings"
+    assert descriptors["PK204"]["helpUri"] == "docs/rules.md#pk204"
+    assert log["runs"][0]["tool"]["driver"]["informationUri"] == "https://pypi.org/project/policykit-cookies/"
+
+
+def test_help_uris_point_at_headings_that_exist() -> None:
+    from conftest import ROOT
+    from policykit.findings import help_uri
+    from policykit.i18n.checks import TRANSLATION_CHECKS
+    from policykit.rules import RULES
+
+    def anchors(doc: str) -> set[str]:
+        # GitHub's heading anchors: lowercase, spaces to dashes, punctuation dropped.
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        headings = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")]
+        return {"".join(c for c in h.lower().replace(" ", "-") if c.isalnum() or c in "-_") for h in headings}
+
+    for code in [rule.code for rule in RULES] + [r.code for r in TRANSLATION_CHECKS] + [r.code for r in LOADER_CODES]:
+        doc, anchor = help_uri(code).split("#")
+        assert anchor in anchors(doc), code
+
+
+def _sarif_schema() -> dict[str, Any]:
+    path = SHARED / "specs" / "sarif-schema-2.1.0.json"
+    if not SHARED.is_dir():
+        pytest.skip("../shared (the OASIS SARIF schema) is not beside this checkout")
+    result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return result
+
+
+def _policykit(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "policykit", *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True
+    )
+
+
+def test_every_sarif_output_validates_against_the_oasis_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = _sarif_schema()
+    validator = jsonschema.Draft4Validator(schema)
+    odd = tmp_path / "seed #1.yaml"
+    odd.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken ü.yaml"
+    broken.write_text("meta:\n\ttitle: x\n", encoding="utf-8")
+    runs = [
+        ("check", "--output-format", "sarif", "seed #1.yaml"),
+        ("check", "--output-format", "sarif", str(odd)),
+        ("check", "--output-format", "sarif", "broken ü.yaml"),
+        ("check", "--format", "sarif", "seed #1.yaml", str(POLICY)),
+        ("i18n", "check", "--format", "sarif"),
+    ]
+    for args in runs:
+        done = _policykit(*args, cwd=tmp_path if args[0] == "check" else POLICY.parent.parent)
+        assert done.returncode in (0, 1, 2), (args, done.stderr)
+        log = json.loads(done.stdout)
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
+        assert errors == [], args
+        uris = {
+            loc["physicalLocation"]["artifactLocation"]["uri"]
+            for run in log["runs"]
+            for result in run["results"]
+            for loc in result["locations"]
+        }
+        assert not any(" " in uri or "#" in uri for uri in uris), uris
+        described = {d["id"] for run in log["runs"] for d in run["tool"]["driver"]["rules"]}
+        codes = {result["ruleId"] for run in log["runs"] for result in run["results"]}
+        assert codes <= described
+
+
+def test_loader_codes_are_documented_in_the_format_reference() -> None:
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    for rule in LOADER_CODES:
+        assert f"| {rule.code} | {rule.summary} |" in text
+
+
+# --- the check command as a linter -------------------------------------------------
+
+
+def test_check_takes_several_paths_and_globs_and_exits_with_the_worst(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    done = _policykit("check", "data/policy.yaml", "data/examples/seed-2021.yaml", cwd=ROOT)
+    assert done.returncode == 1
+    assert "data/policy.yaml: 0 errors" in done.stderr and "data/examples/seed-2021.yaml: 11 errors" in done.stderr
+    (tmp_path / "bad.yaml").write_text("meta: [\n", encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(POLICY.read_text(encoding="utf-8"), encoding="utf-8")
+    done = _policykit("check", "*.yaml", cwd=tmp_path)
+    assert done.returncode == 2  # an unusable file is worse than findings
+    assert "bad.yaml:2:1: error PK002" in done.stderr and "good.yaml: 0 errors" in done.stderr
+    assert _policykit("check", "good.yaml", "good.yaml", cwd=tmp_path).stderr.count("good.yaml: 0 errors") == 1
+
+
+def test_check_reads_stdin_and_names_it_by_stdin_filename(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    done = _policykit("check", "-", cwd=tmp_path, stdin=text)
+    assert done.returncode == 1 and done.stdout.startswith("<stdin>:")
+    done = _policykit("check", "-", "--stdin-filename", "legacy/seed.yaml", "--output-format", "github",
+                      cwd=tmp_path, stdin=text)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout.startswith("::warning file=legacy/seed.yaml,line=18,col=5,title=PK403::")
+    assert _policykit("check", "-", cwd=tmp_path, stdin="meta: [\n").returncode == 2
+
+
+def test_per_file_ignores_apply_as_ruff_applies_them(tmp_path: Path) -> None:
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "seed.yaml").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "seed.yaml").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "policykit.toml").write_text(
+        'policy = "seed.yaml"\n[per-file-ignores]\n"legacy/*.yaml" = ["PK2", "PK3", "PK4"]\n', encoding="utf-8"
+    )
+    codes = {
+        name: {json.loads(_policykit("check", "--format", "json", name, cwd=tmp_path).stdout)["findings"][i]["code"]
+               for i in range(3)}
+        for name in ("seed.yaml", "legacy/seed.yaml")
+    }  # fmt: skip
+    assert any(code.startswith("PK2") for code in codes["seed.yaml"])
+    legacy = json.loads(_policykit("check", "--format", "json", "legacy/seed.yaml", cwd=tmp_path).stdout)
+    assert legacy["findings"] and not any(f["code"][:3] in ("PK2", "PK3", "PK4") for f in legacy["findings"])
+    (tmp_path / "policykit.toml").write_text('[per-file-ignores]\n"x" = "PK2"\n"y" = 3\n', encoding="utf-8")
+    done = _policykit("check", "seed.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and "policykit.toml:3:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_internal_error_exits_70_with_one_line_and_the_traceback_only_with_debug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    from policykit.cli import EXIT_INTERNAL_ERROR, main
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom \x1b[2J")
+
+    monkeypatch.setattr(importlib.import_module("policykit.cli.check"), "_check_one", broken)
+    assert EXIT_INTERNAL_ERROR == 70
+    assert main(["check", str(POLICY)]) == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (RuntimeError: boom \\x1b[2J), a bug in policykit" in err
+    assert "Traceback" not in err and "--debug" in err
+    assert main(["--debug", "check", str(POLICY)]) == 70
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_shell_completion_works_as_documented() -> None:
+    env = {**os.environ, "_POLICYKIT_COMPLETE": "bash_source"}
+    done = subprocess.run([sys.executable, "-m", "policykit"], env=env, capture_output=True, text=True)
+    assert "_POLICYKIT_COMPLETE=bash_complete" in done.stdout

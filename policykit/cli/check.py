@@ -1,22 +1,40 @@
 """`policykit check`, `policykit rules` and `policykit facts`: the rules, run and listed,
 and the dated facts they rest on.
 
-In: a policy (PATH, else the project's) and the options that choose rules, profiles
-and the date the law is judged at. Out: findings as text, JSON or SARIF, with the
-profiles and the date used; the rules and the facts as text, JSON or Markdown; and the
-exit code.
+In: policies (PATHs and globs, '-' for stdin, else the project's) and the options that
+choose rules, profiles and the date the law is judged at. Out: findings as text, GitHub
+annotations, JSON or SARIF, with the profiles and the date used; the rules and the facts
+as text, JSON or Markdown; and the exit code (the worst of all the files).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from attrs import frozen
 
 from policykit import __version__
-from policykit.cli.common import FORMATS, codes, find_policy, load_policy_with_source, quiet_option
-from policykit.findings import format_json, format_sarif, format_text
+from policykit.cli.common import EXIT_UNUSABLE, CannotUse, codes, find_policy, quiet_option
+from policykit.findings import (
+    Finding,
+    RuleInfo,
+    format_github,
+    format_json,
+    format_sarif,
+    format_text,
+    terminal_safe,
+)
+
+if TYPE_CHECKING:
+    from policykit.catalogue import Catalogue
+    from policykit.model import Policy
+    from policykit.source import Source
 
 __all__ = ["check", "facts", "rules"]
 
@@ -31,9 +49,55 @@ def _as_of(value: str | None) -> str | dt.date | None:
         raise click.BadParameter(f"expected a date such as 2026-11-26, 'today' or 'policy', got {value!r}") from None
 
 
+def _expand(paths: tuple[str, ...]) -> list[str]:
+    """PATHs as given, a glob (`policies/*.yaml`, `**/policy.yaml`) expanded in sorted
+    order; a glob that matches nothing stays, so it is reported as a missing file."""
+    expanded: list[str] = []
+    for path in paths:
+        matches = (
+            sorted(glob.glob(path, recursive=True)) if any(c in path for c in "*?[") and not Path(path).exists() else []
+        )
+        expanded += matches or [path]
+    return list(dict.fromkeys(expanded))  # a file named twice is checked once
+
+
+def _read_stdin(name: str) -> tuple[Policy, Source]:
+    from policykit.load import MAX_BYTES, loads_with_source
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    return loads_with_source(data, name, is_json=name.lower().endswith(".json"))
+
+
+@frozen
+class _Checked:
+    """One file's outcome: findings, or the loader's findings when it cannot be used."""
+
+    file: str
+    code: int
+    findings: list[Finding]
+    silenced: list[tuple[Finding, str]]
+    rules: list[RuleInfo]
+    as_of: str | None = None
+    profiles: tuple[str, ...] = ()
+
+
 @click.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=True, path_type=str))
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@click.argument("paths", nargs=-1, metavar="[PATH|GLOB|-]...")
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="github: annotations for GitHub Actions (::error file=...,line=...::message).",
+)
+@click.option(
+    "--stdin-filename",
+    default=None,
+    metavar="NAME",
+    help="With PATH '-': the name findings give the policy read from stdin (and whose project settings apply).",
+)
 @click.option(
     "--profile",
     "profiles",
@@ -52,85 +116,162 @@ def _as_of(value: str | None) -> str | dt.date | None:
     "change) or 'today' (the default).",
 )
 @click.option("--today", "today", default=None, hidden=True, help="The older name of --as-of.")
+@click.option(
+    "--catalogue",
+    "catalogue_path",
+    default=None,
+    type=click.Path(exists=False, path_type=str),
+    help="The vendor catalogue to compare cookies with (a YAML file or a folder). Default: the built-in one.",
+)
+@click.option("--no-catalogue", "no_catalogue", is_flag=True, help="Do not compare cookies with a vendor catalogue.")
 @quiet_option
 def check(
-    path: str | None,
+    paths: tuple[str, ...],
     output_format: str,
+    stdin_filename: str | None,
     profiles: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     as_of: str | None,
     today: str | None,
+    catalogue_path: str | None,
+    no_catalogue: bool,
     quiet: bool,
 ) -> None:
-    """Load a policy (PATH, else the project's) and report its problems. --select and
-    --ignore default to the project's settings.
+    """Load policies (PATHs and GLOBs, '-' for stdin; else the project's) and report
+    their problems. --select and --ignore default to the project's settings; the
+    project's per-file-ignores apply on top.
 
     Exit 0 when there is no error (warnings allowed), 1 when there are errors, and 2
-    when the file cannot be loaded.
+    when a file cannot be loaded: the worst of all the files.
     """
+    when = _as_of(as_of or today)
+    targets: list[str | None] = [*_expand(paths)] or [None]  # None: the project's policy
+    vendors: Catalogue | bool = False if no_catalogue else _catalogue(catalogue_path)
+    checked = [_check_one(path, stdin_filename, profiles, select, ignore, when, quiet, vendors) for path in targets]
+    _report(checked, output_format)
+    code = max(one.code for one in checked)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def _catalogue(path: str | None) -> Catalogue:
+    """The catalogue `check` compares with: the one asked for, else the built-in one."""
+    from policykit.catalogue import CatalogueError, bundled, load_catalogue
+
+    try:
+        return load_catalogue(path) if path is not None else bundled()
+    except CatalogueError as error:
+        raise CannotUse(str(error)) from None
+
+
+def _check_one(
+    path: str | None,
+    stdin_filename: str | None,
+    profiles: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    when: str | dt.date | None,
+    quiet: bool,
+    vendors: Catalogue | bool = True,
+) -> _Checked:
     from policykit.facts import FactsError
     from policykit.findings import exit_code
+    from policykit.load import LoadError, load_with_source
     from policykit.rules import UnknownRule, run_checks
 
-    when = _as_of(as_of or today)
-    project = find_policy(path, quiet=quiet)
-    path = str(project.policy)
-    select = select or project.select or ()
-    ignore = ignore or project.ignore
-    chosen = codes(profiles) or list(project.profile or ()) or None
-    policy, source = load_policy_with_source(path, output_format)
+    if path == "-":
+        name = stdin_filename or "<stdin>"
+        project = find_policy(stdin_filename, quiet=True) if stdin_filename else find_policy(None, quiet=True)
+    else:
+        project = find_policy(path, quiet=quiet)
+        name = path or str(project.policy)
+    try:
+        policy, source = _read_stdin(name) if path == "-" else load_with_source(path or str(project.policy))
+    except LoadError as error:
+        return _Checked(name, EXIT_UNUSABLE, list(error.findings), [], [])
     on = policy.reference_date if when == "policy" else when if isinstance(when, dt.date) else None
+    chosen_select = select or project.select or ()
+    chosen_ignore = [*codes(ignore or project.ignore), *codes(project.ignored_for(Path(name)))]
+    chosen = codes(profiles) or list(project.profile or ()) or None
     try:
         report = run_checks(
             policy,
             source,
             profile=chosen,
-            select=codes(select) or None,
-            ignore=codes(ignore),
+            select=codes(chosen_select) or None,
+            ignore=chosen_ignore,
             as_of=on,
+            catalogue=vendors,
         )
     except UnknownRule as error:
         raise click.UsageError(str(error)) from None
     except FactsError as error:
         click.echo(f"policykit: {error}", err=True)
-        raise click.exceptions.Exit(2) from None
-    profile_names = ",".join(report.profiles)
-    judged = {"as_of": report.as_of.isoformat(), "profiles": list(report.profiles)}
+        raise click.exceptions.Exit(EXIT_UNUSABLE) from None
     silenced = [(finding, silence.reason) for finding, silence in report.silenced]
+    return _Checked(
+        name,
+        exit_code(report.findings),
+        list(report.findings),
+        silenced,
+        [rule.info for rule in report.rules],
+        report.as_of.isoformat(),
+        tuple(report.profiles),
+    )
+
+
+def _report(checked: list[_Checked], output_format: str) -> None:
+    findings = [finding for one in checked for finding in one.findings]
+    silenced = [pair for one in checked for pair in one.silenced]
+    judged = [{"file": one.file, "as_of": one.as_of, "profiles": list(one.profiles)} for one in checked if one.as_of]
     if output_format == "json":
+        # as_of and profiles at the top when every file was judged alike (always so for one file).
+        alike = {(j["as_of"], tuple(j["profiles"])) for j in judged}
+        top = {"as_of": judged[0]["as_of"], "profiles": judged[0]["profiles"]} if len(alike) == 1 else {}
         click.echo(
             format_json(
-                report.findings,
+                findings,
                 silenced=[{**finding.to_dict(), "reason": reason} for finding, reason in silenced],
-                **judged,
+                **top,
+                files=judged,
             ),
             nl=False,
         )
     elif output_format == "sarif":
-        rules = [rule.info for rule in report.rules]
-        log = json.loads(format_sarif(report.findings, rules, __version__, silenced))
+        rules = list({rule.code: rule for one in checked for rule in one.rules}.values())
+        log = json.loads(format_sarif(findings, rules, __version__, silenced))
         # SARIF's place for what a run was judged by: the run's property bag.
-        log["runs"][0]["properties"] = {"asOf": judged["as_of"], "profiles": judged["profiles"]}
+        properties: dict[str, object] = {"files": judged}
+        if len(judged) == 1:
+            properties.update(asOf=judged[0]["as_of"], profiles=judged[0]["profiles"])
+        log["runs"][0]["properties"] = properties
         click.echo(json.dumps(log, indent=2, ensure_ascii=False))
+    elif output_format == "github":
+        click.echo(format_github(findings), nl=False)
     else:
-        click.echo(format_text(report.findings), nl=False)
-        for finding, reason in silenced:
-            severity = f" {finding.severity.value} {finding.code} "
-            line = finding.to_text().replace(severity, f" silenced {finding.code} ", 1)
-            click.echo(f"{line} [silenced: {reason}]")
-        counts = {severity: 0 for severity in ("error", "warning", "info")}
-        for finding in report.findings:
-            counts[finding.severity.value] += 1
-        summary = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items())
-        click.echo(
-            f"{path}: {summary}, {len(silenced)} silenced "
-            f"({len(report.rules)} rules, {profile_names}, as of {report.as_of})",
-            err=True,
-        )
-    code = exit_code(report.findings)
-    if code:
-        raise click.exceptions.Exit(code)
+        for one in checked:
+            _report_text(one)
+
+
+def _report_text(one: _Checked) -> None:
+    if one.code == EXIT_UNUSABLE and one.as_of is None:
+        click.echo(format_text(one.findings), nl=False, err=True)
+        return
+    click.echo(format_text(one.findings), nl=False)
+    for finding, reason in one.silenced:
+        severity = f" {finding.severity.value} {finding.code} "
+        line = finding.to_text().replace(severity, f" silenced {finding.code} ", 1)
+        click.echo(f"{line} [silenced: {terminal_safe(reason)}]")
+    counts = {severity: 0 for severity in ("error", "warning", "info")}
+    for finding in one.findings:
+        counts[finding.severity.value] += 1
+    summary = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items())
+    click.echo(
+        f"{terminal_safe(one.file)}: {summary}, {len(one.silenced)} silenced "
+        f"({len(one.rules)} rules, {','.join(one.profiles)}, as of {one.as_of})",
+        err=True,
+    )
 
 
 @click.command()
