@@ -19,6 +19,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from attrs import field, frozen
 
@@ -129,6 +130,9 @@ class Entry:
     renewed: bool = False
     configurable: Lifetime | None = None
     note: str | None = None
+    # Other names the same cookie is seen under (the vendor's page writes tawk_uuid_*,
+    # browsers show twk_uuid_*); `note` says where each was seen.
+    also: tuple[str, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -143,10 +147,41 @@ class Entry:
         """How much of the name is literal text: longer wins among patterns."""
         return len(self.name.replace("*", ""))
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.also)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as plain data (for JSON), lifetimes in the policy file's words."""
+        from policykit.syntax import format_lifetime
+
+        return {
+            "reference": self.reference,
+            "name": self.name,
+            "service": self.service,
+            "service_name": self.service_name,
+            "vendor": {
+                "id": self.vendor.id,
+                "name": self.vendor.name,
+                "role": self.vendor.role.value,
+                "country": self.vendor.country,
+            },
+            "category": self.category.value,
+            "lifetime": format_lifetime(self.lifetime),
+            "seconds": self.lifetime.seconds,
+            "renewed": self.renewed,
+            "configurable": None if self.configurable is None else format_lifetime(self.configurable),
+            "domain": self.domain.value,
+            "storage": self.storage.value,
+            "purpose": self.purpose,
+            "source": self.provenance.source,
+            "read": self.provenance.read.isoformat(),
+            "quote": self.provenance.quote,
+            "note": self.note,
+        }
+
     def matches(self, name: str) -> bool:
-        if not self.is_pattern:
-            return name == self.name
-        return _pattern(self.name).fullmatch(name) is not None
+        return any(known == name or ("*" in known and _pattern(known).fullmatch(name)) for known in self.names)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -168,14 +203,17 @@ class Catalogue:
     vendors: tuple[Vendor, ...] = ()
     _by_reference: dict[str, Entry] = field(init=False, eq=False, repr=False)
     _exact: dict[str, list[Entry]] = field(init=False, eq=False, repr=False)
+    # Names repeat across policies and rules; a catalogue is immutable, so answers keep.
+    _answers: dict[str, list[Entry]] = field(init=False, eq=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         by_reference: dict[str, Entry] = {}
         exact: dict[str, list[Entry]] = {}
         for entry in self.entries:
             by_reference.setdefault(entry.reference, entry)
-            if not entry.is_pattern:
-                exact.setdefault(entry.name, []).append(entry)
+            for known in entry.names:
+                if "*" not in known:
+                    exact.setdefault(known, []).append(entry)
         object.__setattr__(self, "_by_reference", by_reference)
         object.__setattr__(self, "_exact", exact)
 
@@ -190,16 +228,22 @@ class Catalogue:
 
         A pattern asked about (`_ga_*`) matches the entry of the same pattern, and exact
         entries it covers are not returned: a pattern is not any one of its cookies."""
-        name = normalize_name(name)
+        known = self._answers.get(name)
+        if known is None:
+            known = self._answers[name] = self._matches(normalize_name(name))
+        return list(known)
+
+    def _matches(self, name: str) -> list[Entry]:
         if "*" in name:
-            found = [e for e in self.entries if e.is_pattern and e.name == name]
-            found += [e for e in self.entries if e.is_pattern and e.name != name and e.matches(name)]
+            found = [e for e in self.entries if name in e.names]
+            found += [e for e in self.entries if "*" in "".join(e.names) and name not in e.names and e.matches(name)]
         else:
-            found = list(self._exact.get(name, ())) + [e for e in self.entries if e.is_pattern and e.matches(name)]
+            exact = self._exact.get(name, [])
+            found = exact + [e for e in self.entries if e not in exact and e.matches(name)]
         order = {id(entry): index for index, entry in enumerate(self.entries)}
         return sorted(
             found,
-            key=lambda e: (e.is_pattern, e.name != name, -e.literal_length, e.provenance.rank, order[id(e)]),
+            key=lambda e: (name not in e.names, -e.literal_length, e.provenance.rank, order[id(e)]),
         )
 
     def match(self, name: str) -> Entry | None:

@@ -46,6 +46,7 @@ _ENTRY_KEYS = {
     "read",
     "quote",
     "note",
+    "also",
 }
 
 
@@ -211,6 +212,7 @@ def _entry(where: _Where, node: Any, service: str, service_name: str, vendor: Ve
         renewed=renewed,
         configurable=_lifetime(where, node, "configurable", required=False),
         note=_text(where, node, "note", required=False),
+        also=_strings(where, node, "also"),
     )
 
 

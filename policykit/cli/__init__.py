@@ -18,6 +18,7 @@ from policykit.cli.audit import audit, scan
 from policykit.cli.catalogue import catalogue
 from policykit.cli.check import check, facts, rules
 from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
+from policykit.cli.diff import diff
 from policykit.cli.export import export
 from policykit.cli.i18n import i18n
 from policykit.cli.init import init
@@ -42,7 +43,7 @@ def cli(debug: bool) -> None:
     _options["debug"] = debug
 
 
-for _command in (init, check, rules, facts, schema, dump, render, build, export, i18n, catalogue, audit, scan):
+for _command in (init, check, rules, facts, schema, dump, render, build, export, i18n, catalogue, audit, scan, diff):
     cli.add_command(_command)
 
 

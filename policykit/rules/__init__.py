@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
@@ -20,9 +20,13 @@ from policykit import convert
 from policykit.errors import UnknownRuleError
 from policykit.findings import Finding, Severity, sort_findings
 from policykit.model import Policy, Silence
+from policykit.rules import catalogue as catalogue_rules
 from policykit.rules import jurisdictions, lifetimes, meta, parties, prose
 from policykit.rules.base import EVERYWHERE, PROFILES, Context, Issue, Rule, rule
 from policykit.source import Source
+
+if TYPE_CHECKING:
+    from policykit.catalogue import Catalogue
 
 __all__ = [
     "PROFILES",
@@ -57,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     *prose.RULES,
     *meta.RULES,
     *jurisdictions.RULES,
+    *catalogue_rules.RULES,
     unused_silence,
 )
 _BY_CODE = {r.code: r for r in RULES}
@@ -137,15 +142,22 @@ def run_checks(
     ignore: Sequence[str] = (),
     as_of: dt.date | None = None,
     today: dt.date | None = None,
+    catalogue: Catalogue | bool = True,
 ) -> Report:
     """Run the chosen rules; split what the policy silences from what it does not.
 
     `profile` None means the policy's own `meta.profiles` (else gdpr). `as_of` is the
-    date the law is judged at (default today); `today` is its older name."""
+    date the law is judged at (default today); `today` is its older name. `catalogue` is
+    what the catalogue rules compare cookies with: True the built-in one, a Catalogue
+    (`policykit.catalogue.load_catalogue(path)`), or False to switch them off. Parties'
+    countries the policy leaves out are taken from it for the transfer rules
+    (`rules.catalogue.effective_policy`)."""
     profiles = parse_profiles(profile) if profile is not None else policy_profiles(policy)
     rules = select_rules(profiles, select, ignore)
     source = source or Source("<policy>", convert.unstructure(policy))
-    ctx = Context(policy, profiles, as_of or today)
+    vendors = catalogue_rules.chosen(catalogue)
+    judged = policy if vendors is None else catalogue_rules.effective_policy(policy, vendors)
+    ctx = Context(judged, profiles, as_of or today, catalogue=vendors, declared=policy)
     findings: list[Finding] = []
     silenced: list[tuple[Finding, Silence]] = []
     used: set[tuple[tuple[str | int, ...], int]] = set()
@@ -213,7 +225,10 @@ def check(
     ignore: Sequence[str] = (),
     as_of: dt.date | None = None,
     today: dt.date | None = None,
+    catalogue: Catalogue | bool = True,
 ) -> list[Finding]:
     """The findings of every rule of the profiles, silenced ones left out."""
-    report = run_checks(policy, source, profile=profile, select=select, ignore=ignore, as_of=as_of, today=today)
+    report = run_checks(
+        policy, source, profile=profile, select=select, ignore=ignore, as_of=as_of, today=today, catalogue=catalogue
+    )
     return report.findings

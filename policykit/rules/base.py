@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from attrs import frozen
 
@@ -34,6 +34,9 @@ from policykit.model import (
     Ref,
     Section,
 )
+
+if TYPE_CHECKING:
+    from policykit.catalogue import Catalogue
 
 __all__ = [
     "EUROPE",
@@ -201,8 +204,15 @@ class Context:
         *,
         facts: Facts | None = None,
         wording: Wording | None = None,
+        catalogue: Catalogue | None = None,
+        declared: Policy | None = None,
     ) -> None:
         self.policy = policy
+        # The vendor catalogue the catalogue rules compare with (None: they find nothing),
+        # and the policy as written: `policy` may carry parties' countries taken from the
+        # catalogue (rules.catalogue.effective_policy), `declared` never does.
+        self.catalogue = catalogue
+        self.declared = declared if declared is not None else policy
         self.profiles = frozenset([profiles] if isinstance(profiles, str) else profiles)
         self.as_of = as_of or dt.date.today()
         self.facts = facts if facts is not None else bundled()

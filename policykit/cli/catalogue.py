@@ -1,0 +1,115 @@
+"""`policykit catalogue`: what vendors document about their cookies, looked up, and the
+Open Cookie Database imported into the catalogue's format.
+
+In: a cookie name (`lookup`), or the Open Cookie Database's CSV or EDPB JSON
+(`import`), and optionally another catalogue (`--catalogue FILE` or folder).
+Out: the matching entries with their sources, as text or JSON, and exit 0 (found) or
+1 (nothing known); for `import`, a catalogue YAML file written atomically, and on stderr
+how many rows imported cleanly and each other row with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from policykit.cli.common import CannotUse, quiet_option, write_output
+
+__all__ = ["catalogue"]
+
+
+def _catalogue(path: str | None) -> object:
+    from policykit.catalogue import CatalogueError, bundled, load_catalogue
+
+    try:
+        return load_catalogue(path) if path is not None else bundled()
+    except CatalogueError as error:
+        raise CannotUse(str(error)) from None
+
+
+@click.group()
+def catalogue() -> None:
+    """The built-in catalogue of vendor facts: look a cookie up, import the Open Cookie Database."""
+
+
+@catalogue.command()
+@click.argument("name")
+@click.option(
+    "--catalogue",
+    "catalogue_path",
+    default=None,
+    type=click.Path(exists=False),
+    help="Another catalogue (a YAML file or a folder of them).",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Every entry that matches, best first, not only the best.")
+def lookup(name: str, catalogue_path: str | None, output_format: str, show_all: bool) -> None:
+    """What the catalogue knows about the cookie NAME (`_ga_ABC123` matches `_ga_*`), with the source."""
+    from policykit.catalogue import Catalogue
+    from policykit.syntax import format_lifetime
+
+    known = _catalogue(catalogue_path)
+    assert isinstance(known, Catalogue)
+    found = known.matches(name)
+    shown = found if show_all else found[:1]
+    if output_format == "json":
+        click.echo(
+            json.dumps({"name": name, "matches": [entry.to_dict() for entry in shown]}, indent=2, ensure_ascii=False)
+        )
+    elif not shown:
+        click.echo(f"{name}: not in the catalogue", err=True)
+    for entry in shown if output_format == "text" else ():
+        lifetime = format_lifetime(entry.lifetime)
+        if entry.renewed:
+            lifetime += ", renewed on each visit"
+        if entry.configurable is not None:
+            lifetime += f" (the site may set up to {format_lifetime(entry.configurable)})"
+        vendor = entry.vendor
+        click.echo(f"{name}: {entry.reference} ({entry.service_name})")
+        where = f", {vendor.country}" if vendor.country else ""
+        click.echo(f"    vendor: {vendor.name} ({vendor.id}, {vendor.role.value}{where})")
+        click.echo(f"    category: {entry.category.value}")
+        click.echo(f"    lifetime: {lifetime}")
+        click.echo(f"    domain: {entry.domain.value}; storage: {entry.storage.value}")
+        click.echo(f"    purpose: {entry.purpose}")
+        click.echo(f"    source: {entry.provenance.describe()}")
+        if entry.provenance.quote:
+            click.echo(f"    quote: {entry.provenance.quote}")
+        if entry.note:
+            click.echo(f"    note: {entry.note}")
+    if not shown:
+        raise click.exceptions.Exit(1)
+
+
+@catalogue.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The catalogue YAML file to write.",
+)
+@quiet_option
+def import_(file: Path, output: Path, quiet: bool) -> None:
+    """Import the Open Cookie Database (its CSV, or its EDPB JSON) as a catalogue file.
+
+    Retention periods become exact lifetimes or are reported as not known; rows that
+    do not import cleanly are listed on stderr with their reasons."""
+    from policykit.ocd import OcdError, import_catalogue
+
+    try:
+        result = import_catalogue(file)
+    except OcdError as error:
+        raise CannotUse(str(error)) from None
+    write_output(output, result.yaml)
+    for problem in result.problems:
+        click.echo(f"{file}:{problem.line}: {problem.name}: {problem.reason}", err=True)
+    click.echo(
+        f"{file}: {result.clean} of {result.total} rows imported cleanly, {result.total - result.clean} with problems "
+        f"listed above ({result.written} entries written to {output})",
+        err=True,
+    )
