@@ -78,8 +78,12 @@ def format_lifetime(lifetime: Lifetime) -> str:
     return text
 
 
-# Codes Babel knows that are not assigned ISO 3166-1 country codes.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"})
+# Codes CLDR (through Babel) names that are not officially assigned ISO 3166-1 alpha-2
+# codes: exceptionally reserved ones (AC Ascension, CP Clipperton, DG Diego Garcia, EA
+# Ceuta and Melilla, IC Canary Islands, TA Tristan da Cunha), CLDR's own CQ (Sark), the
+# groupings EU, EZ, UN and QO (Outlying Oceania), the user-assigned XA, XB, XK and the
+# unknown region ZZ. What remains is exactly ISO 3166-1's 249 countries.
+_NOT_COUNTRIES = frozenset({"AC", "CP", "DG", "EA", "IC", "TA", "CQ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
 
 
 @functools.cache

@@ -80,6 +80,25 @@ def test_country_codes() -> None:
     assert is_country_code("US") and is_country_code("NL") and is_country_code("IE")
     assert not is_country_code("XX") and not is_country_code("EU") and not is_country_code("us")
     assert not is_country_code("USA")
+    # CLDR's exceptionally reserved and private codes are not ISO 3166-1 countries.
+    for code in ("AC", "CP", "DG", "EA", "IC", "TA", "CQ", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"):
+        assert not is_country_code(code), code
+
+
+def test_country_codes_are_exactly_iso_3166_1() -> None:
+    # Debian's iso-codes package: the ISO 3166 Maintenance Agency's list as data.
+    import json
+    from pathlib import Path
+
+    from tools import require
+
+    from policykit.syntax import _country_codes
+
+    listing = Path("/usr/share/iso-codes/json/iso_3166-1.json")
+    require(listing.is_file(), "iso-codes (Debian package, /usr/share/iso-codes)")
+    iso = {entry["alpha_2"] for entry in json.loads(listing.read_text(encoding="utf-8"))["3166-1"]}
+    assert _country_codes() == iso
+    assert len(iso) == 249
 
 
 def test_web_urls() -> None:
