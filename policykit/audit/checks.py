@@ -10,7 +10,7 @@ policy for a cookie never seen.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -135,20 +135,14 @@ def likely_vendor(name: str) -> str:
         return ""
     if not found:
         return ""
-    if isinstance(found, (list, tuple)):
-        found = found[0]
-
-    def get(*keys: str) -> str:
-        for key in keys:
-            value = found.get(key) if isinstance(found, Mapping) else getattr(found, key, None)
-            if value:
-                return str(getattr(value, "value", value))
-        return ""
-
-    vendor, category = get("vendor", "platform", "party", "name"), get("category")
+    # An Entry: its vendor, the product that sets the cookie, and the category's kind.
+    vendor = getattr(getattr(found, "vendor", None), "name", None)
     if not vendor:
         return ""
-    return f"; the catalogue knows it as {vendor}'s" + (f" ({category})" if category else "")
+    service = getattr(found, "service_name", None)
+    kind = getattr(getattr(found, "category", None), "value", None)
+    product = f" {service}" if service and service != vendor else ""
+    return f"; the catalogue knows it as {vendor}'s{product} cookie" + (f" ({kind})" if kind else "")
 
 
 class _Auditor:
