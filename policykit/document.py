@@ -22,7 +22,7 @@ from attrs import frozen
 from policykit import convert, inline
 from policykit.i18n import contexts, values
 from policykit.i18n.strings import TEMPLATE_STRINGS
-from policykit.inline import Inline, Link, Placeholder, Text
+from policykit.inline import Inline, Isolate, Link, Placeholder, Text
 from policykit.model import (
     BUILTIN_CATEGORIES,
     Article,
@@ -43,10 +43,12 @@ from policykit.model import (
 )
 
 __all__ = [
+    "CONTENTS_FROM",
     "DocArticle",
     "DocList",
     "DocParagraph",
     "DocSection",
+    "DocSettingsLink",
     "DocTable",
     "Document",
     "Translator",
@@ -55,6 +57,8 @@ __all__ = [
 ]
 
 Nodes = tuple[Inline, ...]
+
+CONTENTS_FROM = 4  # articles from which a table of contents is shown
 
 _NAME = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -107,6 +111,15 @@ DocBlock = DocParagraph | DocList | DocTable
 
 
 @frozen
+class DocSettingsLink:
+    """The "change your cookie settings" link: a page (`url`) or the site's function (`javascript`)."""
+
+    label: str
+    url: str | None
+    javascript: str | None
+
+
+@frozen
 class DocSection:
     anchor: str
     number: str  # "2.1"
@@ -136,6 +149,9 @@ class Document:
     version_id: str
     last_modified_iso: str
     effective_iso: str | None
+    # A table of contents helps once there are more than a few articles.
+    show_contents: bool = False
+    consent_settings: DocSettingsLink | None = None
 
 
 def version_id(policy: Policy, translation: bytes = b"") -> str:
@@ -161,6 +177,17 @@ class _Localizer:
         self._party_cells: dict[str, Nodes] | None = None
         self._category_cells: dict[str, Nodes] = {}
         self._lifetime_cells: dict[str, Nodes] = {}
+        # In a right-to-left text, names, domains and addresses are left-to-right runs that
+        # the bidi algorithm would otherwise reorder ("__tawkuuid" shown as "tawkuuid__").
+        self.rtl = values.text_direction(locale) == "rtl"
+
+    def isolated(self, nodes: Nodes) -> Nodes:
+        """`nodes` as one isolated run in a right-to-left text; unchanged otherwise."""
+        return (Isolate(nodes),) if self.rtl else nodes
+
+    def isolated_text(self, text: str) -> str:
+        """A value inside a plain string (a caption): Unicode isolates FSI ... PDI in RTL."""
+        return f"\u2068{text}\u2069" if self.rtl else text
 
     # --- values ---------------------------------------------------------------------
 
@@ -209,27 +236,26 @@ class _Localizer:
         if ref.controller:
             return self.controller_field(ref.field)
         if ref.parties:
-            return (Text(values.format_list([self.party_field(self.parties[p], ref.field) for p in ref.parties],
-                                            self.locale)),)  # fmt: skip
+            return self.party_list([self.parties[p] for p in ref.parties], ref.field)
         cookie = self.cookies[ref.cookie] if ref.cookie is not None else None
         party = self.parties[cookie.party if cookie is not None else str(ref.party)]
         field = ref.field
         if field is RefField.NAME:
             if cookie is not None:
-                return (Text(cookie.name or self.labels["unnamed"]),)
-            return (Text(self.party_name(party)),)
+                return self.isolated((Text(cookie.name or self.labels["unnamed"]),))
+            return self.isolated((Text(self.party_name(party)),))
         if field is RefField.LIFETIME and cookie is not None:
             return (Text(self.cookie_lifetime(cookie)),)
         if field is RefField.PURPOSE and cookie is not None:
             return self.purpose(cookie)
         if field is RefField.DOMAIN:
             domain = cookie.domain if cookie is not None else (party.domains[0] if party.domains else None)
-            return (Text(domain or self.labels["unknown"]),)
+            return self.isolated((Text(domain),)) if domain else (Text(self.labels["unknown"]),)
         if field is RefField.COUNTRY:
             country = party.country
             return (Text(values.country_name(country, self.locale) if country else self.labels["unknown"]),)
         if field is RefField.PRIVACY_POLICY and party.privacy_policy is not None:
-            return (Link(party.privacy_policy, (Text(party.privacy_policy),)),)
+            return self.isolated((Link(party.privacy_policy, (Text(party.privacy_policy),)),))
         if field is RefField.SAFEGUARD:
             return (Text(self.safeguard_name(party)),)
         return (Text(self.labels["unknown"]),)
@@ -240,9 +266,9 @@ class _Localizer:
             contact = controller.contact
             # An e-mail address or a URL: either way the reader can follow it.
             href = contact if "://" in contact else f"mailto:{contact}" if "@" in contact else None
-            return (Link(href, (Text(contact),)),) if href is not None else (Text(contact),)
+            return self.isolated((Link(href, (Text(contact),)),) if href is not None else (Text(contact),))
         if field is RefField.NAME and controller.organisation is not None:
-            return (Text(controller.organisation),)  # a legal name is not translated
+            return self.isolated((Text(controller.organisation),))  # a legal name is not translated
         return (Text(self.labels["unknown"]),)
 
     def safeguard_name(self, party: Party) -> str:
@@ -250,6 +276,22 @@ class _Localizer:
         if party.transfer is None:
             return self.labels["unknown"]
         return self.labels.get(f"safeguard.{party.transfer.safeguard.value}", self.labels["unknown"])
+
+    def party_list(self, parties: list[Party], field: RefField) -> Nodes:
+        """Several parties' field as one localized list ("A, B and C"), each name isolated in RTL."""
+        texts = [self.party_field(party, field) for party in parties]
+        localized = field in (RefField.SAFEGUARD, RefField.COUNTRY)
+        if not self.rtl or localized:
+            return (Text(values.format_list(texts, self.locale)),)
+        # Format markers instead of the names, then put each name back as an isolated run.
+        marked = values.format_list([f"\0{i}\0" for i in range(len(texts))], self.locale)
+        out: list[Inline] = []
+        for index, part in enumerate(marked.split("\0")):
+            if index % 2:
+                out.append(Isolate((Text(texts[int(part)]),)))
+            elif part:
+                out.append(Text(part))
+        return tuple(out)
 
     def party_field(self, party: Party, field: RefField) -> str:
         """A party's field as plain text, for lists of parties."""
@@ -285,7 +327,9 @@ class _Localizer:
         )  # fmt: skip
         if self._party_cells is None:
             # Cells that repeat (a party, a category, a lifetime) are one shared tuple each.
-            self._party_cells = {pid: (Text(self.party_name(party)),) for pid, party in self.parties.items()}
+            self._party_cells = {
+                pid: self.isolated((Text(self.party_name(party)),)) for pid, party in self.parties.items()
+            }
             self._category_cells = {cid: (Text(self.category_title(cid)),) for cid in self.categories}
         party_cells, category_cells, lifetime_cells = self._party_cells, self._category_cells, self._lifetime_cells
         unnamed = self.labels["unnamed"]
@@ -295,7 +339,7 @@ class _Localizer:
             lifetime_cell = lifetime_cells.get(lifetime)
             if lifetime_cell is None:
                 lifetime_cell = lifetime_cells[lifetime] = (Text(lifetime),)
-            name: Nodes = (Text(cookie.name or unnamed),)
+            name: Nodes = self.isolated((Text(cookie.name or unnamed),))
             row: tuple[Nodes, ...]
             if with_category:
                 row = (
@@ -315,7 +359,8 @@ class _Localizer:
         if table.caption is not None:
             return self.t.policy_text(contexts.caption(anchor), table.caption)
         if table.party is not None:
-            return substitute(self.labels["caption_party"], party=self.party_name(self.parties[table.party]))
+            party = self.isolated_text(self.party_name(self.parties[table.party]))
+            return substitute(self.labels["caption_party"], party=party)
         if table.category is not None:
             return substitute(self.labels["caption_category"], category=self.category_title(table.category))
         if table.persistence is not None and f"caption_persistence_{table.persistence.name.lower()}" in self.labels:
@@ -375,6 +420,10 @@ def localize(policy: Policy, locale: str | None = None, translator: Translator |
     vid = version_id(policy, translator.fingerprint)
     footer.append(substitute(labels["version_id"], id=vid))
     website = meta.website or labels["this_website"]
+    settings = meta.consent_settings
+    settings_link = (
+        None if settings is None else DocSettingsLink(labels["consent_settings"], settings.url, settings.javascript)
+    )
     return Document(
         language=locale.replace("_", "-"),
         direction=values.text_direction(locale),
@@ -387,4 +436,6 @@ def localize(policy: Policy, locale: str | None = None, translator: Translator |
         version_id=vid,
         last_modified_iso=meta.last_modified.isoformat(),
         effective_iso=meta.effective.isoformat() if meta.effective else None,
+        show_contents=len(policy.articles) >= CONTENTS_FROM,
+        consent_settings=settings_link,
     )

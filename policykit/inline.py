@@ -21,6 +21,7 @@ __all__ = [
     "Emphasis",
     "Inline",
     "InlineError",
+    "Isolate",
     "Link",
     "Placeholder",
     "Strong",
@@ -75,7 +76,19 @@ class Link:
     children: tuple[Inline, ...]
 
 
-Inline = Text | Placeholder | Emphasis | Strong | Link
+@frozen
+class Isolate:
+    """A left-to-right value (a name, a domain, an address) set apart from the text around it.
+
+    Never parsed from markup: the Document wraps resolved values in it for right-to-left
+    locales, so the bidi algorithm cannot reorder `__tawkuuid` into `tawkuuid__`.
+    Renderers express it their own way (HTML `<bdi>`, Markdown U+2068 ... U+2069).
+    """
+
+    children: tuple[Inline, ...]
+
+
+Inline = Text | Placeholder | Emphasis | Strong | Link | Isolate
 
 
 def is_safe_href(href: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterator, Mapping
 from typing import NewType
 
@@ -20,6 +21,7 @@ __all__ = [
     "Block",
     "Category",
     "CategoryKind",
+    "ConsentSettings",
     "Controller",
     "Cookie",
     "CookieTable",
@@ -203,6 +205,7 @@ class Party:
     transfer: Transfer | None = None  # None: the policy does not say
     domains: tuple[str, ...] = ()  # domains this party serves cookies from
     silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
+    service: str | None = None  # the service its cookies belong to, unless a cookie says
 
 
 class Storage(enum.Enum):
@@ -265,6 +268,8 @@ class Cookie:
     storage: Storage = Storage.COOKIE
     domain: str | None = None
     silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
+    # The service it belongs to (consent tools ask per service); None: its party's.
+    service: str | None = None
 
     @property
     def is_pattern(self) -> bool:
@@ -387,6 +392,32 @@ class Controller:
     contact: str | None = None  # an e-mail address or URL
 
 
+# A JavaScript function by its dotted name ("openCookieSettings", "Cookiebot.renew"):
+# never code, so nothing in a policy file can run in a reader's browser.
+_JS_HOOK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*\Z")
+
+
+@frozen
+class ConsentSettings:
+    """Where a reader changes their cookie choices: a page, or a function the site provides.
+
+    Exactly one of the two. A `javascript` hook is a dotted function name the site's own
+    script binds (see the README); it is only shown where a page can run it (HTML).
+    """
+
+    url: WebUrl | None = None
+    javascript: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.url is None) == (self.javascript is None):
+            raise ValueError("consent_settings takes exactly one of url and javascript")
+        if self.javascript is not None and not _JS_HOOK.match(self.javascript):
+            raise ValueError(
+                f"javascript {self.javascript!r} is not a function name such as openCookieSettings "
+                "or Cookiebot.renew (letters, digits, '_', '$', joined by dots)"
+            )
+
+
 class Profile(enum.Enum):
     """A body of law `policykit check` can judge a policy by. Profiles compose."""
 
@@ -404,6 +435,7 @@ class Meta:
     last_modified: dt.datetime
     controller: Controller = Controller()
     website: WebUrl | None = None
+    consent_settings: ConsentSettings | None = None  # the "change your cookie settings" link
     version: str | None = None
     effective: dt.date | None = None
     profiles: tuple[Profile, ...] = ()  # what `policykit check` judges by, unless told

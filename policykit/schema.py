@@ -20,6 +20,7 @@ _ID = {"type": "string", "minLength": 1}
 _TEXT = {"type": "string"}
 _NULLABLE_TEXT = {"type": ["string", "null"]}
 _URL = {"type": "string", "pattern": r"^https?://\S+\.\S+$"}
+_JS_HOOK = r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$"
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 
@@ -140,6 +141,7 @@ def policy_schema() -> dict[str, Any]:
             "domains": {"type": "array", "items": _ID},
             "transfer": _nullable(_object({"safeguard": _enum(Safeguard), "since": _nullable(_DATE)}, ["safeguard"])),
             "silence": silence,
+            "service": {**_nullable(_ID), "description": "The service its cookies belong to, unless a cookie says."},
         },
         ["id", "name", "role"],
     )
@@ -154,6 +156,7 @@ def policy_schema() -> dict[str, Any]:
             "storage": _enum(Storage),
             "domain": _NULLABLE_TEXT,
             "silence": silence,
+            "service": {**_nullable(_ID), "description": "The service it belongs to; default: its party's."},
         },
         ["name", "party", "category", "purpose", "lifetime"],
     )
@@ -183,6 +186,16 @@ def policy_schema() -> dict[str, Any]:
             },
             "version": _NULLABLE_TEXT,
             "website": _nullable(_URL),
+            "consent_settings": _nullable(
+                {
+                    "oneOf": [
+                        _object({"url": _URL}, ["url"]),
+                        _object({"javascript": {"type": "string", "pattern": _JS_HOOK}}, ["javascript"]),
+                    ],
+                    "description": "Where readers change their cookie choices: a page (url) or a function "
+                    "the site binds (javascript: a dotted name such as openCookieSettings), HTML only.",
+                }
+            ),
             "controller": _object(
                 {"organisation": _NULLABLE_TEXT, "address": _NULLABLE_TEXT, "contact": _NULLABLE_TEXT}, []
             ),

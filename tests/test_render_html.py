@@ -16,6 +16,7 @@ import policykit
 from conftest import FIXTURES, POLICY, SEED, SHARED
 from policykit.document import DocParagraph, localize
 from policykit.inline import Link, Text
+from policykit.model import ConsentSettings, WebUrl
 from policykit.render import render
 from policykit.render.html import render_html
 
@@ -93,7 +94,7 @@ def test_page_structure() -> None:
     page = html_of(POLICY)
     assert page.startswith('<!DOCTYPE html>\n<html lang="en" dir="ltr">')
     assert page.count("<h1>") == 1
-    assert len(re.findall(r"<h2 ", page)) == 4
+    assert len(re.findall(r"<h2 ", page)) == 5  # four articles and the table of contents
     assert 'id="article-4"' in page
     assert '<meta name="description" content="' in page
     assert "<style>" in page and "<script" not in page
@@ -101,6 +102,48 @@ def test_page_structure() -> None:
     doc = localize(policykit.load(POLICY))
     assert f'<meta name="policykit-version-id" content="{doc.version_id}">' in page
     assert f"Text version id {doc.version_id}" in page
+
+
+def test_contents_from_four_articles() -> None:
+    policy = policykit.load(POLICY)
+    page = render(policy, "html")
+    contents = page[page.index('<nav class="pk-contents"') : page.index("</nav>")]
+    doc = localize(policy)
+    assert [f'<a href="#{article.anchor}">{article.heading}</a>' in contents for article in doc.articles] == [True] * 4
+    three = attrs.evolve(policy, articles=policy.articles[:3])
+    assert "pk-contents" not in render(three, "html").split("</style>")[1]
+
+
+def test_consent_settings_a_button_for_a_hook_and_a_link_for_a_page() -> None:
+    policy = policykit.load(POLICY)
+    page = render(policy, "html")
+    button = '<button type="button" data-policykit-settings="openCookieSettings">Change your cookie settings</button>'
+    assert button in page
+    assert "<script" not in page  # the site's own script binds it
+    with_url = attrs.evolve(
+        policy,
+        meta=attrs.evolve(policy.meta, consent_settings=ConsentSettings(url=WebUrl("https://x.example/c?a=1&b"))),
+    )
+    assert '<a href="https://x.example/c?a=1&amp;b">Change your cookie settings</a>' in render(with_url, "html")
+    nl = render(policy, "html", "nl")
+    assert ">Uw cookie-instellingen wijzigen</button>" in nl and '<h2 id="pk-contents-heading">Inhoud</h2>' in nl
+
+
+def test_cells_carry_their_column_label() -> None:
+    page = render(policykit.load(POLICY), "html", "de")
+    row = next(line for line in page.splitlines() if line.startswith('<tr><th scope="row">WHMCSAffiliateID'))
+    labels = re.findall(r'data-label="([^"]*)"', row)
+    header = re.search(r"<thead>\n<tr>(.*?)</tr>", page)
+    assert header is not None
+    assert labels == re.findall(r'<th scope="col" class="pk-[a-z]+">([^<]*)</th>', header.group(1))[1:]
+
+
+def test_names_are_isolated_only_in_right_to_left_text() -> None:
+    policy = policykit.load(POLICY)
+    arabic = render(policy, "html", "ar")
+    assert '<tr><th scope="row"><bdi dir="ltr">_ga_*</bdi></th><td data-label="' in arabic
+    assert '<bdi dir="ltr">tawk.to, inc.</bdi>' in arabic
+    assert "<bdi" not in render(policy, "html", "de")
 
 
 def test_fragment_is_the_policy_alone() -> None:

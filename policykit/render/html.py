@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from policykit.document import DocList, DocParagraph, DocTable, Document, substitute
-from policykit.inline import Emphasis, Inline, Link, Strong, Text, is_safe_href
+from policykit.inline import Emphasis, Inline, Isolate, Link, Strong, Text, is_safe_href, plain_text
 
 __all__ = ["inline_html", "render_html", "stylesheet"]
 
@@ -36,6 +38,12 @@ def inline_html(nodes: tuple[Inline, ...]) -> Markup:
             parts.append(f"<em>{inline_html(node.children)}</em>")
         elif isinstance(node, Strong):
             parts.append(f"<strong>{inline_html(node.children)}</strong>")
+        elif isinstance(node, Isolate):
+            # The text around a <bdi> cannot reorder it. Its direction is written out, from
+            # its first strong character, because WeasyPrint (the PDF) ignores dir="auto".
+            direction = _direction(plain_text(node.children))
+            attribute = f' dir="{direction}"' if direction else ""
+            parts.append(f"<bdi{attribute}>{inline_html(node.children)}</bdi>")
         elif isinstance(node, Link):
             inner = inline_html(node.children)
             # Belt and braces: the loader refuses unsafe links, but a Document can be built by hand.
@@ -43,6 +51,17 @@ def inline_html(nodes: tuple[Inline, ...]) -> Markup:
         else:  # an unresolved placeholder
             parts.append(escape("{" + node.name + "}"))
     return Markup("".join(parts))
+
+
+def _direction(text: str) -> str | None:
+    """'ltr' or 'rtl' from the first strongly directional character, as dir="auto" would."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 # Shared cells (a party's name, a lifetime) are the same tuple object in every row, so
@@ -59,17 +78,22 @@ def _cached_inline_html(nodes: tuple[Inline, ...]) -> Markup:
     return markup
 
 
-def _table_rows(rows: tuple[tuple[tuple[Inline, ...], ...], ...]) -> Markup:
+def _table_rows(rows: tuple[tuple[tuple[Inline, ...], ...], ...], header: tuple[str, ...]) -> Markup:
     """The rows of a cookie table: the cookie's name as the row header, then a `<td>` per cell.
+
+    Each cell carries its column's label (`data-label`): on a phone the table becomes one
+    block per cookie, and the stylesheet shows the label before each value.
 
     A rule in Python rather than a loop in the template: a Jinja loop per row costs more
     than the rest of the page on a catalogue of thousands of cookies. Cells shared by
     many rows (a party, a lifetime) are turned into markup once.
     """
+    openings = [f'<td data-label="{escape(label)}">' for label in header[1:]]
     lines = []
     for row in rows:
         out = [_cached_inline_html(cell) for cell in row]
-        lines.append(f'<tr><th scope="row">{out[0]}</th><td>' + "</td><td>".join(out[1:]) + "</td></tr>")
+        cells = "".join(f"{opening}{cell}</td>" for opening, cell in zip(openings, out[1:], strict=True))
+        lines.append(f'<tr><th scope="row">{out[0]}</th>{cells}</tr>')
     return Markup("\n".join(lines))
 
 
@@ -97,6 +121,7 @@ def _environment(templates: str | None) -> jinja2.Environment:
         is_paragraph=lambda block: isinstance(block, DocParagraph),
         is_list=lambda block: isinstance(block, DocList),
         is_table=lambda block: isinstance(block, DocTable),
+        is_safe_href=is_safe_href,
         substitute=substitute,
     )
     return env
@@ -108,8 +133,10 @@ def render_html(
     fragment: bool = False,
     templates: Path | str | None = None,
     print_css: bool = False,
+    alternates: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The page (or with `fragment`, the policy alone) as HTML."""
+    """The page (or with `fragment`, the policy alone) as HTML. `alternates` are the
+    (hreflang, href) of the page in other languages, linked from the page's head."""
     env = _environment(str(templates) if templates is not None else None)
     template = env.get_template("fragment.html.j2" if fragment else "page.html.j2")
     css = stylesheet("policy.css")
@@ -117,7 +144,7 @@ def render_html(
         page_label = _css_content(document.labels["page"], {"page": "counter(page)", "pages": "counter(pages)"})
         css += stylesheet("print.css") + f"@page {{ @bottom-center {{ content: {page_label}; }} }}\n"
     try:
-        return template.render(doc=document, css=Markup(css))
+        return template.render(doc=document, css=Markup(css), print=print_css, alternates=tuple(alternates))
     finally:
         _CELL_CACHE.clear()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from policykit.document import DocList, DocParagraph, DocTable, Document
-from policykit.inline import Emphasis, Inline, Link, Strong, Text, is_safe_href
+from policykit.inline import Emphasis, Inline, Isolate, Link, Strong, Text, is_safe_href
 
 __all__ = ["escape_inline", "escape_markdown", "render_markdown"]
 
@@ -52,6 +52,9 @@ def _inline(nodes: tuple[Inline, ...]) -> str:
             parts.append(f"*{_inline(node.children)}*")
         elif isinstance(node, Strong):
             parts.append(f"**{_inline(node.children)}**")
+        elif isinstance(node, Isolate):
+            # Markdown has no markup for it: Unicode's first-strong isolate ... pop isolate.
+            parts.append(f"\u2068{_inline(node.children)}\u2069")
         elif isinstance(node, Link):
             inner = _inline(node.children)
             if is_safe_href(node.href):
