@@ -5,8 +5,10 @@ CommentedSeq, whose `.lc` holds the line and column of every key, value and item
 with scalars resolved by the YAML 1.2 core schema (plus ruamel's timestamps).
 
 Why not `YAML(typ="rt").load`: the pure-Python round-trip scanner costs about 0.8 ms a
-cookie; libyaml's C parser (ruamel.yaml.clib) costs a tenth of that. The tree is built
-here from events, iteratively, so that:
+cookie; libyaml's C parser (ruamel.yaml.clib) costs a tenth of that. Where that C
+extension has no wheel (PyPy, new interpreters), ruamel's pure-Python parser supplies
+the same events, so every platform reads a file the same way, only slower. The tree is
+built here from events, iteratively, so that:
 - aliases are refused at the event (no alias bomb is ever expanded);
 - nesting deeper than the limit stops the read before any recursion happens;
 - duplicate keys are refused with the position of the second one.
@@ -23,20 +25,30 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-__all__ = ["YamlReadError", "available", "explain", "read_yaml"]
+__all__ = ["YamlReadError", "available", "explain", "has_libyaml", "read_yaml"]
 
-try:  # libyaml, through ruamel.yaml.clib; absent on interpreters it has no wheel for
-    from _ruamel_yaml import CParser
-except ImportError:  # pragma: no cover - the pure loader in load.py takes over
-    CParser = None
+CParser: Any = None  # libyaml's parser (ruamel's public CBaseLoader: its events, nothing constructed)
+try:  # ruamel.yaml.clib; absent on interpreters it has no wheel for, where the pure parser serves
+    from ruamel.yaml.cyaml import CBaseLoader
+
+    CParser = CBaseLoader
+except ImportError:  # pragma: no cover
+    pass
+
+
+def has_libyaml() -> bool:
+    """Whether libyaml's C parser is there (else the pure-Python one is used)."""
+    return CParser is not None
 
 
 def available() -> bool:
-    return CParser is not None
+    """The reader works on every platform: over libyaml, else over ruamel's pure parser."""
+    return True
 
 
 class YamlReadError(Exception):
@@ -112,24 +124,33 @@ def _number_or_time(value: str) -> Any:
     return value
 
 
-def read_yaml(text: str, max_depth: int) -> Any:
-    """The first document of `text` as positioned data; None for an empty stream."""
-    if CParser is None:  # pragma: no cover
-        raise RuntimeError("libyaml (ruamel.yaml.clib) is not available")
+def read_yaml(text: str, max_depth: int, *, pure: bool = False) -> Any:
+    """The first document of `text` as positioned data; None for an empty stream.
+
+    Events come from libyaml when it is installed, else (or with `pure`) from
+    ruamel's pure-Python parser; the same events give the same data either way."""
+    if CParser is None or pure:
+        return _build(_pure_events(text), max_depth)
     parser = CParser(io.StringIO(text))
     try:
-        return _build(parser, max_depth)
+        return _build(iter(parser.get_event, None), max_depth)
     finally:
         parser.dispose()
 
 
-def _build(parser: Any, max_depth: int) -> Any:
+def _pure_events(text: str) -> Iterator[Any]:
+    from ruamel.yaml import YAML
+
+    # A generator: it stops at the first error, and _build stops reading at the end of the stream.
+    return iter(YAML(typ="safe", pure=True).parse(io.StringIO(text)))
+
+
+def _build(events: Iterator[Any], max_depth: int) -> Any:
     # Each open container: [container, pending key, key line, key column].
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
-    while True:
-        event = parser.get_event()
+    for event in events:
         kind = type(event).__name__
         mark = event.start_mark
         if kind == "ScalarEvent":
@@ -158,7 +179,7 @@ def _build(parser: Any, max_depth: int) -> Any:
                 raise YamlReadError("holds more than one YAML document", mark.line, mark.column)
             continue
         elif kind == "StreamEndEvent":
-            return root
+            break
         else:  # StreamStart, DocumentEnd
             continue
 
@@ -184,6 +205,7 @@ def _build(parser: Any, max_depth: int) -> Any:
                 frame[1] = _NO_KEY
         if is_container:
             stack.append([node, _NO_KEY, 0, 0])
+    return root
 
 
 _NO_KEY: Any = object()

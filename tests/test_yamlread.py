@@ -155,3 +155,71 @@ def test_common_mistakes_in_plain_words(monkeypatch: pytest.MonkeyPatch, reader:
 
 def test_unrecognized_syntax_errors_keep_the_readers_words() -> None:
     assert explain("a: [b\n", "did not find expected ',' or ']'", 1, 0) == ("did not find expected ',' or ']'", 1, 0)
+
+
+# --- one reader on every platform: libyaml's events or ruamel's pure-Python ones -------
+
+VALUE_FORMS = [
+    "yes", "no", "on", "off", "y", "n", "false", "False", "FALSE", "fAlse", "True", "~", "null", "Null", "NULL",
+    "", "0o17", "0o8", "0x1F", "0xg", "017", "0b11", "1_000", "1,000", "1e3", "1E3", "1.", ".5", "-.5", "+1",
+    "+.inf", "-.Inf", ".NaN", ".nan", "0.1e-2", "12:30", "12:30:00", "1:2:3", "2021-02-19", "2026-02-30",
+    "2021-2-19", "2021-02-19T13:40:00+01:00", "2021-02-19 13:40:00", "2021-02-19t13:40:00Z", "2021-02-19T25:00:00",
+    "'123'", '"false"', "'2021-02-19'", "90 days", "!!str 1", "'it''s'", '"a\\tb"', "|\n  block\n", ">\n  folded\n",
+    "[1, a, null]", "{a: 1}", "- x", "'multi\n  line'", "plain\n  folded", "#", "a #b", "a#b", "@", "`",
+    "0", "-0", "00", "0.0", "-", "--", "?", ":", "a: b",
+]  # fmt: skip
+
+
+def _either(text: str, pure: bool) -> tuple[str, Any]:
+    try:
+        return "ok", read_yaml(text, 8, pure=pure)
+    except YamlReadError as error:
+        return "refused", (error.message, error.line, error.column)
+    except Exception as error:  # ruamel's own syntax errors: the loader explains them alike
+        return "syntax", type(error).__name__
+
+
+@pytest.mark.parametrize("form", VALUE_FORMS)
+def test_libyaml_and_pure_events_give_the_same_value(form: str) -> None:
+    from policykit.yamlread import has_libyaml
+
+    assert has_libyaml(), "ruamel.yaml.clib is a dependency on CPython"
+    text = f"k: {form}\n"
+    fast, pure = _either(text, False), _either(text, True)
+    if fast[0] == "ok" and isinstance(fast[1]["k"], float) and fast[1]["k"] != fast[1]["k"]:
+        assert pure[0] == "ok" and pure[1]["k"] != pure[1]["k"]  # NaN
+    else:
+        assert pure == fast
+        if fast[0] == "ok" and isinstance(fast[1], dict):
+            assert [type(v) for v in fast[1].values()] == [type(v) for v in pure[1].values()]
+
+
+# Known scanner difference, not the reader's: ruamel's pure scanner refuses a tab after a
+# plain value ("k: 0<TAB>"), which YAML 1.2 and libyaml allow; the loader reports it as a
+# tab (PK002) with its position. Everything both scanners accept reads the same.
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
+def test_both_readers_agree_on_any_text(text: str) -> None:
+    fast, pure = _either(text, False), _either(text, True)
+    if fast[0] == pure[0] == "ok":
+        assert repr(fast[1]) == repr(pure[1])  # repr: NaN != NaN
+    elif "\t" not in text:
+        assert (fast[0] == "ok") == (pure[0] == "ok"), (fast, pure)
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_an_impossible_date_is_text_on_both_readers(monkeypatch: pytest.MonkeyPatch, pure: bool) -> None:
+    assert read_yaml("effective: 2026-02-30\n", 8, pure=pure) == {"effective": "2026-02-30"}
+    if pure:
+        monkeypatch.setattr("policykit.yamlread.CParser", None)
+    text = "meta:\n  effective: 2026-02-30\n"
+    with pytest.raises(policykit.LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    assert all(finding.code != "PK002" for finding in caught.value.findings)
+    assert "2026-02-30" in "\n".join(finding.message for finding in caught.value.findings)
+
+
+def test_no_private_module_is_imported() -> None:
+    from conftest import ROOT
+
+    for path in (ROOT / "policykit").rglob("*.py"):
+        assert "_ruamel_yaml" not in path.read_text(encoding="utf-8"), path
