@@ -29,7 +29,7 @@ from policykit.cli import main
 from policykit.document import Translator
 from policykit.exports import FORMATS, export
 from policykit.exports.common import name_regex
-from policykit.exports.tcf import vendor_list_fields
+from policykit.exports.tcf import export_tcf, vendor_list_fields
 from policykit.i18n.translator import translator_for
 from policykit.load import load
 from policykit.model import Lifetime, Policy, Unit
@@ -170,6 +170,8 @@ def test_tcf_has_a_disclosure_per_cookie() -> None:
     assert by_name["WHMCSAffiliateID"]["purposes"] == [1, 7]
     assert by_name["_ga"]["purposes"] == [1, 8]
     assert by_name["_ga"]["domains"] == ["example.com"]
+    # Google documents _ga and _ga_* as renewed on each visit (the vendor catalogue).
+    assert [d["identifier"] for d in document["disclosures"] if d.get("cookieRefresh")] == ["_ga", "_ga_*"]
     assert by_name["twk_uuid_*"]["purposes"] == [1]
     token = by_name["twk_token_*"]
     assert token["type"] == "web" and token["maxAgeSeconds"] is None and "cookieRefresh" not in token
@@ -196,9 +198,15 @@ def test_tcf_of_a_policy_with_every_duration_is_valid() -> None:
     assert fields == {
         "usesCookies": True,
         "cookieMaxAgeSeconds": 13 * 365 * 86_400 // 12,
-        "cookieRefresh": False,
+        "cookieRefresh": True,
         "usesNonCookieAccess": True,
     }
+
+
+def test_tcf_without_a_catalogue_refreshes_only_what_it_is_told() -> None:
+    document = json.loads(export_tcf(policy(), catalogue=False, refreshed={"WHMCSUser"}).text)
+    refreshed = [d["identifier"] for d in document["disclosures"] if d.get("cookieRefresh")]
+    assert refreshed == ["WHMCSUser"]
 
 
 def test_tcf_leaves_out_what_it_cannot_say() -> None:
@@ -326,12 +334,16 @@ def test_cli_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[s
     printed, err = capsys.readouterr()
     assert json.loads(printed)["disclosures"]
     assert re.search(r"policy\.yaml:\d+:\d+: warning PK801 cookies\[WHMCSLinkID\]\.lifetime", err)
+    assert main(["export", str(POLICY), "--format", "tcf", "--no-catalogue"]) == 0
+    assert '"cookieRefresh": true' not in capsys.readouterr()[0]
 
 
 def test_cli_refuses_what_it_cannot_use(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", str(POLICY), "--format", "tcf", "--locale", "nl"]) == 2
     assert main(["export", str(POLICY), "--format", "klaro", "--locale", "xx-nonsense"]) == 2
     assert main(["export", str(POLICY), "--format", "nope"]) == 2
+    assert main(["export", str(POLICY), "--format", "klaro", "--no-catalogue"]) == 2
+    assert main(["export", str(POLICY), "--format", "tcf", "--catalogue", str(FIXTURES / "missing")]) == 2
     assert main(["export", str(FIXTURES / "missing.yaml"), "--format", "tcf"]) == 2
     _, err = capsys.readouterr()
     assert "Traceback" not in err

@@ -16,6 +16,7 @@ from policykit.cli.common import CannotUse, find_policy, load_policy_with_source
 from policykit.findings import format_text
 
 if TYPE_CHECKING:
+    from policykit.catalogue import Catalogue
     from policykit.i18n.translator import CatalogTranslator
     from policykit.model import Policy
 
@@ -37,6 +38,14 @@ _FORMAT_NAMES = ("tcf", "ocd-csv", "klaro", "cookieconsent", "edpb-wat")
     default=None,
     help="The policy's catalogues (default: the locales folder of the policy's project).",
 )
+@click.option(
+    "--catalogue",
+    "catalogue_path",
+    type=click.Path(path_type=str),
+    default=None,
+    help="tcf: the vendor catalogue that says which cookies are renewed on each visit (default: the built-in one).",
+)
+@click.option("--no-catalogue", is_flag=True, help="tcf: consult no vendor catalogue (cookieRefresh false).")
 @quiet_option
 def export(
     path: str | None,
@@ -44,6 +53,8 @@ def export(
     output: Path | None,
     locale: str | None,
     locales: Path | None,
+    catalogue_path: str | None,
+    no_catalogue: bool,
     quiet: bool,
 ) -> None:
     """Export the cookies of a policy (PATH, else the project's).
@@ -62,13 +73,21 @@ def export(
     chosen = FORMATS[format_name]
     if locale is not None and not chosen.localized:
         raise click.UsageError(f"--locale applies to klaro and cookieconsent, not to {format_name}")
+    if (catalogue_path is not None or no_catalogue) and format_name != "tcf":
+        raise click.UsageError(f"--catalogue and --no-catalogue apply to tcf, not to {format_name}")
     project = find_policy(path, quiet=quiet)
     policy, source = load_policy_with_source(str(project.policy))
-    translator = _translator(policy, locale, locales or project.locales) if chosen.localized else None
-    try:
-        result = export_policy(policy, format_name, locale, translator, source)
-    except UnknownLocaleError as error:
-        raise click.BadParameter(str(error), param_hint="--locale") from None
+    if format_name == "tcf":
+        from policykit.exports.tcf import export_tcf
+
+        vendors = False if no_catalogue else _catalogue(catalogue_path)
+        result = export_tcf(policy, source, catalogue=vendors)
+    else:
+        translator = _translator(policy, locale, locales or project.locales) if chosen.localized else None
+        try:
+            result = export_policy(policy, format_name, locale, translator, source)
+        except UnknownLocaleError as error:
+            raise click.BadParameter(str(error), param_hint="--locale") from None
     if result.findings:
         click.echo(format_text(list(result.findings)), nl=False, err=True)
     if output is not None:
@@ -87,4 +106,14 @@ def _translator(policy: Policy, locale: str | None, locales: Path | None) -> Cat
     except UnknownLocaleError as error:
         raise click.BadParameter(str(error), param_hint="--locale") from None
     except CatalogError as error:
+        raise CannotUse(str(error)) from None
+
+
+def _catalogue(path: str | None) -> Catalogue:
+    """The vendor catalogue asked for, else the built-in one."""
+    from policykit.catalogue import CatalogueError, bundled, load_catalogue
+
+    try:
+        return load_catalogue(path) if path is not None else bundled()
+    except CatalogueError as error:
         raise CannotUse(str(error)) from None

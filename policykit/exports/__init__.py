@@ -34,7 +34,7 @@ class ExportFormat:
 def _tcf(policy: Policy, locale: str | None, translator: Translator | None, source: Source | None) -> Export:
     from policykit.exports.tcf import export_tcf
 
-    return export_tcf(policy, source)
+    return export_tcf(policy, source)  # cookieRefresh from the built-in vendor catalogue
 
 
 def _ocd_csv(policy: Policy, locale: str | None, translator: Translator | None, source: Source | None) -> Export:

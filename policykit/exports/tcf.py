@@ -23,7 +23,9 @@ ruling").
   cookie declared only "persistent" or "not stated" has no number to give: null, and a
   PK801 finding (the spec requires an integer for a cookie).
 - cookieRefresh: the policy format does not record whether a cookie is renewed on each
-  visit, so it is false unless the caller names the cookie in `refreshed`.
+  visit; the vendor catalogue does (`renewed`, from the vendor's documentation: Google
+  renews `_ga` on each visit). True where the catalogue's entry for the cookie says so,
+  or where the caller names the cookie in `refreshed`; false otherwise.
 - domains: the cookie's domain, else its party's domains, else (first party) the host
   of the policy's website.
 - purposes: TCF purpose ids. Purpose 1 "Store and/or access information on a device"
@@ -45,9 +47,17 @@ from policykit.exports.common import LEFT_OUT, NOT_DECLARED, Export, Problem, to
 from policykit.model import CategoryKind, Cookie, Policy, Role, Storage
 
 if TYPE_CHECKING:
+    from policykit.catalogue import Catalogue
     from policykit.source import Source
 
-__all__ = ["PURPOSES_BY_KIND", "SPEC_VERSION", "disclosure", "export_tcf", "vendor_list_fields"]
+__all__ = [
+    "PURPOSES_BY_KIND",
+    "SPEC_VERSION",
+    "disclosure",
+    "export_tcf",
+    "renewed_in_catalogue",
+    "vendor_list_fields",
+]
 
 SPEC_VERSION = "Vendor Device Storage & Operational Disclosures 1.1"
 
@@ -140,8 +150,25 @@ def vendor_list_fields(disclosures: Iterable[Mapping[str, Any]]) -> dict[str, An
     }
 
 
-def export_tcf(policy: Policy, source: Source | None = None, refreshed: Collection[str] = ()) -> Export:
-    """The Device Storage Disclosure JSON of the policy's cookies."""
+def renewed_in_catalogue(policy: Policy, catalogue: Catalogue | None = None) -> frozenset[str]:
+    """The ids of the policy's cookies that the vendor catalogue (default: the built-in
+    one) documents as renewed on each visit."""
+    from policykit.catalogue import cookies
+
+    return frozenset(cookie.id for cookie, entry in cookies(policy, catalogue) if entry is not None and entry.renewed)
+
+
+def export_tcf(
+    policy: Policy,
+    source: Source | None = None,
+    refreshed: Collection[str] = (),
+    catalogue: Catalogue | bool = True,
+) -> Export:
+    """The Device Storage Disclosure JSON of the policy's cookies. `catalogue`: True for
+    the built-in vendor catalogue, False for none, or a Catalogue; it says which cookies
+    are refreshed, besides the ids or names in `refreshed`."""
+    if catalogue is not False:
+        refreshed = {*refreshed, *renewed_in_catalogue(policy, None if catalogue is True else catalogue)}
     disclosures, problems = [], []
     for index in range(len(policy.cookies)):
         entry, found = disclosure(policy, index, refreshed)
