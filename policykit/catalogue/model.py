@@ -45,6 +45,7 @@ class DomainKind(enum.Enum):
 
     FIRST_PARTY = "first-party"  # set by the vendor's script or software on the site's own domain
     VENDOR = "vendor"  # on the vendor's own domain (a third-party cookie on the site)
+    NOT_STATED = "not stated"  # the source does not say (rows imported from the Open Cookie Database)
 
 
 @frozen

@@ -29,7 +29,7 @@ __all__ = ["CatalogueError", "bundled", "load_catalogue", "read_file"]
 _MAX_DEPTH = 20
 _MAX_BYTES = 16 * 1024 * 1024
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-_NAME = re.compile(r"[^\s/]+\Z")
+_NAME = re.compile(r"\S+\Z")  # may hold '/': a reference splits at its first '/'
 
 _VENDOR_KEYS = {"id", "name", "role", "country", "transfer", "privacy_policy", "aliases", "domains", "source", "read"}
 _SERVICE_KEYS = {"id", "name", "vendor", "cookies"}
@@ -192,7 +192,7 @@ def _entry(where: _Where, node: Any, service: str, service_name: str, vendor: Ve
     _check_keys(where, node, _ENTRY_KEYS, "a cookie")
     name = _text(where, node, "name") or ""
     if not _NAME.match(name) or name == "*":
-        raise where.fail(node, "name", f"a cookie name has no spaces or '/', and is not a lone '*'; got {name!r}")
+        raise where.fail(node, "name", f"a cookie name has no spaces and is not a lone '*'; got {name!r}")
     renewed = node.get("renewed", False)
     if not isinstance(renewed, bool):
         raise where.fail(node, "renewed", "renewed must be true or false")
