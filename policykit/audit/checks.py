@@ -225,7 +225,7 @@ class _Auditor:
 
     def observed(self, capture: Capture, group: list[Observation], matched: set[str]) -> Iterable[Finding]:
         first = group[0]
-        how = {"header": "set by a response of", "request": "sent to", "jar": "stored for"}[first.how]
+        how = {"header": "set by a response", "request": "sent in a request", "jar": "in the cookie jar"}[first.how]
         third_party = not self.is_first_party(first.domain)
         owner = self.party_for(first.domain)
         cookie = self.declaration(first)
@@ -243,7 +243,7 @@ class _Auditor:
                 "PK701",
                 capture,
                 first,
-                f"cookie {first.name!r} on {first.domain}, {how} the site, is not declared in the policy{hint}",
+                f"cookie {first.name!r} for {first.domain} ({how}) is not declared in the policy{hint}",
             )
             if self.before_consent:
                 yield self.finding(

@@ -87,6 +87,7 @@ def scan(
                 context.close()  # writes the HAR
             finally:
                 chromium.close()
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the HAR from other users
         os.replace(temporary, har)
     except PlaywrightError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,397 @@
+"""`policykit audit`: Set-Cookie read as RFC 6265 says, every capture format, and the
+findings of the issue's 'done when', each at the request that set the cookie."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import FIXTURES, POLICY
+from policykit.audit import Tolerance, audit, parse_set_cookie, read_capture
+from policykit.audit.setcookie import parse_cookie_date
+from policykit.cli import main
+from policykit.load import load
+
+AUDIT = FIXTURES / "audit"
+DATE = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def audit_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict[str, Any]]]:
+    code, out, _ = run(capsys, "audit", *argv, "--format", "json", "-q")
+    return code, json.loads(out)["findings"]
+
+
+# --- RFC 6265 -----------------------------------------------------------------------------
+
+
+def test_max_age_wins_over_expires_in_either_order() -> None:
+    for header in (
+        "a=1; Expires=Fri, 26 Nov 2027 10:00:00 GMT; Max-Age=60",
+        "a=1; Max-Age=60; Expires=Fri, 26 Nov 2027 10:00:00 GMT",
+    ):
+        cookie = parse_set_cookie(header, "www.example.com", DATE)
+        assert cookie is not None and cookie.lifetime == 60
+
+
+def test_expires_counts_from_the_response_date_not_from_now() -> None:
+    cookie = parse_set_cookie("a=1; Expires=Wed, 24 Feb 2027 10:00:00 GMT", "example.com", DATE)
+    assert cookie is not None and cookie.lifetime == 90 * 86_400
+
+
+def test_an_expiry_in_the_past_or_a_max_age_of_zero_deletes() -> None:
+    for header in ("a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT", "a=1; Max-Age=0", "a=1; Max-Age=-5"):
+        cookie = parse_set_cookie(header, "example.com", DATE)
+        assert cookie is not None and cookie.deleted
+
+
+def test_headers_a_browser_ignores() -> None:
+    assert parse_set_cookie("no equals sign here", "example.com", DATE) is None
+    assert parse_set_cookie("=value", "example.com", DATE) is None
+    assert parse_set_cookie("a=1; Domain=other.test", "www.example.com", DATE) is None
+    # An invalid Max-Age is ignored, not the cookie: the Expires then counts.
+    cookie = parse_set_cookie("a=1; Max-Age=1d; Expires=Thu, 26 Nov 2026 10:01:00 GMT", "example.com", DATE)
+    assert cookie is not None and cookie.lifetime == 60
+
+
+def test_a_domain_attribute_for_the_parent_domain() -> None:
+    cookie = parse_set_cookie("a=1; Domain=.Example.COM", "www.example.com", DATE)
+    assert cookie is not None and cookie.domain == "example.com" and not cookie.host_only
+    plain = parse_set_cookie("a=1", "www.example.com", DATE)
+    assert plain is not None and plain.domain == "www.example.com" and plain.host_only and plain.lifetime is None
+
+
+def test_cookie_dates_in_the_formats_servers_send() -> None:
+    expected = dt.datetime(1994, 11, 6, 8, 49, 37, tzinfo=dt.UTC)
+    for text in ("Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"):
+        assert parse_cookie_date(text) == expected
+    assert parse_cookie_date("Fri, 31 Feb 2026 10:00:00 GMT") is None
+    assert parse_cookie_date("tomorrow") is None
+
+
+@given(st.datetimes(min_value=dt.datetime(1601, 1, 1), max_value=dt.datetime(9999, 12, 31)))
+def test_any_http_date_reads_back(moment: dt.datetime) -> None:
+    moment = moment.replace(microsecond=0, tzinfo=dt.UTC)
+    if moment.year < 2000 and moment.year % 100 < 70:
+        return  # a two-digit year is not written by format_datetime, so never ambiguous here
+    assert parse_cookie_date(email.utils.format_datetime(moment, usegmt=True)) == moment
+
+
+# --- the issue's 'done when' --------------------------------------------------------------
+
+
+def test_the_three_violations_each_at_its_request(capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "violations.har"))
+    assert code == 1
+    errors = {(f["code"], f["path"]): f for f in findings if f["severity"] != "info"}
+    undeclared = errors["PK701", "log.entries[0].response.headers[3][visitor_tracker]"]
+    assert "request https://www.example.com/, entry 0" in undeclared["message"]
+    lifetime = errors["PK703", "log.entries[1].response.headers[2][WHMCSUser]"]
+    assert lifetime["severity"] == "warning"
+    assert "365 days" in lifetime["message"] and "30 days" in lifetime["message"]
+    assert "request https://www.example.com/clientarea.php" in lifetime["message"]
+    third = errors["PK704", "log.entries[2].response.headers[2][adid]"]
+    assert "adnetwork.test" in third["message"] and "entry 2" in third["message"]
+    assert "page https://www.example.com/" in third["message"]
+    # The session cookie WHMCSa1b2c3d4 matches the declared pattern WHMCS*.
+    assert not any("WHMCSa1b2c3d4" in f["path"] for f in findings)
+    assert all(f["file"].endswith("violations.har") for f in findings if f["code"] != "PK702")
+
+
+def test_a_capture_that_matches_the_policy_gives_no_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "matching.har"))
+    assert code == 0
+    assert {f["severity"] for f in findings} <= {"info"}
+    # Cookies seen only in requests (set by a script) count as seen: _ga and _ga_ABC123.
+    assert not any("'_ga" in f["message"] for f in findings)
+
+
+def test_declared_but_never_seen_points_at_the_declaration(capsys: pytest.CaptureFixture[str]) -> None:
+    _, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "matching.har"))
+    unseen = {f["path"]: f for f in findings if f["code"] == "PK702"}
+    assert set(unseen) == {"cookies[twk_uuid_*].name", "cookies[twk_idm_key].name", "cookies[TawkConnectionTime].name"}
+    lines = POLICY.read_text(encoding="utf-8").splitlines()
+    place = unseen["cookies[twk_idm_key].name"]
+    assert lines[place["line"] - 1].strip() == "- name: twk_idm_key"
+
+
+def test_edge_cases(capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "edge-cases.har"))
+    assert code == 0
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        by_code.setdefault(finding["code"], []).append(finding)
+    # Three headers browsers ignore; nothing about the deleted cookie; no lifetime warning:
+    # WHMCSAffiliateID's Max-Age (90 days) wins over its Expires (a year), WHMCSUser with a
+    # parent Domain is the declared cookie, and WHMCSLinkID's Expires counts from Date.
+    assert [f["path"] for f in by_code["PK707"]] == [
+        "log.entries[2].response.headers[2]",
+        "log.entries[2].response.headers[3]",
+        "log.entries[4].response.headers[2]",
+    ]
+    assert "PK703" not in by_code and "PK701" not in by_code
+    assert not any("old_cookie" in f["message"] for f in findings)
+
+
+def test_an_empty_har_only_reports_what_was_not_seen(capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "empty.har"))
+    assert code == 0 and {f["code"] for f in findings} == {"PK702"}
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (None, "parse error"),
+        ("", "the file is empty"),
+        ('{"version": "1.2"}', "no 'log' object"),
+        ('{"log": {"version": "1.2"}}', "'log.entries' is missing"),
+        ("[1, 2", "not a HAR file"),
+    ],
+)
+def test_a_malformed_har_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | None, said: str
+) -> None:
+    if content is None:
+        har = AUDIT / "malformed.har"
+    else:
+        har = tmp_path / "bad.har"
+        har.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "audit", str(POLICY), "--har", str(har))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and said in err and str(har) in err
+    assert "Traceback" not in err
+
+
+def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "audit", str(POLICY))[0] == 2
+    assert run(capsys, "audit", str(POLICY), "--har", "missing.har")[0] == 2
+    assert run(capsys, "audit", str(POLICY), "--har", str(AUDIT / "empty.har"), "--tolerance", "soon")[0] == 2
+
+
+def test_without_ijson_the_same_findings(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    streamed = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "violations.har"))
+    monkeypatch.setitem(sys.modules, "ijson", None)  # import ijson now raises ImportError
+    assert audit_json(capsys, str(POLICY), "--har", str(AUDIT / "violations.har")) == streamed
+    code, _, err = run(capsys, "audit", str(POLICY), "--har", str(AUDIT / "malformed.har"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_before_consent(capsys: pytest.CaptureFixture[str]) -> None:
+    _, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "violations.har"), "--before-consent")
+    before = sorted(f["path"].rsplit("[", 1)[1].rstrip("]") for f in findings if f["code"] == "PK706")
+    # WHMCSUser is functional, the other two undeclared; the session cookie is strictly necessary.
+    assert before == ["WHMCSUser", "adid", "visitor_tracker"]
+
+
+def test_tolerance(capsys: pytest.CaptureFixture[str]) -> None:
+    _, loose = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "violations.har"), "--tolerance", "400 days")
+    assert "PK703" not in {f["code"] for f in loose}
+    assert Tolerance(86_400, 0.01).allows(365 * 86_400, 365 * 86_400 + 3 * 86_400)  # 1% of a year is 3.65 days
+    assert not Tolerance(86_400, None).allows(365 * 86_400, 367 * 86_400)
+    assert Tolerance(None, 0.01).allows(100, 101) and not Tolerance(None, 0.01).allows(100, 102)
+
+
+def test_sarif_describes_the_audit_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "audit", str(POLICY), "--har", str(AUDIT / "violations.har"), "--format", "sarif")
+    log = json.loads(out)
+    assert code == 1 and log["version"] == "2.1.0"
+    rules = {rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"PK701", "PK703", "PK704"} <= rules
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"PK701", "PK703", "PK704"}
+
+
+def test_the_catalogue_names_a_likely_vendor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("policykit.catalogue")
+    from policykit.audit.checks import likely_vendor
+
+    if not likely_vendor("_gid"):
+        pytest.skip("the catalogue does not know _gid")
+    har = json.loads((AUDIT / "violations.har").read_text(encoding="utf-8"))
+    har["log"]["entries"][0]["response"]["headers"][3]["value"] = "_gid=GA1.2.3; Max-Age=86400; Domain=example.com"
+    path = tmp_path / "gid.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    _, findings = audit_json(capsys, str(POLICY), "--har", str(path))
+    message = next(f["message"] for f in findings if f["code"] == "PK701" and "_gid" in f["path"])
+    assert "the catalogue knows it as Google" in message
+
+
+# --- cookie jars --------------------------------------------------------------------------
+
+
+def test_cookies_txt_and_the_capture_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    jar = tmp_path / "cookies.txt"
+    at = int(DATE.timestamp())
+    jar.write_text(
+        "# Netscape HTTP Cookie File\n"
+        f"#HttpOnly_www.example.com\tFALSE\t/\tFALSE\t0\tWHMCSa1b2\tx\n"
+        f".example.com\tTRUE\t/\tFALSE\t{at + 30 * 86_400}\tWHMCSUser\t1\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "audit", str(POLICY), "--cookies", str(jar), "--captured-at", "2026-11-26T10:00:00Z")
+    assert code == 0 and "PK703" in out and "30 days" in out
+    assert "--captured-at 2026-11-26T10:00:00+00:00" in err
+    os.utime(jar, (at, at))
+    _, out, err = run(capsys, "audit", str(POLICY), "--cookies", str(jar))
+    assert "the file's modification time, 2026-11-26T10:00:00+00:00" in err and "30 days" in out
+
+
+def test_storage_state_and_extension_exports(tmp_path: Path) -> None:
+    at = DATE.timestamp()
+    state = tmp_path / "state.json"
+    state.write_text(
+        json.dumps(
+            {"cookies": [{"name": "prefs", "domain": "127.0.0.1", "path": "/", "expires": at + 60}], "origins": []}
+        ),
+        encoding="utf-8",
+    )
+    export = tmp_path / "export.json"
+    export.write_text(
+        json.dumps(
+            [
+                {"name": "s", "domain": ".example.com", "session": True},
+                {"name": "p", "domain": "example.com", "expirationDate": at + 120, "session": False},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    seen = read_capture(state, DATE)
+    assert seen.kind == "storage-state" and [(o.name, o.lifetime) for o in seen.observations] == [("prefs", 60)]
+    seen = read_capture(export, DATE)
+    assert seen.kind == "extension-jar"
+    assert [(o.name, o.domain, o.lifetime) for o in seen.observations] == [
+        ("s", "example.com", None),
+        ("p", "example.com", 120),
+    ]
+
+
+def test_website_evidence_collector_inspection(tmp_path: Path) -> None:
+    # The shape of the EDPS Website Evidence Collector's inspection.json (its
+    # tests/test_output/inspection.json): expires in seconds since 1970, -1 for a
+    # session cookie; log.timestamp when seen, log.location the page, log.stack the source.
+    inspection = {
+        "uri_ins": "https://www.example.com/",
+        "start_time": "2026-11-26T10:00:00.000Z",
+        "cookies": [
+            {
+                "name": "WHMCSUser",
+                "domain": "www.example.com",
+                "path": "/",
+                "expires": DATE.timestamp() + 86_400 * 30,
+                "session": False,
+                "log": {
+                    "type": "Cookie.HTTP",
+                    "timestamp": "2026-11-26T10:00:00.000Z",
+                    "location": "https://www.example.com/",
+                    "stack": [{"fileName": "https://www.example.com/clientarea.php"}],
+                },
+            },
+            {
+                "name": "js_only",
+                "domain": "www.example.com",
+                "path": "/",
+                "expires": -1,
+                "session": True,
+                "log": {
+                    "type": "Cookie.JS",
+                    "timestamp": "2026-11-26T10:00:01.000Z",
+                    "location": "https://www.example.com/",
+                    "stack": [],
+                },
+            },
+        ],
+    }
+    path = tmp_path / "inspection.json"
+    path.write_text(json.dumps(inspection), encoding="utf-8")
+    capture = read_capture(path)
+    assert capture.kind == "wec-inspection"
+    findings = audit(load(POLICY), [capture], policy_file=str(POLICY))
+    codes = {(f.code, f.path.rsplit("[", 1)[1]) for f in findings if f.code != "PK702"}
+    assert codes == {("PK703", "WHMCSUser]"), ("PK701", "js_only]")}
+    assert any("request https://www.example.com/clientarea.php" in f.message for f in findings)
+
+
+# --- a HAR recorded by a real browser -----------------------------------------------------
+
+
+def test_the_har_chromium_recorded(capsys: pytest.CaptureFixture[str]) -> None:
+    """tests/record_har.py recorded this with headless Chromium: session_id and prefs from
+    headers, js_cookie from JavaScript (seen in the next request), and tracker from the
+    third party on 127.0.0.2, which the policy does not declare."""
+    har, jar = AUDIT / "recorded.har", AUDIT / "recorded.json"
+    capture = read_capture(har, har=True)
+    names = {(o.name, o.how) for o in capture.observations}
+    assert {("session_id", "header"), ("prefs", "header"), ("tracker", "header"), ("js_cookie", "request")} <= names
+    prefs = next(o for o in capture.observations if o.name == "prefs")
+    assert prefs.lifetime == 30 * 86_400
+    code, findings = audit_json(
+        capsys,
+        str(AUDIT / "local-policy.yaml"),
+        "--har",
+        str(har),
+        "--cookies",
+        str(jar),
+        "--site",
+        "http://127.0.0.1/",
+        "--captured-at",
+        "2026-11-26T11:21:51Z",
+    )
+    assert code == 1
+    assert sorted((f["code"], f["path"].rsplit("[", 1)[1]) for f in findings) == [
+        ("PK701", "tracker]"),
+        ("PK704", "tracker]"),
+    ]
+
+
+# --- a large HAR --------------------------------------------------------------------------
+
+
+def write_large_har(path: Path, megabytes: int) -> int:
+    """A HAR of about `megabytes` MB: entries with 64 KB bodies, each setting one cookie."""
+    body = "x" * 65_536
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "pages": [], "entries": [')
+        while out.tell() < megabytes * 1_000_000:
+            if count:
+                out.write(",")
+            entry = {
+                "startedDateTime": "2026-11-26T10:00:00Z",
+                "request": {"method": "GET", "url": f"https://www.example.com/p/{count}", "headers": [], "cookies": []},
+                "response": {
+                    "status": 200,
+                    "headers": [
+                        {"name": "Date", "value": "Thu, 26 Nov 2026 10:00:00 GMT"},
+                        {"name": "Set-Cookie", "value": f"bulk_{count % 50}=1; Max-Age=3600"},
+                    ],
+                    "cookies": [],
+                    "content": {"size": len(body), "mimeType": "text/plain", "text": body},
+                },
+            }
+            out.write(json.dumps(entry))
+            count += 1
+        out.write("]}}")
+    return count
+
+
+def test_a_50_mb_har(tmp_path: Path) -> None:
+    path = tmp_path / "large.har"
+    entries = write_large_har(path, 50)
+    assert path.stat().st_size >= 50_000_000
+    capture = read_capture(path, har=True)
+    assert len(capture.observations) == entries
+    findings = audit(load(POLICY), [capture], policy_file=str(POLICY))
+    assert len([f for f in findings if f.code == "PK701"]) == 50  # bulk_0 ... bulk_49, each once
