@@ -1,9 +1,16 @@
-"""The JSON Schema of the policy file format (draft 2020-12).
+"""The JSON Schema of the policy file format (draft-07, which the YAML language server
+and check-jsonschema both support fully).
 
-In: nothing. Out: a dict, built from the model's enums and the shared value
-syntax, so the schema cannot drift from what the loader accepts. Editors use it
-through the `# yaml-language-server: $schema=...` modeline for completion.
-The loader stays the authority: it also checks references between records.
+In: nothing. Out: a dict, built from the model's enums, the shared value syntax and
+Babel's data (the countries and languages the loader accepts, enumerated), so the
+schema cannot drift from what the loader accepts: a test runs both over the corpus in
+tests/fixtures/corpus/. Editors use it through the `# yaml-language-server: $schema=...`
+modeline for completion. The loader stays the authority: it also checks references
+between records.
+
+`$id` is an identifier, not a download: the URL of the project's PyPI page plus the
+file's name, a namespace the project owns. Point editors at the file itself
+(`policykit schema > policy.schema.json`).
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ from typing import Any
 from policykit import syntax
 from policykit.model import CategoryKind, Persistence, Profile, RefField, Role, Safeguard, Storage, TableStyle
 
-__all__ = ["policy_schema"]
+__all__ = ["SCHEMA_ID", "policy_schema"]
+
+SCHEMA_ID = "https://pypi.org/project/policykit-cookies/policy.schema.json"
 
 _ID = {"type": "string", "minLength": 1}
 _TEXT = {"type": "string"}
@@ -22,6 +31,26 @@ _NULLABLE_TEXT = {"type": ["string", "null"]}
 _URL = {"type": "string", "pattern": r"^https?://\S+\.\S+$"}
 _JS_HOOK = r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$"
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+# The loader wants a time zone offset (syntax.parse_datetime).
+_DATETIME = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$",
+}
+
+
+def _countries() -> dict[str, Any]:
+    return {"enum": sorted(syntax.country_codes()), "description": "An ISO 3166-1 alpha-2 country code"}
+
+
+def _languages() -> dict[str, Any]:
+    from babel.localedata import locale_identifiers
+
+    known = sorted({"root", *locale_identifiers()})
+    return {
+        "enum": [tag for tag in known if syntax.is_language_tag(tag)],
+        "description": "A locale CLDR has data for, as Babel writes it: en, nl, pt_BR",
+    }
 
 
 def _enum(values: type[enum.Enum], *, nullable: bool = False) -> dict[str, Any]:
@@ -67,7 +96,7 @@ def policy_schema() -> dict[str, Any]:
     refs = {
         "type": "object",
         "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
-        "additionalProperties": {"$ref": "#/$defs/ref"},
+        "additionalProperties": {"$ref": "#/definitions/ref"},
         "description": "Placeholder name -> the record field it shows.",
     }
     block = {
@@ -114,7 +143,7 @@ def policy_schema() -> dict[str, Any]:
             "title": _NULLABLE_TEXT,
             "about": about,
             "covers": covers,
-            "body": {"type": "array", "items": {"$ref": "#/$defs/block"}},
+            "body": {"type": "array", "items": {"$ref": "#/definitions/block"}},
             "silence": silence,
         },
         [],
@@ -125,8 +154,8 @@ def policy_schema() -> dict[str, Any]:
             "title": _TEXT,
             "about": about,
             "covers": covers,
-            "body": {"type": "array", "items": {"$ref": "#/$defs/block"}},
-            "sections": {"type": "array", "items": {"$ref": "#/$defs/section"}},
+            "body": {"type": "array", "items": {"$ref": "#/definitions/block"}},
+            "sections": {"type": "array", "items": {"$ref": "#/definitions/section"}},
             "silence": silence,
         },
         ["title"],
@@ -136,7 +165,7 @@ def policy_schema() -> dict[str, Any]:
             "id": _ID,
             "name": {**_NULLABLE_TEXT, "description": "Legal name; null where not stated."},
             "role": _enum(Role),
-            "country": _nullable({"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}),
+            "country": _nullable(_countries()),
             "privacy_policy": _nullable(_URL),
             "domains": {"type": "array", "items": _ID},
             "transfer": _nullable(_object({"safeguard": _enum(Safeguard), "since": _nullable(_DATE)}, ["safeguard"])),
@@ -160,6 +189,9 @@ def policy_schema() -> dict[str, Any]:
         },
         ["name", "party", "category", "purpose", "lifetime"],
     )
+    # A cookie whose name is not stated (null) is known by its id.
+    cookie["if"] = {"properties": {"name": {"type": "null"}}, "required": ["name"]}
+    cookie["then"] = {"required": ["id"]}
     category = _object(
         {
             "id": _ID,
@@ -176,8 +208,8 @@ def policy_schema() -> dict[str, Any]:
     meta = _object(
         {
             "title": _TEXT,
-            "language": {"type": "string", "pattern": "^[a-z]{2,3}(_[A-Za-z0-9]+)*$"},
-            "last_modified": {"type": "string", "format": "date-time"},
+            "language": _languages(),
+            "last_modified": _DATETIME,
             "effective": _nullable(_DATE),
             "profiles": {
                 "type": "array",
@@ -204,20 +236,20 @@ def policy_schema() -> dict[str, Any]:
         ["title", "language", "last_modified"],
     )
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://policykit.invalid/policy.schema.json",
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
         "title": "policykit cookie policy",
         **_object(
             {
-                "meta": {"$ref": "#/$defs/meta"},
-                "categories": {"type": "array", "items": {"$ref": "#/$defs/category"}},
-                "parties": {"type": "array", "items": {"$ref": "#/$defs/party"}},
-                "cookies": {"type": "array", "items": {"$ref": "#/$defs/cookie"}},
-                "articles": {"type": "array", "items": {"$ref": "#/$defs/article"}},
+                "meta": {"$ref": "#/definitions/meta"},
+                "categories": {"type": "array", "items": {"$ref": "#/definitions/category"}},
+                "parties": {"type": "array", "items": {"$ref": "#/definitions/party"}},
+                "cookies": {"type": "array", "items": {"$ref": "#/definitions/cookie"}},
+                "articles": {"type": "array", "items": {"$ref": "#/definitions/article"}},
             },
             ["meta", "parties", "cookies", "articles"],
         ),
-        "$defs": {
+        "definitions": {
             "meta": meta,
             "category": category,
             "party": party,

@@ -15,6 +15,7 @@ from policykit.model import Duration, Lifetime, Persistence, Unit
 
 __all__ = [
     "LIFETIME_PATTERN",
+    "country_codes",
     "format_lifetime",
     "is_country_code",
     "is_language_tag",
@@ -92,6 +93,11 @@ def _country_codes() -> frozenset[str]:
 
     codes = [code for code in Locale("en").territories if isinstance(code, str)]
     return frozenset(code for code in codes if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES)
+
+
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1's alpha-2 codes, as the loader and the JSON Schema accept them."""
+    return _country_codes()
 
 
 def is_country_code(code: str) -> bool:
