@@ -1,63 +1,213 @@
-"""The cookie catalogue for developers and consent tools.
+"""The cookie catalogue for developers and consent tools: cookies.json, a published contract.
 
-In: a Policy. Out: a JSON-ready dict listing every cookie with its party,
-category, consent requirement and lifetime in machine-readable form.
+In: a Policy, the translators of the locales a build publishes, and the dated facts
+(for the browsers' lifetime cap). Out: a JSON-ready dict, and its JSON text, that
+validates against `catalogue_schema()` (data/cookies.schema.json;
+docs/cookies-json.md). It lists the policy's version id, its categories, its services,
+and every cookie with its party, domains, declared and effective lifetime and, for a
+pattern, a glob and an equivalent anchored regular expression; and the translation of
+every text for each locale.
+
+`schema_version` changes only when a consumer would have to change: a key removed,
+renamed or given another meaning. New keys may appear in the same version.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from policykit.model import Policy
+from policykit.document import Translator, version_id
+from policykit.i18n import contexts, values
+from policykit.i18n.strings import TEMPLATE_STRINGS
+from policykit.model import BUILTIN_CATEGORIES, Category, Cookie, Lifetime, Policy, Storage, Unit
 from policykit.syntax import format_lifetime
 
-__all__ = ["catalogue", "catalogue_json"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "catalogue",
+    "catalogue_json",
+    "catalogue_schema",
+    "effective_seconds",
+    "glob_regex",
+]
 
-FORMAT_VERSION = 1
+SCHEMA_VERSION = 1
+# The fact the lifetime rules read (PK103): how long a browser keeps a cookie at most.
+_BROWSER_CAP = "browser.cookie-max-age-days"
+# Characters with a meaning in a regular expression, escaped the same way in Python,
+# JavaScript (also with the u flag) and PCRE.
+_REGEX_SPECIAL = set("\\^$.|?*+()[]{}/")
 
 
-def catalogue(policy: Policy) -> dict[str, Any]:
+def glob_regex(glob: str) -> str:
+    """`_ga_*` -> `^_ga_.*$`: `*` is any run of characters (none included), everything
+    else is literal. Anchored, so it matches a whole cookie name and nothing more."""
+    escaped = ("".join(f"\\{c}" if c in _REGEX_SPECIAL else c for c in part) for part in glob.split("*"))
+    return "^" + ".*".join(escaped) + "$"
+
+
+@functools.cache
+def _cap_seconds() -> int:
+    from policykit.facts import bundled
+
+    return bundled().number(_BROWSER_CAP) * Unit.DAY.seconds
+
+
+def effective_seconds(cookie: Cookie) -> int | None:
+    """What a browser keeps: the declared lifetime of an HTTP cookie capped at the
+    browsers' limit; other storage is not capped. None where no duration is stated."""
+    seconds = cookie.lifetime.seconds
+    if seconds is None or cookie.storage is not Storage.COOKIE:
+        return seconds
+    return min(seconds, _cap_seconds())
+
+
+def _lifetime(cookie: Cookie) -> dict[str, Any]:
+    lifetime = cookie.lifetime
+    return {
+        "text": format_lifetime(lifetime),
+        "persistence": lifetime.persistence.value,
+        "declared_seconds": lifetime.seconds,
+        "effective_seconds": effective_seconds(cookie),
+        "until": lifetime.until,
+    }
+
+
+def _category_title(translator: Translator, category: Category) -> str:
+    key = f"category.{category.id}"
+    if key in TEMPLATE_STRINGS and category in BUILTIN_CATEGORIES:
+        return translator.template_text(key)
+    return translator.policy_text(contexts.category(category.id, "title"), category.title)
+
+
+def _lifetime_text(translator: Translator, lifetime: Lifetime, locale: str) -> str:
+    if lifetime.duration is not None:
+        text = values.format_duration(lifetime.duration, locale)
+    elif lifetime.is_session:
+        text = translator.template_text("session")
+    elif lifetime.is_persistent:
+        text = translator.template_text("persistent")
+    else:
+        text = translator.template_text("not_stated")
+    return text
+
+
+def _translation(policy: Policy, locale: str, translator: Translator) -> dict[str, Any]:
+    categories = {}
+    for category in policy.all_categories:
+        description = category.description
+        categories[category.id] = {
+            "title": _category_title(translator, category),
+            "description": None
+            if description is None
+            else translator.policy_text(contexts.category(category.id, "description"), description),
+        }
+    cookies = {}
+    for cookie in policy.cookies:
+        until = cookie.lifetime.until
+        cookies[cookie.id] = {
+            "purpose": translator.policy_text(contexts.COOKIE_PURPOSE, cookie.purpose),
+            "lifetime": _lifetime_text(translator, cookie.lifetime, locale),
+            "until": None if until is None else translator.policy_text(contexts.COOKIE_UNTIL, until),
+        }
+    return {
+        "version_id": version_id(policy, translator.fingerprint),
+        "title": translator.policy_text(contexts.META_TITLE, policy.meta.title),
+        "categories": categories,
+        "cookies": cookies,
+    }
+
+
+def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = None) -> dict[str, Any]:
+    """The catalogue of `policy`, with the texts of each locale of `translators`
+    (locale -> its translator; the policy's own language needs none)."""
     parties = {party.id: party for party in policy.parties}
+    categories = {category.id: category for category in policy.all_categories}
+    used = {cookie.category for cookie in policy.cookies}
+    services: dict[str, dict[str, Any]] = {}
     cookies = []
     for cookie in policy.cookies:
         party = parties[cookie.party]
-        category = policy.category(cookie.category)
-        lifetime = cookie.lifetime
+        category = categories[cookie.category]
+        service = cookie.service if cookie.service is not None else party.service
+        if service is not None:
+            entry = services.setdefault(service, {"id": service, "parties": [], "categories": [], "cookies": []})
+            for key, value in (("parties", party.id), ("categories", category.id), ("cookies", cookie.id)):
+                if value not in entry[key]:
+                    entry[key].append(value)
+        glob = cookie.name if cookie.is_pattern else None
         cookies.append(
             {
                 "id": cookie.id,
                 "name": cookie.name,
-                "pattern": cookie.is_pattern,
+                "pattern": None if glob is None else {"glob": glob, "regex": glob_regex(glob)},
                 "storage": cookie.storage.value,
-                "domain": cookie.domain,
+                "domains": [cookie.domain] if cookie.domain is not None else list(party.domains),
                 "party": {
                     "id": party.id,
                     "name": party.name,
                     "role": party.role.value,
                     "country": party.country,
+                    "privacy_policy": party.privacy_policy,
+                    "transfer": None
+                    if party.transfer is None
+                    else {
+                        "safeguard": party.transfer.safeguard.value,
+                        "since": None if party.transfer.since is None else party.transfer.since.isoformat(),
+                    },
                 },
+                "service": service,
                 "category": category.id,
                 "consent_required": category.consent_required,
-                "lifetime": {
-                    "text": format_lifetime(lifetime),
-                    "persistence": lifetime.persistence.value,
-                    "seconds": lifetime.seconds,
-                    "until": lifetime.until,
-                },
+                "lifetime": _lifetime(cookie),
                 "purpose": cookie.purpose,
             }
         )
     return {
-        "format": FORMAT_VERSION,
+        "schema_version": SCHEMA_VERSION,
         "policy": {
             "title": policy.meta.title,
+            "language": str(policy.meta.language),
             "version": policy.meta.version,
+            "version_id": version_id(policy),
             "last_modified": policy.meta.last_modified.isoformat(),
+            "effective": None if policy.meta.effective is None else policy.meta.effective.isoformat(),
         },
+        "categories": [
+            {
+                "id": category.id,
+                "title": category.title,
+                "description": category.description,
+                "consent_required": category.consent_required,
+                "kind": None if category.kind is None else category.kind.value,
+            }
+            for category in policy.all_categories
+            if category.id in used or category not in BUILTIN_CATEGORIES
+        ],
+        "services": list(services.values()),
         "cookies": cookies,
+        "translations": {
+            locale: _translation(policy, locale, translator)
+            for locale, translator in sorted((translators or {}).items())
+        },
     }
 
 
-def catalogue_json(policy: Policy) -> str:
-    return json.dumps(catalogue(policy), indent=2, ensure_ascii=False) + "\n"
+def catalogue_json(policy: Policy, translators: Mapping[str, Translator] | None = None) -> str:
+    return json.dumps(catalogue(policy, translators), indent=2, ensure_ascii=False) + "\n"
+
+
+@functools.cache
+def _schema_text() -> str:
+    from policykit.resources import data_dir
+
+    return (data_dir() / "cookies.schema.json").read_text(encoding="utf-8")
+
+
+def catalogue_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) every cookies.json validates against."""
+    schema: dict[str, Any] = json.loads(_schema_text())
+    return schema

@@ -103,21 +103,6 @@ def test_schema_command_prints_the_published_schema(capsys: pytest.CaptureFixtur
     assert json.loads(out) == json.loads((POLICY.parent / "policy.schema.json").read_text(encoding="utf-8"))
 
 
-def test_build_writes_the_catalogue_into_the_site_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "build", "-o", str(tmp_path / "site"))
-    assert code == 0, err
-    catalogue = json.loads((tmp_path / "site" / "cookies.json").read_text(encoding="utf-8"))
-    names = {cookie["name"] for cookie in catalogue["cookies"]}
-    assert {"WHMCSAffiliateID", "_ga"} <= names
-    site = tmp_path / "site"
-    for prefix in ("", "nl/", "de/", "fr/", "ar/"):
-        for name in ("index.html", "policy.md", "policy.pdf"):
-            assert (site / prefix / name).stat().st_size > 1000, prefix + name
-    assert "90 Tage" in (site / "de" / "policy.md").read_text(encoding="utf-8")
-    assert 'dir="rtl"' in (site / "ar" / "index.html").read_text(encoding="utf-8")
-    assert not [p for p in (tmp_path / "site").iterdir() if p.name.startswith(".")], "temporary files left behind"
-
-
 def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"meta: \xff\n")
@@ -125,13 +110,6 @@ def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"{bad}:1:")
-
-
-def test_build_refuses_a_policy_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "build", str(SEED), "-o", str(tmp_path / "site"))
-    assert code == 1
-    assert "PK207" in err and "nothing written" in err
-    assert not (tmp_path / "site").exists()
 
 
 def test_render_text_formats_go_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:

@@ -149,7 +149,7 @@ def test_build_publishes_the_policy_the_user_edited(
                       encoding="utf-8")  # fmt: skip
     monkeypatch.chdir(repo)
     code, _, err = _run(capsys, "build", "--locale", "nl")
-    page = (repo / "site" / "index.html").read_text(encoding="utf-8")
+    page = (repo / "site" / "en" / "index.html").read_text(encoding="utf-8")
     assert "<title>Our Cookies</title>" in page
     # The title changed, so nl is stale: reported, left out, and the exit code says so.
     assert code == 1 and not (repo / "site" / "nl").exists()
@@ -171,7 +171,7 @@ def test_a_stale_locale_is_reported_once_and_skipped(
     code, _, err = _run(capsys, "build", "-q")
     assert code == 1
     built = sorted(p.name for p in (repo / "site").iterdir() if p.is_dir())
-    assert built == ["ar", "de", "fr"] and (repo / "site" / "index.html").is_file()
+    assert built == ["ar", "de", "en", "fr"] and (repo / "site" / "index.html").is_file()
     assert [line for line in err.splitlines() if "PK505" in line] == [
         f"{po}:{entry.lineno}:1: error PK505 article-3.section.caption: fuzzy; the source text is shown"
     ]

@@ -15,6 +15,7 @@ import click
 
 from policykit.cli.common import (
     EXIT_FINDINGS,
+    EXIT_UNUSABLE,
     CannotUse,
     find_policy,
     load_policy,
@@ -25,6 +26,8 @@ from policykit.cli.common import (
 from policykit.findings import Finding, format_text
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from policykit.document import Document, Translator
     from policykit.i18n.translator import CatalogTranslator
     from policykit.model import Policy
@@ -32,12 +35,16 @@ if TYPE_CHECKING:
 
 __all__ = ["build", "dump", "render", "schema"]
 
-PAGES = (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf"))
-
 
 @click.command()
-def schema() -> None:
-    """Print the JSON Schema of the policy file format."""
+@click.option("--catalogue", is_flag=True, help="The schema of the cookies.json a build writes instead.")
+def schema(catalogue: bool) -> None:
+    """Print the JSON Schema of the policy file format (or of cookies.json)."""
+    if catalogue:
+        from policykit.export import catalogue_schema
+
+        click.echo(json.dumps(catalogue_schema(), indent=2, ensure_ascii=False))
+        return
     from policykit.schema import policy_schema
 
     click.echo(json.dumps(policy_schema(), indent=2))
@@ -157,22 +164,38 @@ def render(
         click.echo(content, nl=False)
 
 
-def _build_locales(project: Project, policy: Policy, chosen: tuple[str, ...]) -> list[str]:
-    """The translations to build: --locale, else the project's `languages`, else every
-    catalogue of the policy found in the project's locales folder."""
-    from policykit.errors import UnknownLocaleError
-    from policykit.i18n import catalogs
-    from policykit.i18n.values import normalize_locale
+class _Progress:
+    """A rich progress bar on stderr while outputs render; imported only for a terminal."""
 
-    source = str(policy.meta.language)
-    wanted = chosen or project.languages
-    try:
-        if wanted is not None:
-            return [loc for loc in dict.fromkeys(normalize_locale(w) for w in wanted) if loc != source]
-        found = catalogs.locales_in(project.locales, catalogs.POLICY_DOMAIN)
-        return [normalize_locale(loc) for loc in found if loc != source]
-    except UnknownLocaleError as error:
-        raise CannotUse(f"{project.locales}: {error}") from None
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            TextColumn("building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=_stderr_console(),
+            transient=True,
+        )
+        self.task = self.bar.add_task("", total=None)
+
+    def plan(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
+        self.bar.start()
+
+    def done(self, name: str, outcome: str) -> None:
+        self.bar.update(self.task, advance=1, description=name)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @click.command()
@@ -189,16 +212,28 @@ def _build_locales(project: Project, policy: Policy, chosen: tuple[str, ...]) ->
 @click.option(
     "--strict", is_flag=True, help="A release build: any missing, fuzzy or broken translation writes nothing."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that render at once (default: the number of cores).",
+)
 @quiet_option
-def build(path: str | None, out_dir: Path | None, chosen: tuple[str, ...], strict: bool, quiet: bool) -> None:
-    """Check the policy (PATH, else the project's) and write its renders into a directory.
+def build(
+    path: str | None, out_dir: Path | None, chosen: tuple[str, ...], strict: bool, jobs: int | None, quiet: bool
+) -> None:
+    """Check the policy (PATH, else the project's) and publish its renders into a directory.
 
-    Writes index.html, policy.md and policy.pdf in the policy's language, the same under
-    <locale>/ for every translation, and cookies.json. Nothing is written when the check
+    Writes index.html (a page linking every language and format), cookies.json, and
+    index.html, policy.md and policy.pdf under <locale>/ for the policy's language and
+    every translation. Outputs whose inputs did not change are not rendered again, and
+    the new site replaces the old one as a whole. Nothing is written when the check
     finds an error. A translation with a missing, fuzzy or broken string is reported
     once and left out, and the exit code is 1; with --strict nothing is written.
     """
-    from policykit.export import catalogue_json
+    from policykit.build import BuildError, build_site
+    from policykit.errors import CatalogError, UnknownLocaleError
     from policykit.findings import exit_code
     from policykit.rules import run_checks
 
@@ -210,31 +245,48 @@ def build(path: str | None, out_dir: Path | None, chosen: tuple[str, ...], stric
         click.echo(f"{source.file}: errors found; nothing written", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
-    outputs: dict[str, str | bytes] = {"cookies.json": catalogue_json(policy)}
-    built, skipped = [str(policy.meta.language)], []
-    problems: list[Finding] = []
-    for locale in [None, *_build_locales(project, policy, chosen)]:
-        translator = _translator(policy, locale, project.locales, strict=True)
-        document = _localize_or_fail(policy, locale, translator)
-        if translator is not None and translator.findings:
-            # A published legal text is complete in its language, or not published in it.
-            problems += translator.findings
-            skipped.append(translator.locale)
-            continue
-        prefix = "" if locale is None else f"{locale}/"
-        for name, output_format in PAGES:
-            outputs[prefix + name] = _render_or_fail(document, output_format)
-        if locale is not None:
-            built.append(locale)
+    bar = _Progress() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = build_site(
+            project,
+            policy,
+            output=out_dir,
+            locales=chosen,
+            strict=strict,
+            jobs=jobs,
+            progress=bar.done if bar else None,
+            on_plan=bar.plan if bar else None,
+        )
+    except UnknownLocaleError as error:
+        raise CannotUse(f"{project.locales}: {error}") from None
+    except (CatalogError, BuildError) as error:
+        raise CannotUse(str(error)) from None
+    except OSError as error:
+        where = error.filename or _result_folder(out_dir, project)
+        raise CannotUse(f"{where}: cannot write: {error.strerror or error}; the previous site is unchanged") from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    problems: list[Finding] = list(result.translation_findings)
     if problems:
         click.echo(format_text(problems), nl=False, err=True)
         if strict:
-            click.echo(f"translation problems in {', '.join(skipped)} (--strict); nothing written", err=True)
+            click.echo(f"translation problems in {', '.join(result.skipped)} (--strict); nothing written", err=True)
             raise click.exceptions.Exit(EXIT_FINDINGS)
-    target = out_dir if out_dir is not None else project.output
-    for name, content in outputs.items():
-        write_output(target / name, content)
-    click.echo(f"wrote {len(outputs)} files into {target}/ ({', '.join(built)})", err=True)
-    if skipped:
-        click.echo(f"not built, translations incomplete or broken: {', '.join(skipped)}", err=True)
+    for name, reason in result.failed:
+        click.echo(f"{result.output / name}: {reason}", err=True)
+    summary = (
+        f"{len(result.written)} written, {len(result.unchanged)} unchanged, {len(result.failed)} failed "
+        f"in {result.seconds:.1f} s: {result.output}/ ({', '.join(result.built)})"
+    )
+    if result.failed:
+        click.echo(f"{summary}; nothing written, the previous site is unchanged", err=True)
+        raise click.exceptions.Exit(EXIT_UNUSABLE)
+    click.echo(summary, err=True)
+    if result.skipped:
+        click.echo(f"not built, translations incomplete or broken: {', '.join(result.skipped)}", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def _result_folder(out_dir: Path | None, project: Project) -> Path:
+    return out_dir if out_dir is not None else project.output

@@ -8,6 +8,7 @@ exactly the same thing. WeasyPrint is imported only when a PDF is asked for.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, overload
 
@@ -28,6 +29,7 @@ def render_document(
     fragment: bool = ...,
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
+    alternates: Sequence[tuple[str, str]] = ...,
 ) -> str: ...
 @overload
 def render_document(
@@ -37,6 +39,7 @@ def render_document(
     fragment: bool = ...,
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
+    alternates: Sequence[tuple[str, str]] = ...,
 ) -> bytes: ...
 @overload
 def render_document(
@@ -46,6 +49,7 @@ def render_document(
     fragment: bool = ...,
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
+    alternates: Sequence[tuple[str, str]] = ...,
 ) -> str | bytes: ...
 def render_document(
     document: Document,
@@ -54,11 +58,14 @@ def render_document(
     fragment: bool = False,
     templates: Path | str | None = None,
     pdf_variant: str | None = None,
+    alternates: Sequence[tuple[str, str]] = (),
 ) -> str | bytes:
+    """`alternates`: (hreflang, href) of the same page in other languages, for the head
+    of a whole HTML page."""
     if output_format == "html":
         from policykit.render.html import render_html
 
-        return render_html(document, fragment=fragment, templates=templates)
+        return render_html(document, fragment=fragment, templates=templates, alternates=alternates)
     if output_format == "md":
         from policykit.render.markdown import render_markdown
 

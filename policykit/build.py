@@ -1,0 +1,619 @@
+"""The site build: a checked policy rendered in every locale and format, published as a whole.
+
+In: a Project, its loaded Policy (checked by the caller), the locales to build (default:
+the project's), whether a translation problem stops everything (`strict`), how many
+processes render (`jobs`), and an optional progress callback.
+Out: the output folder, laid out as
+
+    index.html             a page linking every language version and format
+    cookies.json           the cookie catalogue (policykit.export; docs/cookies-json.md)
+    <locale>/index.html    the policy as a web page, with hreflang alternates
+    <locale>/policy.md     ... as Markdown
+    <locale>/policy.pdf    ... as PDF
+    .policykit-build.json  the manifest: per output the hash of its inputs and of its bytes
+
+and a BuildResult saying what was written, left unchanged and failed.
+
+Why it is shaped this way:
+- An output whose inputs (policy bytes, the locale's catalogues, the policykit package
+  itself: code, templates, CSS, fonts, catalogues; the policykit version; the options)
+  hash to what the manifest recorded is not rendered again. When nothing changed,
+  nothing is written at all, so no byte changes.
+- Outputs render in worker processes (WeasyPrint is CPU-bound); each output is rendered
+  alone from the same inputs, so the bytes do not depend on the number of jobs.
+- The new site is assembled in a staging folder beside the output folder and swapped in
+  with one rename (an atomic exchange where the system has one), so a killed or failed
+  build leaves the previous complete site. Staging folders of a killed run are removed
+  by the next one.
+- A locale whose translation is stale or broken is left out of the new site (a legal
+  text is complete in its language, or not published in it), and reported once.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+from markupsafe import escape
+
+from policykit import __version__
+from policykit.errors import PolicykitError
+
+if TYPE_CHECKING:
+    from policykit.document import Translator
+    from policykit.findings import Finding
+    from policykit.model import Policy
+    from policykit.project import Project
+
+__all__ = [
+    "MANIFEST",
+    "PAGES",
+    "BuildError",
+    "BuildResult",
+    "Progress",
+    "build_locales",
+    "build_site",
+    "index_page",
+]
+
+MANIFEST = ".policykit-build.json"
+MANIFEST_VERSION = 1
+# file name inside a locale's folder -> format
+PAGES = (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf"))
+_STAGING = "policykit-staging"
+_OLD = "policykit-old"
+# What policy.atomic.write_atomic leaves behind when killed: `.NAME.xxxxxxxx.tmp`.
+_ORPHAN_TMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp\Z")
+
+# (name of the output, what happened: "written", "unchanged" or "failed")
+Progress = Callable[[str, str], None]
+
+
+class BuildError(PolicykitError):
+    """The output folder cannot be used (not a folder, another build writing into it)."""
+
+
+@frozen
+class BuildResult:
+    """What a build did. `committed` is False when nothing was published (a failed
+    output, or a translation problem with `strict`)."""
+
+    output: Path
+    built: tuple[str, ...]  # the locales published, the policy's own first
+    skipped: tuple[str, ...]  # locales left out: translation stale or broken
+    translation_findings: tuple[Finding, ...]
+    written: tuple[str, ...]  # outputs rendered or changed, relative to `output`
+    unchanged: tuple[str, ...]  # outputs whose inputs did not change
+    failed: tuple[tuple[str, str], ...]  # (output, one-line reason)
+    seconds: float
+    committed: bool
+    build_id: str | None = None
+
+
+@frozen
+class _Task:
+    name: str  # the output's path relative to the site
+    locale: str | None  # None: the policy's own language
+    output_format: str
+    key: str  # hash of everything the output depends on
+    version_id: str
+    alternates: tuple[tuple[str, str], ...] = ()
+
+
+def build_locales(project: Project, policy: Policy, chosen: Sequence[str] = ()) -> list[str]:
+    """The translations to build: `chosen`, else the project's `languages`, else every
+    catalogue of the policy found in the project's locales folder. Raises
+    UnknownLocaleError for a name CLDR does not know."""
+    from policykit.i18n import catalogs
+    from policykit.i18n.values import normalize_locale
+
+    source = normalize_locale(str(policy.meta.language))
+    wanted = tuple(chosen) or project.languages
+    if wanted is not None:
+        return [loc for loc in dict.fromkeys(normalize_locale(w) for w in wanted) if loc != source]
+    found = catalogs.locales_in(project.locales, catalogs.POLICY_DOMAIN)
+    return [loc for loc in dict.fromkeys(normalize_locale(loc) for loc in found) if loc != source]
+
+
+def _hreflang(locale: str) -> str:
+    return locale.replace("_", "-")
+
+
+@functools.cache
+def _package_digest() -> str:
+    """A hash of every file of the installed policykit package: code, templates, CSS,
+    fonts and catalogues, whatever a render reads. Read once per process."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _key(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+# --- rendering, in worker processes or in this one --------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(policy_file: str, policy_digest: str) -> Policy:
+    from policykit.load import load
+
+    return load(policy_file)
+
+
+def _render_one(
+    policy_file: str,
+    policy_digest: str,
+    locales: str,
+    locale: str | None,
+    output_format: str,
+    alternates: tuple[tuple[str, str], ...],
+) -> tuple[bool, bytes | str]:
+    """(True, the output's bytes), or (False, why it failed in one line)."""
+    import jinja2
+
+    from policykit.document import localize
+    from policykit.errors import RenderError
+    from policykit.i18n.translator import translator_for
+    from policykit.render import render_document
+
+    policy = _loaded(policy_file, policy_digest)
+    translator = translator_for(policy, locale, locales=Path(locales), strict=True)
+    document = localize(policy, locale, translator)
+    try:
+        content = render_document(document, output_format, alternates=alternates)
+    except jinja2.TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        return False, f"{where}template error: {error.message}"
+    except RenderError as error:
+        return False, f"cannot render the {output_format.upper()}: {error}"
+    return True, content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    # fork starts a worker in milliseconds with everything already imported; elsewhere
+    # the platform's default.
+    method = "fork" if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+# --- the index page ------------------------------------------------------------------
+
+
+_FORMAT_NAMES = {"html": "Web page", "md": "Markdown", "pdf": "PDF"}
+_INDEX_CSS = """body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto; max-width: 40rem;
+  padding: 1rem; color: #1a1a1a; background: #fff; }
+a { color: #0645ad; }
+li { margin: 0.5rem 0; }
+"""
+
+
+def index_page(policy: Policy, built: Sequence[str]) -> str:
+    """site/index.html: every language version and format, in English with each
+    language's own name."""
+    from babel import Locale
+
+    source = str(policy.meta.language)
+    items = []
+    for locale in built:
+        own = Locale.parse(locale)
+        lang = _hreflang(locale)
+        direction = "rtl" if own.character_order == "right-to-left" else "ltr"
+        english = own.get_display_name("en") or locale
+        name = own.display_name or locale
+        links = ", ".join(
+            f'<a href="{lang}/{file}" hreflang="{lang}">{_FORMAT_NAMES[fmt]}'
+            f'<span class="visually-hidden"> ({escape(english)})</span></a>'
+            for file, fmt in PAGES
+        )
+        items.append(
+            f'<li><span lang="{lang}" dir="{direction}">{escape(name)}</span>'
+            + (f" ({escape(english)})" if english != name else "")
+            + f": {links}</li>"
+        )
+    alternates = "".join(
+        f'<link rel="alternate" hreflang="{_hreflang(loc)}" href="{_hreflang(loc)}/index.html">\n' for loc in built
+    )
+    title = escape(policy.meta.title)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{_hreflang(source)}" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}: languages and formats</title>\n"
+        '<meta name="generator" content="policykit">\n'
+        f'{alternates}<link rel="alternate" hreflang="x-default" href="index.html">\n'
+        f"<style>\n{_INDEX_CSS}.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden;"
+        " clip-path: inset(50%); white-space: nowrap; }\n</style>\n"
+        "</head>\n<body>\n<main>\n"
+        f"<h1>{title}</h1>\n<p>This policy is published in these languages and formats.</p>\n"
+        '<p><a href="cookies.json" type="application/json">The cookie catalogue as JSON</a></p>\n'
+        "<ul>\n" + "\n".join(items) + "\n</ul>\n</main>\n</body>\n</html>\n"
+    )
+
+
+# --- the output folder ----------------------------------------------------------------
+
+
+def _read_manifest(site: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("manifest") != MANIFEST_VERSION:
+        return {}
+    outputs = data.get("outputs")
+    return outputs if isinstance(outputs, dict) else {}
+
+
+def _sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _clean_orphans(site: Path) -> None:
+    """Remove what a killed build left: staging folders beside the site, and the
+    temporary files of single-file writes inside it. A site moved aside by a swap that
+    was killed halfway is moved back first."""
+    parent = site.parent
+    prefix = f".{site.name}."
+    leftovers = sorted(p for p in parent.iterdir() if p.name.startswith(prefix) and p.is_dir())
+    for path in leftovers:
+        if path.name.startswith(prefix + _OLD) and not site.exists():
+            path.rename(site)  # the previous complete site, put back
+    for path in leftovers:
+        if path.exists() and (path.name.startswith(prefix + _STAGING) or path.name.startswith(prefix + _OLD)):
+            shutil.rmtree(path, ignore_errors=True)
+    if site.is_dir():
+        for path in site.rglob(".*.tmp"):
+            if _ORPHAN_TMP.match(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time per output folder (an advisory lock on the folder above it)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"{folder}: another build is writing here") from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+def _swap_in(staging: Path, site: Path) -> None:
+    if not site.exists():
+        os.rename(staging, site)
+    elif _exchange(staging, site):
+        shutil.rmtree(staging)  # now the previous site
+    else:
+        old = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_OLD}-", dir=site.parent))
+        os.rename(site, old / "site")
+        os.rename(staging, site)
+        shutil.rmtree(old)
+    _fsync_dir(site.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.chmod(path, 0o644)
+
+
+def _carry(source: Path, target: Path) -> None:
+    """An unchanged output or a file of the user's, into the new site."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)  # never modified in place, so sharing the inode is safe
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# --- the build ------------------------------------------------------------------------
+
+
+def build_site(
+    project: Project,
+    policy: Policy,
+    *,
+    output: Path | None = None,
+    locales: Sequence[str] = (),
+    strict: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Build the site of `policy` (already checked) into `output` (default: the
+    project's). `on_plan` is told how many outputs the build has; `progress` each one
+    as it is done. Raises UnknownLocaleError or CatalogError for a locale that cannot be
+    built at all, BuildError for an output folder that cannot be used, OSError when
+    writing fails (the previous site is then untouched)."""
+    from policykit.document import localize, version_id
+    from policykit.export import catalogue_json
+
+    started = time.perf_counter()
+    site = Path(os.path.abspath(output if output is not None else project.output))
+    if site.is_symlink():
+        site = site.resolve()  # a deployment's link to the real folder stays a link
+    if site.exists() and not site.is_dir():
+        raise BuildError(f"{site}: not a folder")
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    source_locale = str(policy.meta.language)
+    policy_bytes = Path(project.policy).read_bytes()
+    policy_digest = hashlib.sha256(policy_bytes).hexdigest()
+    common = _key("policykit", __version__, _package_digest(), policy_digest, f"strict={strict}", str(project.locales))
+
+    # Localize every locale here: it decides which are published, and gives version ids.
+    from policykit.i18n.translator import translator_for
+
+    fingerprints: dict[str, bytes] = {}  # locale -> what its text depends on besides the policy
+    translators: dict[str, Translator] = {}
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    for locale in [None, *build_locales(project, policy, locales)]:
+        translator = translator_for(policy, locale, locales=project.locales, strict=True)
+        localize(policy, locale, translator)  # translating every string finds every problem
+        if translator is not None and translator.findings:
+            findings += translator.findings
+            skipped.append(translator.locale)
+            continue
+        fingerprints[locale or source_locale] = translator.fingerprint if translator else b""
+        if translator is not None:
+            translators[translator.locale] = translator
+    built = tuple(fingerprints)
+    if findings and strict:
+        return BuildResult(site, built, tuple(skipped), tuple(findings), (), (), (), _since(started), False)
+
+    locale_set = ",".join(built)
+    tasks: list[_Task] = []
+    for locale, fingerprint in fingerprints.items():
+        lang = _hreflang(locale)
+        alternates = (
+            *((_hreflang(other), f"../{_hreflang(other)}/index.html") for other in built),
+            ("x-default", "../index.html"),
+        )
+        for file, output_format in PAGES:
+            extra = (locale_set,) if output_format == "html" else ()
+            tasks.append(
+                _Task(
+                    f"{lang}/{file}",
+                    None if locale == source_locale else locale,
+                    output_format,
+                    _key(common, fingerprint, locale, output_format, *extra),
+                    version_id(policy, fingerprint),
+                    alternates if output_format == "html" else (),
+                )
+            )
+    extras = {
+        "cookies.json": catalogue_json(policy, translators).encode("utf-8"),
+        "index.html": index_page(policy, built).encode("utf-8"),
+    }
+    if on_plan is not None:
+        on_plan(len(tasks) + len(extras))
+
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(site.parent):
+        _clean_orphans(site)
+        previous = _read_manifest(site)
+        current: dict[str, dict[str, str]] = {}
+        unchanged: list[str] = []
+        to_render: list[_Task] = []
+        for task in tasks:
+            old = previous.get(task.name)
+            if (
+                isinstance(old, dict)
+                and old.get("key") == task.key
+                and _sha256_file(site / task.name) == old.get("sha256")
+            ):
+                unchanged.append(task.name)
+                current[task.name] = {"key": task.key, "sha256": str(old["sha256"]), "version_id": task.version_id}
+                if progress is not None:
+                    progress(task.name, "unchanged")
+            else:
+                to_render.append(task)
+        fresh: dict[str, bytes] = {}
+        for name, data in extras.items():
+            digest = hashlib.sha256(data).hexdigest()
+            current[name] = {"key": digest, "sha256": digest}
+            if _sha256_file(site / name) == digest and name in previous:
+                unchanged.append(name)
+                if progress is not None:
+                    progress(name, "unchanged")
+            else:
+                fresh[name] = data
+
+        failed: list[tuple[str, str]] = []
+        for task, (ok, result) in _render_all(to_render, project, policy_digest, jobs, progress, extras):
+            if ok and isinstance(result, bytes):
+                fresh[task.name] = result
+                current[task.name] = {
+                    "key": task.key,
+                    "sha256": hashlib.sha256(result).hexdigest(),
+                    "version_id": task.version_id,
+                }
+            else:
+                failed.append((task.name, str(result)))
+        for name in list(fresh):
+            if name in extras and progress is not None:
+                progress(name, "written")
+
+        build_id = _key(*(f"{name}={entry['sha256']}" for name, entry in sorted(current.items())))[:16]
+        same_files = set(current) == set(previous) and not fresh
+        if failed:
+            committed = False
+        elif same_files:
+            committed = True  # nothing changed: nothing written, no byte touched
+        else:
+            _publish(site, previous, current, fresh, build_id)
+            committed = True
+    written = tuple(sorted(fresh)) if committed and not same_files else ()
+    return BuildResult(
+        site,
+        built,
+        tuple(skipped),
+        tuple(findings),
+        written,
+        tuple(sorted(unchanged)),
+        tuple(failed),
+        _since(started),
+        committed,
+        build_id if committed else None,
+    )
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _render_all(
+    tasks: list[_Task],
+    project: Project,
+    policy_digest: str,
+    jobs: int,
+    progress: Progress | None,
+    extras: dict[str, bytes],
+) -> Iterator[tuple[_Task, tuple[bool, bytes | str]]]:
+    """Each task with its result, in the order given (whatever order they finish in)."""
+    arguments = [
+        (str(project.policy), policy_digest, str(project.locales), t.locale, t.output_format, t.alternates)
+        for t in tasks
+    ]
+    if jobs == 1 or len(tasks) <= 1:
+        for task, args in zip(tasks, arguments, strict=True):
+            result = _render_one(*args)
+            if progress is not None:
+                progress(task.name, "written" if result[0] else "failed")
+            yield task, result
+        return
+    # PDFs take longest: start them first so no worker is left with one at the end.
+    order = sorted(range(len(tasks)), key=lambda i: tasks[i].output_format != "pdf")
+    with _pool(min(jobs, len(tasks))) as pool:
+        futures: dict[int, Future[tuple[bool, bytes | str]]] = {}
+        for i in order:
+            futures[i] = pool.submit(_render_one, *arguments[i])
+            futures[i].add_done_callback(_reporter(tasks[i].name, progress))
+        for i, task in enumerate(tasks):
+            yield task, futures[i].result()
+
+
+def _reporter(name: str, progress: Progress | None) -> Callable[[Future[tuple[bool, bytes | str]]], None]:
+    def done(future: Future[tuple[bool, bytes | str]]) -> None:
+        if progress is not None and not future.cancelled() and future.exception() is None:
+            progress(name, "written" if future.result()[0] else "failed")
+
+    return done
+
+
+def _publish(
+    site: Path,
+    previous: dict[str, Any],
+    current: dict[str, dict[str, str]],
+    fresh: dict[str, bytes],
+    build_id: str,
+) -> None:
+    """Assemble the new site in a staging folder beside `site`, then swap it in."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_STAGING}-", dir=site.parent))
+    try:
+        os.chmod(staging, 0o755)
+        for name in current:
+            if name in fresh:
+                _write(staging / name, fresh[name])
+            else:
+                _carry(site / name, staging / name)
+        if site.is_dir():  # the user's own files in the folder stay
+            ours = set(previous) | set(current) | {MANIFEST}
+            for path in sorted(site.rglob("*")):
+                relative = path.relative_to(site).as_posix()
+                if relative in ours or _ORPHAN_TMP.match(path.name):
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    (staging / relative).mkdir(parents=True, exist_ok=True)
+                elif not (staging / relative).exists():
+                    _carry(path, staging / relative)
+        manifest = {
+            "manifest": MANIFEST_VERSION,
+            "generator": f"policykit {__version__}",
+            "build_id": build_id,
+            "outputs": dict(sorted(current.items())),
+        }
+        _write(staging / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        for folder in sorted({(staging / name).parent for name in current}):
+            _fsync_dir(folder)
+        _swap_in(staging, site)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

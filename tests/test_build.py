@@ -1,0 +1,266 @@
+"""`policykit build`: the site published as a whole, rendered in parallel, re-rendered only
+where an input changed, with a language index and hreflang alternates, and cookies.json
+valid against its published schema."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from tools import axe_violations, nu_html_check
+
+import policykit.build
+from conftest import POLICY, ROOT, SEED
+from policykit.build import MANIFEST, build_site
+from policykit.cli import main
+from policykit.load import load
+from policykit.project import project_for_policy
+
+LOCALES = ("en", "ar", "de", "fr", "nl")
+VERSION_ID = re.compile(r'<meta name="policykit-version-id" content="([0-9a-f]{12})">')
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of this repository's project files: what a user has after a checkout."""
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    shutil.copytree(ROOT / "data", copy / "data")
+    shutil.copytree(ROOT / "locales", copy / "locales")
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled project built once, with two processes."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    project = project_for_policy(POLICY)
+    result = build_site(project, load(POLICY), output=site, jobs=2)
+    assert result.committed and not result.failed and not result.skipped
+    return site
+
+
+def test_the_site_has_every_locale_and_format(built: Path) -> None:
+    for locale in LOCALES:
+        for name in ("index.html", "policy.md", "policy.pdf"):
+            assert (built / locale / name).stat().st_size > 1000, f"{locale}/{name}"
+    assert "90 Tage" in (built / "de" / "policy.md").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in (built / "ar" / "index.html").read_text(encoding="utf-8")
+    assert (built / "index.html").is_file() and (built / "cookies.json").is_file()
+    names = {p.name for p in built.rglob(".*")}
+    assert names == {MANIFEST}, "temporary files left behind"
+    assert not [p for p in built.parent.iterdir() if p.name.startswith(".")], "staging left behind"
+
+
+def test_the_output_does_not_depend_on_the_number_of_jobs(built: Path, tmp_path: Path) -> None:
+    project = project_for_policy(POLICY)
+    result = build_site(project, load(POLICY), output=tmp_path / "site", jobs=1)
+    assert result.committed
+    assert files(tmp_path / "site") == files(built)
+
+
+def test_every_page_links_its_alternates_and_the_index_links_every_version(built: Path) -> None:
+    index = (built / "index.html").read_text(encoding="utf-8")
+    for locale in LOCALES:
+        page = (built / locale / "index.html").read_text(encoding="utf-8")
+        head = page[: page.index("</head>")]
+        for other in LOCALES:
+            assert f'<link rel="alternate" hreflang="{other}" href="../{other}/index.html">' in head
+        assert '<link rel="alternate" hreflang="x-default" href="../index.html">' in head
+        for name in ("index.html", "policy.md", "policy.pdf"):
+            assert f'href="{locale}/{name}"' in index
+    assert '<span lang="nl" dir="ltr">Nederlands</span> (Dutch)' in index
+    assert '<span lang="ar" dir="rtl">العربية</span> (Arabic)' in index
+
+
+def test_the_index_is_valid_and_accessible(built: Path) -> None:
+    assert nu_html_check(built / "index.html") == []
+    assert axe_violations((built / "index.html").read_text(encoding="utf-8")) == []
+
+
+def test_a_page_with_alternates_is_still_valid(built: Path) -> None:
+    assert [m for m in nu_html_check(built / "nl" / "index.html") if m.get("type") == "error"] == []
+
+
+# --- cookies.json --------------------------------------------------------------------
+
+
+def test_cookies_json_validates_against_its_published_schema(built: Path) -> None:
+    schema = json.loads((ROOT / "data" / "cookies.schema.json").read_text(encoding="utf-8"))
+    catalogue = json.loads((built / "cookies.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert [error.message for error in validator.iter_errors(catalogue)] == []
+    assert sorted(catalogue["translations"]) == ["ar", "de", "fr", "nl"]
+
+
+def test_cookies_json_read_back(built: Path) -> None:
+    catalogue = json.loads((built / "cookies.json").read_text(encoding="utf-8"))
+    policy = load(POLICY)
+    parties = {party.id: party for party in policy.parties}
+    cookies = {cookie["name"]: cookie for cookie in catalogue["cookies"]}
+    affiliate = cookies["WHMCSAffiliateID"]
+    assert affiliate["lifetime"]["declared_seconds"] == 7_776_000
+    assert affiliate["lifetime"]["effective_seconds"] == 7_776_000
+    # Its party's safeguard, as the policy declares it: the operator transfers nothing.
+    operator = parties[affiliate["party"]["id"]]
+    assert operator.transfer is None and affiliate["party"]["transfer"] is None
+    assert affiliate["party"]["privacy_policy"] == operator.privacy_policy
+    assert affiliate["domains"] == list(operator.domains)
+    google = cookies["_ga"]
+    assert google["party"]["transfer"] == {"safeguard": "eu-us-dpf", "since": None}
+    pattern = cookies["_ga_*"]["pattern"]
+    assert pattern == {"glob": "_ga_*", "regex": "^_ga_.*$"}
+    assert catalogue["policy"]["version_id"] in (built / "en" / "index.html").read_text(encoding="utf-8")
+    nl = catalogue["translations"]["nl"]
+    assert nl["version_id"] in (built / "nl" / "index.html").read_text(encoding="utf-8")
+    assert nl["cookies"]["WHMCSAffiliateID"]["lifetime"] == "90 dagen"
+
+
+# --- incremental and atomic ------------------------------------------------------------
+
+
+def test_a_rebuild_without_changes_touches_nothing(repo: Path) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    site = repo / "site"
+    first = build_site(project, load(project.policy), locales=("nl",))
+    assert first.committed and len(first.written) == 8  # 2 locales x 3, index.html, cookies.json
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+    again = build_site(project, load(project.policy), locales=("nl",))
+    assert again.committed and again.written == () and len(again.unchanged) == 8
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_a_changed_catalogue_re_renders_its_locale_only(repo: Path) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    build_site(project, load(project.policy), locales=("nl", "de"))
+    po = repo / "locales" / "de" / "LC_MESSAGES" / "policy.po"
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # new bytes, same translations
+    result = build_site(project, load(project.policy), locales=("nl", "de"))
+    assert set(result.written) <= {"de/index.html", "de/policy.md", "de/policy.pdf", "cookies.json"}
+    assert {"en/policy.pdf", "nl/policy.pdf", "nl/index.html"} <= set(result.unchanged)
+
+
+def test_user_files_stay_and_orphans_of_a_killed_run_go(repo: Path) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    site = repo / "site"
+    (site / "en").mkdir(parents=True)
+    (site / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")
+    (site / "en" / ".index.html.abcd1234.tmp").write_text("half", encoding="utf-8")
+    (repo / ".site.policykit-staging-x1y2z3").mkdir()
+    result = build_site(project, load(project.policy), locales=("nl",))
+    assert result.committed
+    assert (site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\n"
+    assert not (site / "en" / ".index.html.abcd1234.tmp").exists()
+    assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
+
+
+def test_a_failed_output_leaves_the_previous_site(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    site = repo / "site"
+    build_site(project, load(project.policy), locales=("nl",))
+    before = files(site)
+    policy = repo / "data" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
+                      encoding="utf-8")  # fmt: skip
+    real = policykit.build._render_one
+
+    def fail_pdf(*args: object) -> tuple[bool, bytes | str]:
+        if args[4] == "pdf":
+            return False, "cannot render the PDF: no font"
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(policykit.build, "_render_one", fail_pdf)
+    result = build_site(project, load(policy), locales=("nl",), jobs=1)
+    assert not result.committed and {name for name, _ in result.failed} == {"en/policy.pdf", "nl/policy.pdf"}
+    assert files(site) == before
+    assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
+
+
+def test_the_command_reports_written_unchanged_and_time(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    code, _, err = run(capsys, "build", "-q", "--locale", "nl", "--jobs", "1")
+    assert code == 0, err
+    assert re.search(r"^8 written, 0 unchanged, 0 failed in \d+\.\d s: .*site/ \(en, nl\)$", err, re.M), err
+    code, _, err = run(capsys, "build", "-q", "--locale", "nl")
+    assert code == 0 and "0 written, 8 unchanged, 0 failed" in err
+    assert "\x1b" not in err  # no progress bar when stderr is not a terminal
+
+
+def test_build_refuses_a_policy_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "build", str(SEED), "-o", str(tmp_path / "site"))
+    assert code == 1
+    assert "PK207" in err and "nothing written" in err
+    assert not (tmp_path / "site").exists()
+
+
+def _complete(site: Path) -> str:
+    """The build id of the one complete version `site` holds; fails on any mixture."""
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    outputs = manifest["outputs"]
+    on_disk = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MANIFEST}
+    assert on_disk == set(outputs), "files that are not of this build, or missing"
+    versions = set()
+    for name, entry in outputs.items():
+        data = (site / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+        if name.endswith("/index.html"):
+            found = VERSION_ID.search(data.decode("utf-8"))
+            assert found is not None and found.group(1) == entry["version_id"], name
+            versions.add(entry["version_id"])
+    assert len(versions) == 2  # en and nl of one policy
+    return str(manifest["build_id"])
+
+
+def test_a_build_killed_at_any_moment_leaves_one_complete_site(repo: Path) -> None:
+    policy = repo / "data" / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    versions = [text, text.replace('version: "2026.1"', 'version: "2026.2"')]
+    assert versions[0] != versions[1]
+    site = repo / "site"
+    command = [sys.executable, "-m", "policykit", "build", "-q", "--locale", "nl"]
+    subprocess.run(command, cwd=repo, check=True, capture_output=True)
+    build_ids = {_complete(site)}
+    policy.write_text(versions[1], encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run(command, cwd=repo, check=True, capture_output=True)
+    full = time.perf_counter() - started  # a build that renders everything
+    build_ids.add(_complete(site))
+    rng = random.Random(20261126)
+    for attempt in range(20):
+        policy.write_text(versions[attempt % 2], encoding="utf-8")
+        process = subprocess.Popen(command, cwd=repo, start_new_session=True, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, 3 * full))  # the upper end lets some builds finish
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        build_ids.add(_complete(site))
+    subprocess.run(command, cwd=repo, check=True, capture_output=True)
+    _complete(site)
+    leftovers = [p for p in repo.rglob("*") if p.name.startswith(".site.") or p.name.endswith(".tmp")]
+    assert leftovers == []
