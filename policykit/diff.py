@@ -20,6 +20,7 @@ from typing import Any
 
 from attrs import frozen
 
+from policykit.errors import PolicykitError
 from policykit.i18n import contexts
 from policykit.model import Article, Cookie, Lifetime, Paragraph, Party, Policy
 
@@ -184,7 +185,7 @@ class _Words:
 
             try:
                 translator = translator_for(changes.new, self.locale)
-            except Exception:  # no project catalogues: the package's own words still serve
+            except PolicykitError:  # no project catalogues: the package's own words still serve
                 translator = CatalogTranslator(self.locale, None)
         self.t = translator or Translator()
         self.changes = changes
