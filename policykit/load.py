@@ -132,12 +132,17 @@ def loads_with_source(
             [_error("PK005", f"expected a mapping at the top of the file, got {convert.describe(raw)}", filename, 1, 1)]
         )
     placer = _Placer(source, raw, filename)
+    placed: list[_Placed] = []
+    cookies = raw.get("cookies")
+    if isinstance(cookies, list) and any(isinstance(c, Mapping) and ("catalogue" in c or "from" in c) for c in cookies):
+        # Cookies declared by reference to the vendor catalogue, filled in before structuring.
+        from policykit.catalogue.expand import expand_references
+
+        placed += [(line, column, code, at, message) for code, at, message, line, column in expand_references(raw)]
     try:
         policy = convert.structure(raw, Policy)
     except Exception as error:  # cattrs groups every field error; report them all
-        placed = [_structure_problem(raw, *item) for item in _walk(error, [])]
-    else:
-        placed = []
+        placed += [_structure_problem(raw, *item) for item in _walk(error, [])]
     # References are read from the document, so they come in the same round as type errors.
     placed += [placer.place(*problem) for problem in _references(raw)]
     if placed:

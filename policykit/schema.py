@@ -192,6 +192,19 @@ def policy_schema() -> dict[str, Any]:
     # A cookie whose name is not stated (null) is known by its id.
     cookie["if"] = {"properties": {"name": {"type": "null"}}, "required": ["name"]}
     cookie["then"] = {"required": ["id"]}
+    # A cookie declared by reference to the vendor catalogue inherits what it does not state.
+    cookie["properties"]["catalogue"] = {
+        **_TEXT,
+        "description": "A cookie name the built-in vendor catalogue knows (_ga, _ga_ABC123): inherit its name, "
+        "party, category, purpose and lifetime; any of them stated here overrides it.",
+    }
+    cookie["properties"]["from"] = {
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9-]*/\\S+$",
+        "description": "A catalogue entry as service/name (google-analytics/_ga), inherited like 'catalogue'.",
+    }
+    cookie["anyOf"] = [{"required": cookie.pop("required")}, {"required": ["catalogue"]}, {"required": ["from"]}]
+    cookie["not"] = {"required": ["catalogue", "from"]}
     category = _object(
         {
             "id": _ID,
