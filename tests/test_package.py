@@ -7,8 +7,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 import policykit
 from conftest import ROOT
+
+DISTRIBUTION = "policykit-cookies"  # `policykit` on PyPI is someone else's (Open Policy Agent tooling)
 
 PUBLIC = {
     "Article", "Category", "Controller", "Cookie", "CookieTable", "Duration", "Finding", "ItemList", "Lifetime",
@@ -25,12 +29,18 @@ def test_public_surface_is_exactly_all() -> None:
     assert all(hasattr(policykit, name) for name in policykit.__all__)
 
 
-def test_wheel_carries_data_and_locales(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(folder)],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
-    (wheel,) = tmp_path.glob("*.whl")
+    (built,) = folder.glob("*.whl")
+    return built
+
+
+def test_wheel_carries_data_and_locales(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "policykit/_data/policy.yaml" in names
     assert "policykit/_data/examples/seed-2021.yaml" in names
@@ -45,6 +55,67 @@ def test_wheel_carries_data_and_locales(tmp_path: Path) -> None:
     )
     assert b"policykit = policykit.cli:main" in entry_points
     assert b"[babel.extractors]\npolicykit = policykit.i18n.messages:babel_extract" in entry_points
+
+
+def test_wheel_is_typed_licensed_and_holds_nothing_else(wheel: Path) -> None:
+    assert wheel.name == f"policykit_cookies-{policykit.__version__}-py3-none-any.whl"
+    names = zipfile.ZipFile(wheel).namelist()
+    info = f"policykit_cookies-{policykit.__version__}.dist-info"
+    for required in ("policykit/py.typed", f"{info}/licenses/LICENSE", "policykit/_data/policy.yaml",
+                     "policykit/_locales/policy.pot", "policykit/__init__.py"):  # fmt: skip
+        assert required in names, required
+    assert not [name for name in names if name.startswith("tests/") or "/tests/" in name]
+    assert not [name for name in names if "__pycache__" in name or name.endswith((".pyc", ".pyo"))]
+    assert {name.split("/")[0] for name in names} == {"policykit", info}
+    licence = zipfile.ZipFile(wheel).read(f"{info}/licenses/LICENSE").decode()
+    assert "Apache License" in licence and "Version 2.0, January 2004" in licence
+    assert "END OF TERMS AND CONDITIONS" in licence and len(licence) > 10_000  # the full text
+    metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
+    headers = [line for line in metadata.split("\n\n")[0].splitlines()]
+    assert f"Name: {DISTRIBUTION}" in headers
+    assert "License-Expression: Apache-2.0" in headers and "License-File: LICENSE" in headers
+    assert "Classifier: Typing :: Typed" in headers
+    assert "Classifier: Programming Language :: Python :: 3.11" in headers
+    assert any(
+        line.startswith("Project-URL: Homepage, https://pypi.org/project/policykit-cookies/") for line in headers
+    )
+    # Development tools are a dependency group, not something users install.
+    assert not [line for line in headers if line.startswith("Requires-Dist: ruff")]
+
+
+def test_a_script_typed_against_the_installed_package_passes_mypy_strict(wheel: Path, tmp_path: Path) -> None:
+    import os
+
+    site = tmp_path / "site-packages"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(site), str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    script = tmp_path / "user" / "report.py"
+    script.parent.mkdir()
+    script.write_text(
+        "from policykit import Finding, Policy, load\n\n\n"
+        "def names(path: str) -> list[str]:\n"
+        "    policy: Policy = load(path)\n"
+        "    return [cookie.id for cookie in policy.cookies]\n\n\n"
+        "def codes(findings: list[Finding]) -> set[str]:\n"
+        "    return {finding.code for finding in findings}\n",
+        encoding="utf-8",
+    )
+    wrong = script.with_name("wrong.py")
+    wrong.write_text("import policykit\n\ncount: int = policykit.load('p.yaml')\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(site), "MYPY_CACHE_DIR": str(tmp_path / "cache")}
+
+    def mypy(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", path.name],
+                              cwd=path.parent, env=env, capture_output=True, text=True)  # fmt: skip
+
+    done = mypy(script)
+    assert done.returncode == 0, done.stdout
+    assert "missing library stubs or py.typed marker" not in done.stdout
+    # The types are real, not Any: a wrong annotation is caught.
+    done = mypy(wrong)
+    assert done.returncode == 1 and 'expression has type "Policy", variable has type "int"' in done.stdout
 
 
 def test_start_up_never_imports_weasyprint() -> None:
