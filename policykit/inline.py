@@ -39,6 +39,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _OPEN_TAG = re.compile(r'<(em|strong)>|<a href="([^"<>]*)">')
 _CLOSE_TAG = re.compile(r"</(em|strong|a)>")
 _MARKUP_CHARS = re.compile(r"[{}<]")
+# Where markup may start: a brace, or a '<' that may open or close one of the tags.
+_MARKUP_START = re.compile(r"[{}]|<(?=/?(?:em|strong|a)\b)")
 _SAFE_SCHEMES = ("https://", "http://", "mailto:")
 
 
@@ -159,8 +161,11 @@ def parse_inline(source: str) -> tuple[Inline, ...]:
             stack[-1][3].append(node)
             i = closing.end()
         else:
-            text.append(char)
-            i += 1
+            # Plain text up to the next markup character in one slice, not one by one.
+            following = _MARKUP_START.search(source, i + 1)
+            end = following.start() if following else len(source)
+            text.append(source[i:end])
+            i = end
     if len(stack) > 1:
         tag, _, start, _ = stack[-1]
         raise InlineError(f"<{tag}> is never closed", start)

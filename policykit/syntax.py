@@ -104,12 +104,14 @@ def is_country_code(code: str) -> bool:
     return code in _country_codes()
 
 
-_WEB_URL = re.compile(r"https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]+(?:[/?#][^\s<>\"]*)?\Z")
+# The host's dot is checked after the match: `host+\.host+` backtracked over every dot.
+_WEB_URL = re.compile(r"https?://(?P<host>[^\s/?#<>\"]+)(?:[/?#][^\s<>\"]*)?\Z")
 
 
 def is_web_url(text: str) -> bool:
     """An absolute http(s) URL with a dotted host and no spaces or markup characters."""
-    return _WEB_URL.match(text) is not None
+    match = _WEB_URL.match(text)
+    return match is not None and "." in match.group("host")[1:-1]
 
 
 def is_language_tag(text: str) -> bool:

@@ -1,0 +1,60 @@
+"""Hostile input: patterns that stay linear and still find what they found, inline text
+validated where it is loaded, catalogue headers, locale folders and output encodings
+that give one clear line, user templates in a sandbox.
+
+In: small crafted inputs and hypothesis strings. Out: assertions on results only; the
+time each pattern takes on 1 MB is measured by bench/bench_regex.py, not here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policykit.i18n.checks import check_translation
+from policykit.inline import parse_inline
+from policykit.syntax import is_web_url
+
+# The patterns as they were before they were made linear: the rewritten ones must
+# accept exactly the same strings.
+_OLD_WEB_URL = re.compile(r"https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]+(?:[/?#][^\s<>\"]*)?\Z")
+_OLD_BAD_PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*[.\[\]:!][^{}]*)\}(?!\})")
+_OLD_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+_URLISH = st.text(alphabet='htps:/.a#?<> "b', max_size=24).map(lambda tail: "http://" + tail) | st.text(max_size=24)
+
+
+@given(_URLISH)
+def test_the_linear_url_test_accepts_what_the_old_pattern_did(text: str) -> None:
+    assert is_web_url(text) == (_OLD_WEB_URL.match(text) is not None)
+
+
+@given(st.text(alphabet="{}.a:![] ", max_size=30))
+def test_bad_placeholders_are_the_ones_the_old_pattern_found(text: str) -> None:
+    expected = [f"placeholder {m.group(0)} is not a bare name" for m in _OLD_BAD_PLACEHOLDER.finditer(text)]
+    found = [message for code, message in check_translation("x", text) if code == "PK502"]
+    assert found == expected
+
+
+@given(st.text(alphabet="a.@+-_ é", max_size=30))
+def test_the_email_pattern_finds_what_the_old_one_did(text: str) -> None:
+    from policykit.rules import prose
+
+    assert [m.group(0) for m in prose._EMAIL.finditer(text)] == [m.group(0) for m in _OLD_EMAIL.finditer(text)]
+
+
+def test_a_bracketed_blank_is_found_innermost() -> None:
+    from policykit.rules import prose
+
+    found = [m.group(0) for m in prose._BRACKETED.finditer("[[Company name] and [example.com/x] [42]")]
+    assert found == ["[Company name]", "[example.com/x]", "[42]"]
+    assert [m.group(0) for m in prose._MARKERS.finditer("<<<name>> and <<a>b>>")] == ["<<name>>"]
+
+
+def test_text_between_markup_is_kept_whole() -> None:
+    from policykit.inline import Emphasis, Text
+
+    assert parse_inline("a < b <emx <e> <<") == (Text("a < b <emx <e> <<"),)
+    assert parse_inline("<<em>x</em>}}<") == (Text("<"), Emphasis((Text("x"),)), Text("}<"))
