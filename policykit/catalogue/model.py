@@ -206,6 +206,8 @@ class Catalogue:
     _exact: dict[str, list[Entry]] = field(init=False, eq=False, repr=False)
     # Names repeat across policies and rules; a catalogue is immutable, so answers keep.
     _answers: dict[str, list[Entry]] = field(init=False, eq=False, repr=False, factory=dict)
+    _patterns: tuple[Entry, ...] = field(init=False, eq=False, repr=False)
+    _order: dict[int, int] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         by_reference: dict[str, Entry] = {}
@@ -217,6 +219,9 @@ class Catalogue:
                     exact.setdefault(known, []).append(entry)
         object.__setattr__(self, "_by_reference", by_reference)
         object.__setattr__(self, "_exact", exact)
+        # Only entries with a pattern need a scan; exact names are found by the index.
+        object.__setattr__(self, "_patterns", tuple(e for e in self.entries if any("*" in n for n in e.names)))
+        object.__setattr__(self, "_order", {id(entry): index for index, entry in enumerate(self.entries)})
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
@@ -236,12 +241,13 @@ class Catalogue:
 
     def _matches(self, name: str) -> list[Entry]:
         if "*" in name:
-            found = [e for e in self.entries if name in e.names]
-            found += [e for e in self.entries if "*" in "".join(e.names) and name not in e.names and e.matches(name)]
+            found = [e for e in self._patterns if name in e.names]
+            found += [e for e in self._patterns if name not in e.names and e.matches(name)]
         else:
             exact = self._exact.get(name, [])
-            found = exact + [e for e in self.entries if e not in exact and e.matches(name)]
-        order = {id(entry): index for index, entry in enumerate(self.entries)}
+            listed = {id(e) for e in exact}
+            found = exact + [e for e in self._patterns if id(e) not in listed and e.matches(name)]
+        order = self._order
         return sorted(
             found,
             key=lambda e: (name not in e.names, -e.literal_length, e.provenance.rank, order[id(e)]),
