@@ -69,7 +69,12 @@ PLURAL_FORMS = {
     "ar": ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"),
 }
 
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+# The template strings have no date of their own: the date they last changed, kept by
+# hand (bump it with them). Fixed, so the same strings write the same .pot, byte for byte.
+_UI_STRINGS_DATE = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
+_UI_REPORT_TO = "https://pypi.org/project/policykit-cookies/"
+# What Babel writes when told nothing: never left in a header policykit writes.
+_BABEL_PLACEHOLDERS = ("PROJECT", "VERSION", "FIRST AUTHOR", "EMAIL@ADDRESS", "ORGANIZATION", "LL@li.org")
 _GENERATED_BY = re.compile(rb'"Generated-By: Babel [^"\\]*\\n"')
 
 
@@ -108,27 +113,83 @@ def write_mo_file(path: Path, catalog: Catalog) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
-    # Fixed dates: the same input writes the same .pot, byte for byte.
-    catalog = Catalog(
-        locale=locale,
-        domain=domain,
-        project="policykit" if domain == UI_DOMAIN else "cookie policy",
-        version=None,
-        creation_date=_EPOCH,
-        revision_date=_EPOCH,
-        charset="utf-8",
-        fuzzy=False,
-    )
+def _header_comment(project: str, source: str) -> str:
+    return f"# Translations of {project}.\n# Written by policykit from {source}; translators, add your name below.\n#"
+
+
+def _policy_header(policy: Policy) -> dict[str, object]:
+    """The header a policy's catalogues carry: its own title, version, contact and date."""
+    meta = policy.meta
+    contact = meta.controller.contact or meta.website or ""
+    return {
+        "project": meta.title or meta.website or "cookie policy",
+        "version": meta.version or meta.last_modified.date().isoformat(),
+        "msgid_bugs_address": contact,
+        "creation_date": meta.last_modified,
+        "revision_date": meta.last_modified,
+        "header_comment": _header_comment(meta.title, "the policy file"),
+        "language_team": meta.controller.organisation or meta.website or meta.title,
+    }
+
+
+def _ui_header() -> dict[str, object]:
+    from policykit import __version__
+
+    return {
+        "project": "policykit",
+        "version": __version__,
+        "msgid_bugs_address": _UI_REPORT_TO,
+        "creation_date": _UI_STRINGS_DATE,
+        "revision_date": _UI_STRINGS_DATE,
+        "header_comment": _header_comment("policykit's template strings", "policykit.i18n.strings"),
+        "language_team": "policykit translators",
+    }
+
+
+def _new_catalog(domain: str, locale: str | None = None, header: dict[str, object] | None = None) -> Catalog:
+    # Fixed dates from the policy (or the template strings): the same input writes the same .pot.
+    fields = header if header is not None else (_ui_header() if domain == UI_DOMAIN else {})
+    catalog = Catalog(locale=locale, domain=domain, charset="utf-8", fuzzy=False, last_translator="")
+    _fill_header(catalog, fields, force=True)
+    if catalog.locale is not None and fields.get("language_team"):
+        catalog.language_team = f"{catalog.locale.english_name}, {fields['language_team']}"
     language = (locale or "").replace("-", "_").split("_")[0]
     if language in PLURAL_FORMS:
         catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]
     return catalog
 
 
+def _template_header(template: Catalog) -> dict[str, object]:
+    return {
+        "project": template.project,
+        "version": template.version,
+        "msgid_bugs_address": template.msgid_bugs_address,
+        "creation_date": template.creation_date,
+        "revision_date": template.creation_date,
+        "header_comment": template.header_comment,
+        "language_team": template.language_team,
+    }
+
+
+def _fill_header(catalog: Catalog, fields: dict[str, object], *, force: bool) -> None:
+    """Set the header from `fields`. Without `force`, keep what translators wrote: only
+    the project's own fields, and Babel's placeholders, are replaced."""
+    own = ("project", "version", "msgid_bugs_address", "creation_date")
+    for name, value in fields.items():
+        current = catalog.header_comment if name == "header_comment" else getattr(catalog, name, None)
+        placeholder = current is None or any(mark in str(current) for mark in _BABEL_PLACEHOLDERS)
+        if name == "revision_date" and isinstance(current, dt.datetime):
+            placeholder = current.year == 2000  # Babel's and policykit's old fixed date
+        if force or name in own or placeholder:
+            setattr(catalog, name, value)
+    if any(mark in str(catalog.last_translator) for mark in _BABEL_PLACEHOLDERS):
+        catalog.last_translator = ""
+
+
 def policy_template(policy: Policy, source: Source, reference: str) -> Catalog:
-    """The .pot of a policy: every string, with its msgctxt and `#: file:line`."""
-    catalog = _new_catalog(POLICY_DOMAIN)
+    """The .pot of a policy: every string, with its msgctxt and `#: file:line`, and a
+    header from the policy (title, version, contact, last change)."""
+    catalog = _new_catalog(POLICY_DOMAIN, header=_policy_header(policy))
     for message in policy_messages(policy):
         catalog.add(
             message.text,
@@ -162,7 +223,12 @@ def merge(template: Catalog, existing: Catalog | None, locale: str) -> Catalog:
     source text is unchanged move to their new context as they are, so catalogues
     written before stable contexts migrate without a single fuzzy entry.
     """
-    catalog = existing if existing is not None else _new_catalog(template.domain or POLICY_DOMAIN, locale)
+    header = _template_header(template)
+    if existing is None:
+        catalog = _new_catalog(template.domain or POLICY_DOMAIN, locale, header)
+    else:
+        catalog = existing
+        _fill_header(catalog, header, force=False)
     _migrate_legacy_contexts(catalog, template)
     catalog.update(template, update_header_comment=False, keep_user_comments=True, update_creation_date=True)
     for message in catalog:

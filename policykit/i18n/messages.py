@@ -12,6 +12,7 @@ the `babel.extractors` entry point.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
@@ -126,21 +127,51 @@ def _blocks(anchor: str, at: tuple[str | int, ...], body: Collection[object]) ->
 def babel_extract(
     fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
 ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
-    """Babel extractor: `pybabel extract -F babel.cfg` with `[policykit: **.yaml]`.
+    """Babel extractor: `pybabel extract -F babel.cfg` with `[policykit: **/policy.yaml]`.
 
-    Yields each string as a `pgettext` call, so that Babel keeps its msgctxt.
+    Yields each string as a `pgettext` call, so that Babel keeps its msgctxt. A YAML
+    file that is not a policy (a mapping glob that also caught mkdocs.yml) is skipped
+    with one warning; a policy with errors prints them. Either way it yields nothing and
+    pybabel goes on (and exits 0, as it does for any file it cannot extract from).
     """
+    from policykit.findings import Finding, Severity
     from policykit.load import LoadError, loads_with_source
 
     name = str(getattr(fileobj, "name", "<policy>"))
+    data = fileobj.read()
     try:
-        policy, source = loads_with_source(fileobj.read(), name, is_json=name.endswith(".json"))
+        policy, source = loads_with_source(data, name, is_json=name.endswith(".json"))
     except LoadError as error:
-        for finding in error.findings:
-            print(finding.to_text(), file=sys.stderr)
+        if _looks_like_policy(data):
+            for finding in error.findings:
+                print(finding.to_text(), file=sys.stderr)
+        else:
+            skipped = Finding(
+                "PK001",
+                Severity.WARNING,
+                "not a policy file (no 'meta' with 'parties', 'cookies' or 'articles' at its top); skipped; "
+                "map only policy files in babel.cfg, such as [policykit: **/policy.yaml]",
+                name,
+            )
+            print(skipped.to_text(), file=sys.stderr)
         return
     for message in policy_messages(policy):
         yield message_line(source, message), "pgettext", (message.context, message.text), [message.note]
+
+
+def _looks_like_policy(data: bytes) -> bool:
+    """A policy's top level: `meta` and one of the record lists, read or, for a file that
+    does not parse, written at the start of a line."""
+    from policykit.yamlread import read_yaml
+
+    text = data.decode("utf-8", errors="replace")
+    try:
+        top = read_yaml(text, 64)
+    except Exception:  # a syntax error: judge by the keys as written
+        return re.search(r"^meta\s*:", text, re.M) is not None and (
+            re.search(r"^(parties|cookies|articles)\s*:", text, re.M) is not None
+        )
+    return isinstance(top, dict) and "meta" in top and any(key in top for key in ("parties", "cookies", "articles"))
 
 
 def message_line(source: Source, message: PolicyMessage) -> int:
