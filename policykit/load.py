@@ -410,6 +410,12 @@ def _references(raw: Mapping[str, Any]) -> Iterator[_Problem]:
         message = f"category id {category_id!r} is declared twice (built-in: {', '.join(builtin)})"
         yield "PK007", ["categories", record, "id"], message, None
 
+    meta = raw.get("meta")
+    if isinstance(meta, Mapping):
+        yield from _plain(meta.get("title"), ["meta", "title"])
+    for index, category in _items(raw.get("categories")):
+        if isinstance(category, Mapping):
+            yield from _plain(category.get("title"), ["categories", index, "title"])
     for index, cookie in _items(raw.get("cookies")):
         if isinstance(cookie, Mapping):
             yield from known.party(cookie.get("party"), ["cookies", index, "party"])
@@ -439,6 +445,7 @@ def _anchor(item: Mapping[str, Any], default: str) -> str:
 
 
 def _container(item: Mapping[str, Any], at: list[str | int], known: _Known) -> Iterator[_Problem]:
+    yield from _plain(item.get("title"), [*at, "title"])
     for index, cookie_id in _items(item.get("covers")):
         yield from known.cookie(cookie_id, [*at, "covers", index])
     for b_index, block in _items(item.get("body")):
@@ -466,6 +473,7 @@ def _container(item: Mapping[str, Any], at: list[str | int], known: _Known) -> I
                 yield "PK006", [*b_path, "refs", name], f"reference {name!r} is used by no placeholder", None
         elif kinds == ["cookies"] and isinstance(block["cookies"], Mapping):
             table: list[str | int] = [*b_path, "cookies"]
+            yield from _plain(block["cookies"].get("caption"), [*table, "caption"])
             yield from known.party(block["cookies"].get("party"), [*table, "party"])
             yield from known.category(block["cookies"].get("category"), [*table, "category"])
 
@@ -534,6 +542,21 @@ def _prose(
     if check_refs and check_unused and refs is not None:
         for name in sorted(refs - set(names)):
             yield "PK006", [*at[:-1], "refs", name], f"reference {name!r} is used by no placeholder", None
+
+
+def _plain(text: object, at: list[str | int]) -> Iterator[_Problem]:
+    """A title or caption: read by the same parser as prose (the rules do), and plain
+    text, since it is shown as written: no placeholder, no tag."""
+    problems = list(_prose(text, None, at, check_refs=False))
+    yield from problems
+    if problems or not isinstance(text, str) or "<" not in text:
+        return
+    for node in inline.walk(inline.parse_inline(text)):
+        if not isinstance(node, inline.Text):
+            tag = "a" if isinstance(node, inline.Link) else "em" if isinstance(node, inline.Emphasis) else "strong"
+            message = f"<{tag}> cannot be used here: a title or caption is plain text, shown as written"
+            yield "PK008", at, message, _Needle(f"<{tag}", 0, len(text))
+            return
 
 
 # --- findings, placed and in file order ------------------------------------------------

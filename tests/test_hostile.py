@@ -58,3 +58,70 @@ def test_text_between_markup_is_kept_whole() -> None:
 
     assert parse_inline("a < b <emx <e> <<") == (Text("a < b <emx <e> <<"),)
     assert parse_inline("<<em>x</em>}}<") == (Text("<"), Emphasis((Text("x"),)), Text("}<"))
+
+
+# --- inline text validated where it is loaded ------------------------------------------
+
+_POLICY = """\
+meta:
+  title: TITLE
+  language: en
+  last_modified: 2025-01-01T09:00:00+01:00
+categories:
+  - id: own
+    title: CATEGORY
+    consent_required: true
+parties:
+  - id: site
+    name: Example B.V.
+    role: first-party
+cookies:
+  - name: session_id
+    party: site
+    category: own
+    purpose: Keeps you logged in.
+    lifetime: session
+articles:
+  - title: ARTICLE
+    body:
+      - cookies: {caption: CAPTION}
+    sections:
+      - title: SECTION
+        body: [Text.]
+"""
+
+
+def _load_problems(**fields: str) -> list[str]:
+    import json
+
+    import policykit
+
+    text = _POLICY
+    for name in ("TITLE", "CATEGORY", "ARTICLE", "CAPTION", "SECTION"):
+        text = text.replace(name, json.dumps(fields.get(name.lower(), "Plain")))
+    try:
+        policykit.loads(text, "p.yaml")
+    except policykit.LoadError as error:
+        return [finding.to_text() for finding in error.findings]
+    return []
+
+
+def test_plain_titles_and_captions_load() -> None:
+    assert _load_problems(title="Cookie {{Policy}} & <b>", caption="a < b") == []
+
+
+def test_a_bad_title_or_caption_is_pk008_at_its_position() -> None:
+    assert _load_problems(title="Cookie {Policy") == [
+        "p.yaml:2:18: error PK008 meta.title: a '{' opens a placeholder that is never closed; "
+        "write '{{' for a brace (at character 8)"
+    ]
+    assert _load_problems(caption="{") == [
+        "p.yaml:22:29: error PK008 articles[0].body[0].cookies.caption: a '{' opens a placeholder that is "
+        "never closed; write '{{' for a brace (at character 1)"
+    ]
+    link = _load_problems(article='Read <a href="https://x.example">this</a>')
+    assert link == [
+        "p.yaml:20:18: error PK008 articles[0].title: <a> cannot be used here: a title or caption is plain "
+        "text, shown as written"
+    ]
+    assert [p.split(" ", 3)[2] for p in _load_problems(section="x }", category="{name}")] == ["PK008", "PK008"]
