@@ -4,7 +4,9 @@ serves nothing but the package's assets, variants, and missing glyphs refused.""
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +15,15 @@ from typing import Any
 import attrs
 import pytest
 from pypdf import PdfReader
-from tools import pdftotext
+from tools import pdftotext, require
 
 import policykit
 from conftest import POLICY, ROOT, SEED
-from policykit.document import DocParagraph, localize
+from policykit.document import DocArticle, DocBlock, DocParagraph, DocTable, Document, localize
 from policykit.inline import Text
+from policykit.model import ConsentSettings, WebUrl
 from policykit.render.html import render_html
-from policykit.render.pdf import ASSETS, AssetFetcher, MissingGlyphError, render_pdf
+from policykit.render.pdf import ASSETS, DEFAULT_PDF_VARIANT, AssetFetcher, MissingGlyphError, render_pdf
 
 
 def catalog(reader: PdfReader) -> Any:
@@ -98,18 +101,166 @@ def test_a_page_that_points_outside_embeds_nothing(tmp_path: Path) -> None:
     assert "TOP-SECRET" not in pdftotext(pdf)
 
 
-@pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])
-def test_variants(variant: str) -> None:
-    pdf = render_pdf(localize(policykit.load(SEED)), variant=variant)
+def assert_tagged_info(pdf: bytes) -> None:
+    """Tagged as pdfinfo sees it, and marked so in the catalogue."""
+    require(shutil.which("pdfinfo") is not None, "pdfinfo (poppler-utils)")
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
+    assert catalog(PdfReader(io.BytesIO(pdf)))["/MarkInfo"]["/Marked"]
+
+
+def assert_tagged(pdf: bytes) -> None:
+    """Tagged, and a structure tree with headings, paragraphs, tables and their cells."""
+    assert_tagged_info(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert catalog(reader)["/MarkInfo"]["/Marked"]
+    kinds: set[str] = set()
+    pending = [catalog(reader)["/StructTreeRoot"].get_object()]
+    while pending:
+        element = pending.pop()
+        if "/S" in element:
+            kinds.add(str(element["/S"]))
+        children = element.get("/K")
+        children = children if isinstance(children, list) else [children]
+        pending.extend(child.get_object() for child in children if hasattr(child, "get_object")
+                       and isinstance(child.get_object(), dict))  # fmt: skip
+    assert {"/H1", "/P", "/Table", "/TH", "/TD"} <= kinds, kinds
+
+
+@pytest.mark.parametrize("variant", [None, "pdf/a-3b", "pdf/ua-1"])
+def test_variants_are_all_tagged(variant: str | None) -> None:
+    pdf = render_pdf(localize(policykit.load(POLICY)), variant=variant)
     reader = PdfReader(io.BytesIO(pdf))
     xmp = catalog(reader)["/Metadata"].get_object().get_data().decode("utf-8")
     if variant == "pdf/a-3b":
         assert re.search(r"pdfaid:part[^0-9]*3", xmp) and re.search(r"pdfaid:conformance[^A-Z]*B", xmp)
-    else:
+    else:  # PDF/UA-1 is the default
         assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
-        assert catalog(reader)["/MarkInfo"]["/Marked"]
-        assert "/StructTreeRoot" in catalog(reader)
+    assert_tagged(pdf)
     assert "WHMCSAffiliateID" in pdftotext(pdf)
+
+
+def test_default_is_pdf_ua() -> None:
+    doc = localize(policykit.load(SEED))
+    assert DEFAULT_PDF_VARIANT == "pdf/ua-1"
+    assert render_pdf(doc) == render_pdf(doc, variant="pdf/ua-1")
+
+
+LOCALES = ("en", "nl", "de", "fr", "ar")
+_RENDER = (
+    "import sys, policykit;sys.stdout.buffer.write(policykit.render(policykit.load(sys.argv[1]), 'pdf', sys.argv[2]))"
+)
+
+
+def _start_render(locale: str, fontconfig: Path, path: Path = POLICY) -> subprocess.Popen[bytes]:
+    """A PDF rendering in a fresh process, whose fontconfig reads `fontconfig` (read once, at start)."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
+    command = [sys.executable, "-c", _RENDER, str(path), locale]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+@pytest.fixture(scope="module")
+def empty_fontconfig(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("fonts") / "fonts.conf"
+    path.write_text("<fontconfig></fontconfig>\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bare_pdfs(empty_fontconfig: Path) -> dict[str, tuple[int, bytes, bytes]]:
+    """Every locale's PDF made on a machine without fonts: (exit code, PDF, stderr); all at once."""
+    running = {locale: _start_render(locale, empty_fontconfig) for locale in LOCALES}
+    done = {locale: process.communicate(timeout=300) for locale, process in running.items()}
+    return {locale: (running[locale].returncode, *done[locale]) for locale in LOCALES}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_package_fonts_alone_draw_every_locale(locale: str, bare_pdfs: dict[str, tuple[int, bytes, bytes]]) -> None:
+    """Without one font on the machine, the PDF renders (no missing glyph) and is byte for byte the same."""
+    returncode, bare, stderr = bare_pdfs[locale]
+    assert returncode == 0, stderr.decode()[-2000:]
+    assert bare == policykit.render(policykit.load(POLICY), "pdf", locale)
+    assert b"Expect ugly output" not in stderr  # WeasyPrint's import-time warning, needless here
+    fonts = {font.get_object()["/BaseFont"].split("+")[-1]
+             for page in PdfReader(io.BytesIO(bare)).pages
+             for font in page["/Resources"]["/Font"].values()}  # type: ignore[index]  # fmt: skip
+    assert fonts and all(name.startswith("policykit-") for name in fonts), fonts
+    assert_tagged(bare)
+
+
+def test_a_script_without_a_font_still_fails_clearly(tmp_path: Path, empty_fontconfig: Path) -> None:
+    text = POLICY.read_text(encoding="utf-8").replace("title: Cookie Policy", "title: Cookie Policy 隐私", 1)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    process = _start_render("en", empty_fontconfig, path)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode != 0
+    assert "MissingGlyphError: no font has a glyph for '隐' (U+9690), '私' (U+79C1)" in stderr.decode()
+
+
+def test_fonts_ship_with_their_licence() -> None:
+    fonts = ASSETS / "fonts"
+    names = sorted(path.name for path in fonts.glob("*.ttf"))
+    assert names == [
+        "NotoNaskhArabic-Bold.ttf",
+        "NotoNaskhArabic-Regular.ttf",
+        "NotoSans-Bold.ttf",
+        "NotoSans-BoldItalic.ttf",
+        "NotoSans-Italic.ttf",
+        "NotoSans-Regular.ttf",
+    ]
+    licence = (fonts / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Copyright 2015 Google LLC" in licence
+    assert sum(path.stat().st_size for path in fonts.glob("*.ttf")) < 1_300_000  # subset: see fonts/README.md
+
+
+def _tables_after_fillers(count: int) -> Document:
+    """Paragraphs of growing length, each followed by a small table: some captions are bound
+    to fall at the foot of a page."""
+    doc = localize(policykit.load(POLICY))
+    blocks: list[DocBlock] = []
+    for index in range(count):
+        blocks.append(DocParagraph((Text(" ".join(["filler"] * (12 * (index % 9 + 1)))),)))
+        rows = tuple(
+            ((Text(f"row{index:02d}x{row}"),), (Text("P"),), (Text("p"),), (Text("1 day"),)) for row in range(3)
+        )
+        blocks.append(DocTable(f"Caption{index:02d} table", ("name", "provider", "purpose", "lifetime"),
+                               ("Name", "Provider", "Purpose", "Lifetime"), rows))  # fmt: skip
+    article = DocArticle("article-1", "1", "Article 1. Tables", tuple(blocks), ())
+    return attrs.evolve(doc, articles=(article,), show_contents=False)
+
+
+def _captions_left_alone(pdf: bytes, count: int) -> list[tuple[int, int]]:
+    alone = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+        text = page.extract_text()
+        alone += [(number, i) for i in range(count) if f"Caption{i:02d}" in text and f"row{i:02d}x0" not in text]
+    return alone
+
+
+def test_a_caption_never_ends_a_page_without_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = _tables_after_fillers(30)
+    pdf = render_pdf(doc)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) > 3
+    assert _captions_left_alone(pdf, 30) == []
+    # The control: without the rule, some caption does end a page, so the check can fail.
+    html_module = sys.modules[render_html.__module__]
+    plain = html_module.stylesheet
+    monkeypatch.setattr(
+        html_module, "stylesheet", lambda name: plain(name).replace("break-after: avoid; break-inside: avoid;", "")
+    )
+    assert _captions_left_alone(render_pdf(doc), 30) != []
+
+
+def test_contents_and_settings_on_paper(policy_pdf: bytes) -> None:
+    text = pdftotext(policy_pdf)
+    assert "Contents" in text
+    # A JavaScript hook cannot run on paper: no button, no text for it.
+    assert "Change your cookie settings" not in text
+    policy = policykit.load(POLICY)
+    meta = attrs.evolve(policy.meta, consent_settings=ConsentSettings(url=WebUrl("https://www.example.com/cookies")))
+    text = pdftotext(render_pdf(localize(attrs.evolve(policy, meta=meta))))
+    assert "Change your cookie settings (https://www.example.com/cookies)" in text
 
 
 def test_unknown_variant_is_refused() -> None:
@@ -162,3 +313,16 @@ def test_html_render_never_imports_weasyprint() -> None:
     assert "jinja2" in imported
     assert "weasyprint" not in imported
     assert done.stdout.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("option", "claim"), [([], r"pdfuaid:part[^0-9]*1"), (["--pdf-variant", "pdf/a-3b"], r"pdfaid:part[^0-9]*3")]
+)
+def test_cli_pdf_is_tagged_and_claims_its_variant(tmp_path: Path, option: list[str], claim: str) -> None:
+    out = tmp_path / "policy.pdf"
+    command = [sys.executable, "-m", "policykit", "render", str(SEED), "--format", "pdf", "-o", str(out), "-q", *option]
+    subprocess.run(command, check=True, capture_output=True)
+    pdf = out.read_bytes()
+    xmp = catalog(PdfReader(io.BytesIO(pdf)))["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(claim, xmp)
+    assert_tagged_info(pdf)

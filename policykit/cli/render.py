@@ -119,7 +119,12 @@ def _translator(policy: Policy, locale: str | None, locales: Path | None, strict
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A directory of templates that override policykit's (page.html.j2, fragment.html.j2).",
 )
-@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None, help="PDF only.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
+    default=None,
+    help="PDF only (default: pdf/ua-1). Both are tagged for screen readers; WeasyPrint claims one standard per file.",
+)
 @click.option(
     "--locales",
     type=click.Path(file_okay=False, path_type=Path),

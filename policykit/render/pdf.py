@@ -1,8 +1,11 @@
 """Document -> PDF: the HTML with the print stylesheet, through WeasyPrint.
 
-In: a Document and an optional PDF variant ("pdf/a-3b", "pdf/ua-1").
+In: a Document and an optional PDF variant: "pdf/ua-1" (the default) or "pdf/a-3b".
 Out: the PDF's bytes: A4, "page X of Y", a running title, bookmarks per article,
-metadata (title, language, author, dates, version id), fonts embedded.
+metadata (title, language, author, dates, version id), tagged (a structure tree for
+screen readers, in either variant), the package's own fonts embedded (fonts/README.md).
+WeasyPrint writes one conformance claim per file, so PDF/A-3b and PDF/UA-1 cannot be
+claimed together; the PDF/A-3b file is tagged all the same.
 
 Safety and reproducibility, each a verified WeasyPrint pitfall:
 - the URL fetcher denies everything but files inside the package's own render assets,
@@ -20,21 +23,26 @@ import hashlib
 import logging
 import mimetypes
 import os
+import warnings
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from policykit.document import Document
 from policykit.errors import RenderError
 from policykit.render.html import render_html
 
-__all__ = ["PDF_VARIANTS", "AssetFetcher", "MissingGlyphError", "render_pdf"]
+with warnings.catch_warnings():
+    # WeasyPrint warns on import when the machine has no fonts; the PDF brings its own.
+    warnings.filterwarnings("ignore", message=".*Expect ugly output", category=UserWarning)
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+__all__ = ["DEFAULT_PDF_VARIANT", "PDF_VARIANTS", "AssetFetcher", "MissingGlyphError", "render_pdf"]
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+DEFAULT_PDF_VARIANT = "pdf/ua-1"  # accessible by default: tagged, with the PDF/UA claim
 ASSETS = Path(str(resources.files("policykit.render"))).resolve()
 
 
@@ -92,6 +100,7 @@ def render_pdf(document: Document, *, variant: str | None = None, html: str | No
     if variant is not None and variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r}; choose from {', '.join(PDF_VARIANTS)}")
     page = html if html is not None else render_html(document, print_css=True)
+    variant = variant or DEFAULT_PDF_VARIANT
     modified = dt.datetime.fromisoformat(document.last_modified_iso)
     identifier = hashlib.sha256(document.version_id.encode()).hexdigest()[:32].encode()
     watch = _GlyphWatch()
@@ -105,7 +114,7 @@ def render_pdf(document: Document, *, variant: str | None = None, html: str | No
                 pdf_identifier=identifier,
                 pdf_variant=variant,
                 custom_metadata=True,
-                pdf_tags=variant == "pdf/ua-1",
+                pdf_tags=True,
             )
     finally:
         logger.removeHandler(watch)
