@@ -3,8 +3,9 @@
 In: a Context whose `catalogue` is set (the CLI's `check` uses the built-in catalogue
 unless told `--catalogue FILE` or `--no-catalogue`; in Python, `run_checks(...,
 catalogue=...)`). Without a catalogue these rules find nothing.
-Out: Issues: a declared lifetime, party or category that differs from the vendor's
-documentation (warnings, each with both values and the source), a party whose country
+Out: Issues: a declared lifetime or category that differs from the vendor's own
+documentation (warnings, each with both values and the source; facts taken from the
+Open Cookie Database alone are not warned on), a party that is not the vendor, a party whose country
 the policy leaves out while the catalogue states it (warning; the transfer rules then
 judge the catalogue's country, see `effective_policy`), and a cookie the catalogue does
 not know (info, never more: the catalogue is not complete).
@@ -75,12 +76,14 @@ def _lifetimes_differ(declared: Lifetime, entry: Entry) -> bool:
     information' require the period a cookie is kept. A lifetime that contradicts what the
     vendor documents (a session `_gid` that Google gives 24 hours) misinforms the reader.
     A lifetime the vendor lets the site configure (Google Analytics' cookie expiration, up
-    to 25 months) passes when it is within that limit.""",
+    to 25 months) passes when it is within that limit. Only a vendor's own documentation
+    is compared: a fact taken from the Open Cookie Database alone is too often wrong to
+    warn on.""",
     profiles=EVERYWHERE,
 )
 def lifetime_differs(ctx: Context) -> Iterator[Issue]:
     for index, cookie, entry in entries_of(ctx):
-        if _lifetimes_differ(cookie.lifetime, entry):
+        if entry.provenance.from_vendor and _lifetimes_differ(cookie.lifetime, entry):
             documented = _lifetime(entry.lifetime) + (", renewed on each visit" if entry.renewed else "")
             yield Issue(
                 ("cookies", index, "lifetime"),
@@ -127,13 +130,14 @@ def party_differs(ctx: Context) -> Iterator[Issue]:
     consent, and a reader chooses by category. A cookie filed under another kind than what
     its vendor documents it for (a marketing cookie filed as functional) is asked for, or
     set, on the wrong terms. Filing a cookie the vendor calls necessary under a category
-    that asks consent is stricter than needed, and is not reported.""",
+    that asks consent is stricter than needed, and is not reported; nor is a category
+    taken from the Open Cookie Database alone.""",
     profiles=EVERYWHERE,
 )
 def category_differs(ctx: Context) -> Iterator[Issue]:
     for index, cookie, entry in entries_of(ctx):
         declared = ctx.category_of(cookie)
-        if declared.kind is None or declared.kind is entry.category:
+        if not entry.provenance.from_vendor or declared.kind is None or declared.kind is entry.category:
             continue
         if entry.category is CategoryKind.STRICTLY_NECESSARY and declared.consent_required:
             continue
