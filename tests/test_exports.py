@@ -320,6 +320,29 @@ def test_consent_configs_escape_hostile_text(tmp_path: Path) -> None:
     assert "<img src=x onerror=alert(1)>" in description  # Klaro shows text as text (htmlTexts: false)
 
 
+@pytest.mark.parametrize("locale", ["en", "nl", "ar"])
+def test_cookieconsent_config_has_the_librarys_type(locale: str, tmp_path: Path) -> None:
+    """The library publishes its config's type (types/index.d.ts), not a JSON Schema: the
+    TypeScript compiler checks the config against it, unknown keys included."""
+    umd = library("POLICYKIT_COOKIECONSENT_JS", "vanilla-cookieconsent v3")
+    tsc = os.environ.get("POLICYKIT_TSC", "")
+    require(bool(tsc) and Path(tsc).is_file(), "the TypeScript compiler (POLICYKIT_TSC)")
+    types = umd.parent.parent / "types" / "index.d.ts"
+    module = export(policy(), "cookieconsent", locale, translator(locale)).text
+    body = module.split("export default ", 1)[1]
+    script = f'/// <reference path="{types.as_posix()}" />\nconst config: CookieConsent.CookieConsentConfig = {body}'
+    (tmp_path / "check.ts").write_text(script, encoding="utf-8")
+    flags = ["--noEmit", "--strict", "--target", "es2020", "--lib", "es2020,dom"]
+    done = subprocess.run([tsc, *flags, "check.ts"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if locale != "en":
+        return
+    # The same check refuses a key the type does not have.
+    (tmp_path / "check.ts").write_text(script.replace('"readOnly": true', '"readOnly": true, "bogus": 1'), "utf-8")
+    done = subprocess.run([tsc, *flags, "check.ts"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "bogus" in done.stdout
+
+
 # --- the CLI -------------------------------------------------------------------------
 
 
