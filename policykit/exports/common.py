@@ -154,7 +154,6 @@ class Localized:
     rows: tuple[CookieRow, ...]
     categories: dict[str, str]  # category id -> title
     category_descriptions: dict[str, str]  # category id -> description, where the policy has one
-    findings: tuple[Finding, ...]  # missing or broken translations
 
 
 def localized(policy: Policy, locale: str | None, translator: Translator | None) -> Localized:
@@ -192,9 +191,8 @@ def localized(policy: Policy, locale: str | None, translator: Translator | None)
             descriptions[category.id] = translated(
                 translator, contexts.category(category.id, "description"), category.description
             )
-    findings = tuple(getattr(translator, "findings", ()))
     return Localized(
-        document.language, document.direction, document.title, headers, tuple(rows), categories, descriptions, findings
+        document.language, document.direction, document.title, headers, tuple(rows), categories, descriptions
     )
 
 
