@@ -97,12 +97,15 @@ class Vendor:
     def known_as(self, name: str | None) -> bool:
         """Whether `name` is this vendor's name or one of its aliases (case, spaces and
         punctuation aside)."""
-        if name is None:
-            return False
-        wanted = _plain(name)
-        return any(_plain(known) == wanted for known in (self.name, *self.aliases))
+        return name is not None and _plain(name) in _known_names(self)
 
 
+@functools.lru_cache(maxsize=256)
+def _known_names(vendor: Vendor) -> frozenset[str]:
+    return frozenset(_plain(known) for known in (vendor.name, *vendor.aliases))
+
+
+@functools.lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
@@ -208,6 +211,7 @@ class Catalogue:
     _answers: dict[str, list[Entry]] = field(init=False, eq=False, repr=False, factory=dict)
     _patterns: tuple[Entry, ...] = field(init=False, eq=False, repr=False)
     _order: dict[int, int] = field(init=False, eq=False, repr=False)
+    _compiled: tuple[tuple[re.Pattern[str], Entry], ...] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         by_reference: dict[str, Entry] = {}
@@ -221,6 +225,9 @@ class Catalogue:
         object.__setattr__(self, "_exact", exact)
         # Only entries with a pattern need a scan; exact names are found by the index.
         object.__setattr__(self, "_patterns", tuple(e for e in self.entries if any("*" in n for n in e.names)))
+        # Each pattern compiled once, beside its entry: a scan is then one regex call each.
+        compiled = [(_pattern(n), e) for e in self._patterns for n in e.names if "*" in n]
+        object.__setattr__(self, "_compiled", tuple(compiled))
         object.__setattr__(self, "_order", {id(entry): index for index, entry in enumerate(self.entries)})
 
     def __iter__(self) -> Iterator[Entry]:
@@ -244,9 +251,12 @@ class Catalogue:
             found = [e for e in self._patterns if name in e.names]
             found += [e for e in self._patterns if name not in e.names and e.matches(name)]
         else:
-            exact = self._exact.get(name, [])
-            listed = {id(e) for e in exact}
-            found = exact + [e for e in self._patterns if id(e) not in listed and e.matches(name)]
+            found = list(self._exact.get(name, ()))
+            listed = {id(e) for e in found}
+            for pattern, entry in self._compiled:
+                if id(entry) not in listed and pattern.fullmatch(name) is not None:
+                    found.append(entry)
+                    listed.add(id(entry))
         order = self._order
         return sorted(
             found,

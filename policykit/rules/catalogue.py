@@ -204,12 +204,15 @@ def unknown_cookie(ctx: Context) -> Iterator[Issue]:
     catalogue = ctx.catalogue
     if catalogue is None:
         return
-    vendors = {vendor.id: vendor for vendor in catalogue.vendors}
+    # Which vendor each party is, found once per party, not once per cookie.
+    known_by_party = {
+        party.id: next((v for v in catalogue.vendors if is_vendor(party, v)), None) for party in ctx.policy.parties
+    }
     for index, cookie in enumerate(ctx.policy.cookies):
         if cookie.name is None or catalogue.match(cookie.name) is not None:
             continue
         party = ctx.party_of(cookie)
-        known = next((v for v in vendors.values() if is_vendor(party, v)), None)
+        known = known_by_party.get(party.id)
         if known is not None:
             yield Issue(
                 ("cookies", index, "name"),
