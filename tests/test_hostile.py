@@ -9,7 +9,9 @@ time each pattern takes on 1 MB is measured by bench/bench_regex.py, not here.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -125,3 +127,82 @@ def test_a_bad_title_or_caption_is_pk008_at_its_position() -> None:
         "text, shown as written"
     ]
     assert [p.split(" ", 3)[2] for p in _load_problems(section="x }", category="{name}")] == ["PK008", "PK008"]
+
+
+# --- catalogues, locale folders and output encodings: one line, never a traceback ---------
+
+
+def _project(folder: Path) -> Path:
+    """A copy of the bundled policy with one catalogue folder, `nl`."""
+    import shutil
+
+    from conftest import POLICY, ROOT
+
+    shutil.copy(POLICY, folder / "policy.yaml")
+    (folder / "policykit.toml").write_text('policy = "policy.yaml"\nlocales = "locales"\n', encoding="utf-8")
+    target = folder / "locales" / "nl" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    shutil.copy(ROOT / "locales" / "nl" / "LC_MESSAGES" / "policy.po", target / "policy.po")
+    return folder
+
+
+_HEADER = 'msgid ""\nmsgstr ""\n"Language: nl\\n"\n"Content-Type: text/plain; charset=CHARSET\\n"\n'
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (_HEADER.replace("CHARSET", "no-such-codec"), "the header's charset is not known"),
+        (
+            _HEADER.replace("CHARSET", "UTF-8") + '"PO-Revision-Date: 2025-01-01 10:00+0000\\n"\n" (folded)\\n"\n',
+            "POT-Creation-Date or PO-Revision-Date is not a date",
+        ),
+    ],
+    ids=["unknown charset", "folded revision date"],
+)
+def test_a_bad_catalogue_header_is_one_catalog_error(tmp_path: Path, header: str, expected: str) -> None:
+    from policykit.errors import CatalogError
+    from policykit.i18n.catalogs import read_catalog
+
+    path = tmp_path / "policy.po"
+    path.write_text(header + '\nmsgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match=expected):
+        read_catalog(path, "nl")
+
+
+@pytest.mark.parametrize("command", [["i18n", "stats"], ["i18n", "check"], ["i18n", "update"], ["i18n", "compile"]])
+def test_a_locale_folder_with_no_locale_name_is_unusable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    from policykit.cli import main
+
+    project = _project(tmp_path)
+    (project / "locales" / "nl").rename(project / "locales" / "nl_XX")
+    monkeypatch.chdir(project)
+    assert main([*command, "-q"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nl_XX: the folder's name 'nl_XX' is not a locale CLDR knows" in err[0]
+
+
+def test_locales_in_accepts_catalogue_folder_names(tmp_path: Path) -> None:
+    from policykit.i18n.catalogs import locales_in
+
+    project = _project(tmp_path)
+    (project / "locales" / "nl").rename(project / "locales" / "pt_BR")
+    assert locales_in(project / "locales", "policy") == ["pt_BR"]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_render_to_a_stdout_that_cannot_encode_writes_utf8(encoding: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import POLICY
+
+    environment = {**os.environ, "PYTHONIOENCODING": encoding, "LANG": "C", "LC_ALL": "C"}
+    command = [sys.executable, "-m", "policykit", "render", str(POLICY), "--format", "md", "--locale", "ar"]
+    done = subprocess.run(command, capture_output=True, env=environment, check=False)
+    assert done.returncode == 0, done.stderr
+    expected = subprocess.run(command, capture_output=True, check=True).stdout
+    assert done.stdout == expected and len(done.stdout) > len(done.stdout.decode("utf-8"))

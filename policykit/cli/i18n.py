@@ -146,7 +146,7 @@ def update(path: str | None, locales: Path | None, quiet: bool, ui: bool, new_lo
         added = {normalize_locale(name) for name in new_locales}
     except UnknownLocaleError as error:
         raise click.BadParameter(str(error), param_hint="--locale") from None
-    for locale in sorted(set(catalogs.locales_in(folder, domain)) | added):
+    for locale in sorted(set(_locales_in(folder, domain)) | added):
         target = catalogs.catalog_path(folder, locale, domain)
         merged = catalogs.merge(template, _read(target), locale)
         catalogs.write_catalog(target, merged)
@@ -157,17 +157,26 @@ def update(path: str | None, locales: Path | None, quiet: bool, ui: bool, new_lo
         )
 
 
+def _locales_in(folder: Path, domain: str) -> list[str]:
+    """catalogs.locales_in, a folder named by no locale being unusable input (exit 2)."""
+    from policykit.errors import UnknownLocaleError
+    from policykit.i18n import catalogs
+
+    try:
+        return catalogs.locales_in(folder, domain)
+    except UnknownLocaleError as error:
+        raise CannotUse(str(error)) from None
+
+
 def _catalog_files(folder: Path) -> list[tuple[str, str, Path]]:
     """(locale, domain, .po file) for the policy's catalogues and the package's, by locale."""
     from policykit.i18n import catalogs
 
-    if not catalogs.locales_in(folder, catalogs.POLICY_DOMAIN):
+    if not _locales_in(folder, catalogs.POLICY_DOMAIN):
         raise CannotUse(f"{folder}: no catalogue of the policy (<locale>/LC_MESSAGES/policy.po) here")
     found = []
     for domain, where in ((catalogs.POLICY_DOMAIN, folder), (catalogs.UI_DOMAIN, catalogs.PACKAGE_CATALOGS)):
-        found += [
-            (loc, domain, catalogs.catalog_path(where, loc, domain)) for loc in catalogs.locales_in(where, domain)
-        ]
+        found += [(loc, domain, catalogs.catalog_path(where, loc, domain)) for loc in _locales_in(where, domain)]
     return sorted(found)
 
 
@@ -267,7 +276,7 @@ def compile(path: str | None, locales: Path | None, quiet: bool, strict: bool) -
         click.echo(format_text(findings), nl=False, err=True)
         click.echo("nothing compiled", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
-    for locale in catalogs.locales_in(folder, catalogs.POLICY_DOMAIN):
+    for locale in _locales_in(folder, catalogs.POLICY_DOMAIN):
         file = catalogs.catalog_path(folder, locale, catalogs.POLICY_DOMAIN)
         catalogs.write_mo_file(file.with_suffix(".mo"), catalogs.read_catalog(file))
         click.echo(f"wrote {file.with_suffix('.mo')}", err=True)

@@ -162,11 +162,11 @@ def render(
     content = _render_or_fail(document, output_format, fragment=fragment, templates=templates, pdf_variant=pdf_variant)
     if output is not None:
         write_output(output, content)
-    elif isinstance(content, bytes):
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
     else:
-        click.echo(content, nl=False)
+        # HTML and Markdown are UTF-8 files (the HTML says so in its <meta charset>): their
+        # bytes go to stdout whatever encoding the terminal or PYTHONIOENCODING claims.
+        sys.stdout.buffer.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+        sys.stdout.flush()
 
 
 class _Progress:

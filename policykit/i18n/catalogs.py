@@ -83,10 +83,26 @@ def catalog_path(locales: Path, locale: str, domain: str) -> Path:
 
 
 def locales_in(locales: Path, domain: str) -> list[str]:
-    """The locales that have a catalogue of `domain` under `locales`, sorted."""
+    """The locales that have a catalogue of `domain` under `locales`, sorted. Raises
+    UnknownLocaleError, naming the folder, for one whose name is no locale CLDR knows
+    (`nl_XX/`): a catalogue there would be read for no reader."""
+    from policykit.errors import UnknownLocaleError
+    from policykit.i18n.values import normalize_locale
+
     if not locales.is_dir():
         return []
-    return sorted(p.name for p in locales.iterdir() if catalog_path(locales, p.name, domain).is_file())
+    found = sorted(p.name for p in locales.iterdir() if catalog_path(locales, p.name, domain).is_file())
+    for name in found:
+        try:
+            valid = normalize_locale(name) == name
+        except UnknownLocaleError:
+            valid = False
+        if not valid:
+            raise UnknownLocaleError(
+                f"{locales / name}: the folder's name {name!r} is not a locale CLDR knows, written as "
+                "a catalogue folder is ('nl', 'pt_BR'); rename it or move it out of the locales folder"
+            )
+    return found
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
@@ -98,6 +114,11 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         raise CatalogError(path, f"not valid gettext: {str(error).rsplit(' on ', 1)[0]}", error.lineno + 1) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise CatalogError(path, f"cannot be read: {error}") from None
+    except LookupError as error:  # the header's charset names no codec Python has
+        raise CatalogError(path, f"cannot be read: the header's charset is not known ({error})", 1) from None
+    except AttributeError:  # Babel fails so on a header date it cannot parse (a folded line, a typo)
+        message = "its header cannot be read: POT-Creation-Date or PO-Revision-Date is not a date such as "
+        raise CatalogError(path, message + "'2025-01-01 10:00+0000' on one line", 1) from None
 
 
 def write_catalog(path: Path, catalog: Catalog, *, width: int = 79) -> None:
