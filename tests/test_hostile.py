@@ -206,3 +206,42 @@ def test_render_to_a_stdout_that_cannot_encode_writes_utf8(encoding: str) -> Non
     assert done.returncode == 0, done.stderr
     expected = subprocess.run(command, capture_output=True, check=True).stdout
     assert done.stdout == expected and len(done.stdout) > len(done.stdout.decode("utf-8"))
+
+
+# --- user templates run sandboxed -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ doc.__class__.__init__.__globals__ }}",
+    ],
+)
+@pytest.mark.parametrize("output_format", ["html", "pdf"])
+def test_a_user_template_cannot_reach_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, output_format: str
+) -> None:
+    from conftest import POLICY
+    from policykit.cli import main
+
+    (tmp_path / "page.html.j2").write_text(template, encoding="utf-8")
+    output = tmp_path / f"out.{output_format}"
+    command = ["render", str(POLICY), "--format", output_format, "--templates", str(tmp_path), "-o", str(output)]
+    assert main(command) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "template error" in err[0] and "unsafe" in err[0]
+    assert not output.exists()
+
+
+def test_a_user_template_still_renders_the_document(tmp_path: Path) -> None:
+    import policykit
+    from conftest import POLICY
+    from policykit.document import localize
+    from policykit.render.html import render_html
+
+    (tmp_path / "page.html.j2").write_text("<h1>{{ doc.title }}</h1>{% include 'fragment.html.j2' %}", encoding="utf-8")
+    document = localize(policykit.load(POLICY), "en")
+    html = render_html(document, templates=tmp_path)
+    assert html.startswith(f"<h1>{document.title}</h1>") and "<table" in html
