@@ -147,6 +147,16 @@ def test_edge_cases(capsys: pytest.CaptureFixture[str]) -> None:
     assert not any("old_cookie" in f["message"] for f in findings)
 
 
+def test_a_sanitized_har_is_pointed_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = json.loads((AUDIT / "violations.har").read_text(encoding="utf-8"))
+    for entry in har["log"]["entries"]:
+        entry["response"]["headers"] = [h for h in entry["response"]["headers"] if h["name"] != "Set-Cookie"]
+    path = tmp_path / "sanitized.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    code, _, err = run(capsys, "audit", str(POLICY), "--har", str(path))
+    assert code == 0 and "3 entries but not one cookie" in err
+
+
 def test_an_empty_har_only_reports_what_was_not_seen(capsys: pytest.CaptureFixture[str]) -> None:
     code, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "empty.har"))
     assert code == 0 and {f["code"] for f in findings} == {"PK702"}

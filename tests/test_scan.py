@@ -65,3 +65,12 @@ def test_an_unreachable_page_is_one_line_and_exit_2(tmp_path: Path, capsys: pyte
     _, err = capsys.readouterr()
     assert code == 2 and len(err.strip().splitlines()) == 1 and url in err
     assert not (tmp_path / "x.har").exists()
+
+
+def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with serve() as url:
+        code = main(["scan", url, "-o", str(blocker / "x.har")])
+    _, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "cannot write" in err

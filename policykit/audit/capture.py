@@ -83,7 +83,7 @@ class Capture:
     malformed: tuple[Malformed, ...] = ()
     clock: str = ""  # what the lifetimes count from, in words
     pages: tuple[str, ...] = ()
-    local_storage: tuple[Observation, ...] = ()
+    entries: int = 0  # a HAR's entries: with no cookie at all, the export may be sanitized
 
 
 def _host(url: str) -> str:
@@ -310,6 +310,7 @@ def read_har(path: Path) -> Capture:
         tuple(malformed),
         "each response's Date header (else the entry's startedDateTime)",
         pages,
+        count,
     )
 
 
@@ -383,26 +384,7 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
                         str(record["name"]), str(record.get("domain", "")), seconds, at, f"cookies[{index}]", ""
                     )
                 )
-        storage = []
-        for index, origin in enumerate(document.get("origins") or ()):
-            if not isinstance(origin, Mapping):
-                continue
-            site = str(origin.get("origin", ""))
-            for item_index, item in enumerate(origin.get("localStorage") or ()):
-                if isinstance(item, Mapping) and item.get("name"):
-                    storage.append(
-                        Observation(
-                            str(item["name"]),
-                            _host(site),
-                            "local-storage",
-                            None,
-                            False,
-                            site,
-                            site,
-                            f"origins[{index}].localStorage[{item_index}]",
-                        )
-                    )
-        return Capture(str(path), "storage-state", tuple(found), clock=clock, local_storage=tuple(storage))
+        return Capture(str(path), "storage-state", tuple(found), clock=clock)
     if isinstance(document, list):
         found = []
         for index, record in enumerate(document):
@@ -474,8 +456,11 @@ def read_capture(path: Path, captured_at: dt.datetime | None = None, *, har: boo
     """`har`: the file was given as a HAR; otherwise its kind is told from its content."""
     if not path.is_file():
         raise CaptureError(f"{path}: no such file")
-    if har:
-        if path.stat().st_size == 0:
-            raise CaptureError(f"{path}: not a HAR file: the file is empty")
-        return read_har(path)
-    return read_jar(path, captured_at)
+    try:
+        if har:
+            if path.stat().st_size == 0:
+                raise CaptureError(f"{path}: not a HAR file: the file is empty")
+            return read_har(path)
+        return read_jar(path, captured_at)
+    except OSError as error:
+        raise CaptureError(f"{path}: cannot read: {error.strerror or error}") from None

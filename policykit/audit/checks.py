@@ -184,8 +184,13 @@ class _Auditor:
 
     def finding(self, code: str, capture: Capture, seen: Observation, message: str) -> Finding:
         where = f"{seen.where}[{seen.name}]"
-        context = f" (request {seen.request}" + (f", page {seen.page}" if seen.page != seen.request else "")
-        context += f", entry {seen.entry})" if seen.entry is not None else ")"
+        if seen.how == "jar":
+            context = " (in the cookie jar)"
+        else:
+            context = f" (request {seen.request}" + (
+                f", page {seen.page}" if seen.page not in ("", seen.request) else ""
+            )
+            context += f", entry {seen.entry})" if seen.entry is not None else ")"
         return Finding(code, _INFO[code].severity, message + context, capture.file, 0, 0, where)
 
     def run(self, captures: Sequence[Capture]) -> list[Finding]:
@@ -334,7 +339,6 @@ def audit(
     of the captures); hosts that are neither it nor a first-party party's domain are
     third parties.
     """
-    auditor = _Auditor(
-        policy, source, policy_file or source.file if source else policy_file, site, tolerance, before_consent
-    )
+    shown_file = policy_file or (source.file if source else "")
+    auditor = _Auditor(policy, source, shown_file, site, tolerance, before_consent)
     return auditor.run(captures)

@@ -69,8 +69,11 @@ def scan(
     except ImportError:
         raise ScanError("policykit scan needs Playwright: pip install 'policykit[scan]'") from None
     executable = find_chromium(browser)
-    har.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{har.name}.", suffix=".har", dir=har.parent)
+    try:
+        har.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{har.name}.", suffix=".har", dir=har.parent)
+    except OSError as error:
+        raise ScanError(f"{har}: cannot write: {error.strerror or error}") from None
     os.close(descriptor)
     try:
         with sync_playwright() as playwright:
@@ -92,10 +95,15 @@ def scan(
     except PlaywrightError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ScanError(f"{url}: {first}") from None
+    except OSError as error:
+        raise ScanError(f"{har}: cannot write: {error.strerror or error}") from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
     from policykit.atomic import write_atomic
 
-    write_atomic(jar, json.dumps(state, indent=2, sort_keys=True) + "\n")
+    try:
+        write_atomic(jar, json.dumps(state, indent=2, sort_keys=True) + "\n")
+    except OSError as error:
+        raise ScanError(f"{jar}: cannot write: {error.strerror or error}") from None
     return Scanned(har, jar, len(state.get("cookies", [])))

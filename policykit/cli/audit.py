@@ -102,6 +102,14 @@ def run_audit(
         {"file": c.file, "kind": c.kind, "cookies": len(c.observations), "lifetimes_count_from": c.clock}
         for c in captures
     ]
+    for capture in captures:
+        if capture.entries and not capture.observations and not capture.malformed:
+            # Chrome's default HAR export is sanitized: it strips Cookie and Set-Cookie.
+            click.echo(
+                f"policykit: {capture.file}: {capture.entries} entries but not one cookie; if it was exported "
+                "sanitized (Chrome's default), export it again with sensitive data",
+                err=True,
+            )
     if output_format == "json":
         click.echo(format_json(findings, captures=described, before_consent=before_consent), nl=False)
     elif output_format == "sarif":
@@ -110,10 +118,10 @@ def run_audit(
         click.echo(json.dumps(log, indent=2, ensure_ascii=False))
     else:
         click.echo(format_text(findings), nl=False)
-        for capture in described:
+        for about in described:
             click.echo(
-                f"{capture['file']}: {capture['kind']}, {capture['cookies']} cookie records; lifetimes count "
-                f"from {capture['lifetimes_count_from']}",
+                f"{about['file']}: {about['kind']}, {about['cookies']} cookie records; lifetimes count "
+                f"from {about['lifetimes_count_from']}",
                 err=True,
             )
         counts = {name: sum(f.severity.value == name for f in findings) for name in ("error", "warning", "info")}
