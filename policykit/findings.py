@@ -138,7 +138,8 @@ LOADER_CODES = (
 
 def help_uri(code: str) -> str:
     """Where a code is documented: the heading of its rule in docs/rules.md, the table of
-    translation checks there, or the loader's codes in docs/format.md.
+    translation checks there, the loader's codes in docs/format.md, or the README's
+    sections on audits and exports.
 
     A relative reference, resolved against the root of the project's source (its
     repository or its sdist): the project's repository URL is not fixed, and the PyPI
@@ -148,6 +149,10 @@ def help_uri(code: str) -> str:
         return "docs/format.md#loader-findings"
     if code.startswith("PK5"):
         return "docs/rules.md#translations"
+    if code.startswith("PK7"):  # audit and scan: documented with their command
+        return "README.md#the-policy-against-the-site-audit-scan-diff"
+    if code.startswith("PK8"):  # what an export format cannot say
+        return "README.md#exports"
     return f"docs/rules.md#{code.lower()}"
 
 

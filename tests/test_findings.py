@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import POLICY, SEED, SHARED
+from conftest import FIXTURES, POLICY, SEED, SHARED
 from policykit.findings import (
     LOADER_CODES,
     Finding,
@@ -80,6 +81,7 @@ def test_findings_sort_by_place() -> None:
     assert sort_findings([later, LINK_ID, NO_PLACE]) == [NO_PLACE, LINK_ID, later]
 
 
+AUDIT = FIXTURES / "audit"
 HOSTILE = Finding(
     "PK204", Severity.ERROR, "cookie '\x1b]0;owned\x07' is never named", "seed #1.yaml", 3, 7, "cookies[\x1b[2J\u202e]"
 )
@@ -136,7 +138,10 @@ def test_help_uris_point_at_headings_that_exist() -> None:
         headings = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")]
         return {"".join(c for c in h.lower().replace(" ", "-") if c.isalnum() or c in "-_") for h in headings}
 
-    for code in [rule.code for rule in RULES] + [r.code for r in TRANSLATION_CHECKS] + [r.code for r in LOADER_CODES]:
+    from policykit.audit.checks import AUDIT_CHECKS
+
+    every = [rule.code for rule in RULES] + [rule.code for rule in (*TRANSLATION_CHECKS, *LOADER_CODES, *AUDIT_CHECKS)]
+    for code in [*every, "PK801", "PK802", "PK803"]:
         doc, anchor = help_uri(code).split("#")
         assert anchor in anchors(doc), code
 
@@ -165,15 +170,17 @@ def test_every_sarif_output_validates_against_the_oasis_schema(tmp_path: Path) -
     odd.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     broken = tmp_path / "broken ü.yaml"
     broken.write_text("meta:\n\ttitle: x\n", encoding="utf-8")
+    shutil.copy(AUDIT / "local-policy.yaml", odd)
     runs = [
         ("check", "--output-format", "sarif", "seed #1.yaml"),
         ("check", "--output-format", "sarif", str(odd)),
         ("check", "--output-format", "sarif", "broken ü.yaml"),
         ("check", "--format", "sarif", "seed #1.yaml", str(POLICY)),
         ("i18n", "check", "--format", "sarif"),
+        ("audit", "seed #1.yaml", "--har", str(AUDIT / "violations.har"), "--format", "sarif"),
     ]
     for args in runs:
-        done = _policykit(*args, cwd=tmp_path if args[0] == "check" else POLICY.parent.parent)
+        done = _policykit(*args, cwd=tmp_path if args[0] != "i18n" else POLICY.parent.parent)
         assert done.returncode in (0, 1, 2), (args, done.stderr)
         log = json.loads(done.stdout)
         errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
