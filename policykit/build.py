@@ -561,6 +561,13 @@ def _render_all(
         return
     # PDFs take longest: start them first so no worker is left with one at the end.
     order = sorted(range(len(tasks)), key=lambda i: tasks[i].output_format != "pdf")
+    # What every worker needs, loaded once here, is inherited by the forked workers
+    # instead of loaded in each: the policy, and WeasyPrint (most of a second to import).
+    _loaded(arguments[0][0], policy_digest)
+    if any(task.output_format == "pdf" for task in tasks):
+        import weasyprint  # noqa: F401
+
+        import policykit.render.pdf  # noqa: F401
     with _pool(min(jobs, len(tasks))) as pool:
         futures: dict[int, Future[tuple[bool, bytes | str]]] = {}
         for i in order:

@@ -5,6 +5,7 @@ valid against its published schema."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -264,3 +265,30 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site(repo: Path) -> No
     _complete(site)
     leftovers = [p for p in repo.rglob("*") if p.name.startswith(".site.") or p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_a_full_disk_leaves_the_previous_site_and_says_so_in_one_line(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    code, _, err = run(capsys, "build", "-q", "--locale", "nl", "--jobs", "1")
+    assert code == 0, err
+    before = files(repo / "site")
+    policy = repo / "data" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
+                      encoding="utf-8")  # fmt: skip
+    real = policykit.build._write
+    written: list[Path] = []
+
+    def fill_up(path: Path, data: bytes) -> None:
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        written.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(policykit.build, "_write", fill_up)
+    code, _, err = run(capsys, "build", "-q", "--locale", "nl", "--jobs", "1")
+    assert code == 2
+    assert err.count("\n") == 1 and "No space left on device; the previous site is unchanged" in err, err
+    assert files(repo / "site") == before
+    assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
