@@ -95,7 +95,9 @@ def main() -> None:
             raise SystemExit("a rebuild with nothing changed changed the site")
 
     full = statistics.median(parallel)
-    print(f"policykit build, {os.cpu_count()} cores, Python {sys.version.split()[0]}, median (fastest) of {args.repeat}")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"policykit build, {os.cpu_count()} cores, load average {load}, Python {sys.version.split()[0]}")
+    print(f"median and fastest of {args.repeat} runs each; ratio: median over the baseline")
     print(f"{'':28}{'median s':>10}{'fastest s':>11}{'ratio':>8}")
     rows = [
         ("full, --jobs 1", single, statistics.median(single)),
