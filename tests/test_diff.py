@@ -11,6 +11,7 @@ import attrs
 import pytest
 from golden import assert_golden
 from markdown_it import MarkdownIt
+from tools import nu_html_check
 
 from conftest import POLICY, SEED
 from policykit.cli import main
@@ -131,3 +132,15 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(SEED), str(POLICY), "--locale", "xx"]) == 2
     err = capsys.readouterr()[1]
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("locale", [None, "ar"])
+def test_the_html_notice_is_valid_html(tmp_path: Path, locale: str | None) -> None:
+    fragment = notice(diff(load(SEED), load(POLICY)), "html", locale)
+    page = tmp_path / "notice.html"
+    page.write_text(
+        f'<!DOCTYPE html><html lang="{locale or "en"}"><head><meta charset="utf-8"><title>Notice</title></head>'
+        f"<body>{fragment}</body></html>",
+        encoding="utf-8",
+    )
+    assert nu_html_check(page) == []

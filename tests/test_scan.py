@@ -74,3 +74,16 @@ def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path: Path, capsys: pyt
         code = main(["scan", url, "-o", str(blocker / "x.har")])
     _, err = capsys.readouterr()
     assert code == 2 and len(err.strip().splitlines()) == 1 and "cannot write" in err
+
+
+def test_scan_before_consent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with serve() as url:
+        code = main(
+            ["scan", url, "-o", str(tmp_path / "v.har"), "--before-consent", "--audit", str(POLICY), "--format", "json"]
+        )
+    findings = json.loads(capsys.readouterr()[0])["findings"]
+    before = sorted(f["path"].rsplit("[", 1)[1].rstrip("]") for f in findings if f["code"] == "PK706")
+    # session_id is strictly necessary; prefs is functional; tracker is not declared at all.
+    # js_cookie, set by the page's script, is seen in the request that follows it.
+    assert code == 1 and before == ["js_cookie", "prefs", "tracker"]
+    assert main(["scan", url, "--before-consent", "--click", "#accept"]) == 2
