@@ -286,8 +286,8 @@ def _clean_orphans(site: Path) -> None:
     prefix = f".{site.name}."
     leftovers = sorted(p for p in parent.iterdir() if p.name.startswith(prefix) and p.is_dir())
     for path in leftovers:
-        if path.name.startswith(prefix + _OLD) and not site.exists():
-            path.rename(site)  # the previous complete site, put back
+        if path.name.startswith(prefix + _OLD) and (path / "site").is_dir() and not site.exists():
+            (path / "site").rename(site)  # the previous complete site, put back
     for path in leftovers:
         if path.exists() and (path.name.startswith(prefix + _STAGING) or path.name.startswith(prefix + _OLD)):
             shutil.rmtree(path, ignore_errors=True)

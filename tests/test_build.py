@@ -292,3 +292,27 @@ def test_a_full_disk_leaves_the_previous_site_and_says_so_in_one_line(
     assert err.count("\n") == 1 and "No space left on device; the previous site is unchanged" in err, err
     assert files(repo / "site") == before
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
+
+
+def test_without_an_atomic_exchange_the_swap_is_two_renames_and_recovers(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(policykit.build, "_exchange", lambda a, b: False)
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    site = repo / "site"
+    build_site(project, load(project.policy), locales=("nl",), jobs=1)
+    policy = repo / "data" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
+                      encoding="utf-8")  # fmt: skip
+    result = build_site(project, load(project.policy), locales=("nl",), jobs=1)
+    assert result.committed and _complete(site) == result.build_id
+    assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
+    # Killed between the two renames: the site moved aside, the new one not yet in place.
+    before = files(site)
+    aside = repo / ".site.policykit-old-k1ll3d"
+    aside.mkdir()
+    site.rename(aside / "site")
+    (repo / ".site.policykit-staging-k1ll3d").mkdir()
+    policykit.build._clean_orphans(site)
+    assert files(site) == before
+    assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
