@@ -7,7 +7,7 @@ from pathlib import Path
 import attrs
 import pytest
 from golden import assert_golden
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -128,3 +128,56 @@ def test_script_in_data_is_text() -> None:
     stream = tokens(escape_markdown("<script>alert(1)</script>"))
     assert all(t.type != "html_block" for t in stream)
     assert _plain(stream) == "<script>alert(1)</script>"
+
+
+# Every character that could end a line or a cell, as text and inside link targets.
+_BREAKS = list("|\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t")
+breaking = st.text(
+    alphabet=st.sampled_from([*_BREAKS, *"ab #*_-<>[]()`\\&!{}1."]) | st.characters(categories=("L", "Zs")),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip())
+_URL_CHARS = st.text(alphabet=st.sampled_from(list("ab|()<>[]\\`*_%#?&=~")), max_size=12)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(breaking, min_size=6, max_size=6), _URL_CHARS, st.booleans())
+@example(["a\rb", "- x\u2028# y", "c\x85d", "e", "f|g", "h"], "a|b", True)
+@example(["a\rb", "- x\u2028# y", "c\x85d", "e", "f|g", "h"], "a|b", False)
+def test_hostile_text_in_every_field_keeps_the_structure(cells: list[str], path: str, as_list: bool) -> None:
+    from policykit.inline import Emphasis, Link
+
+    doc = localize(policykit.load(SEED))
+    link = Link(f"https://x.example/{path}", (Text(cells[4]),))
+    rows = (
+        ((Text(cells[0]),), (Text(cells[1]), link), (Emphasis((Text(cells[5]),)),)),
+        ((Text(cells[2]),), (link,), (Text(cells[3]),)),
+    )
+    table = DocTable(
+        "caption " + cells[0], ("name", "purpose", "lifetime"), ("Name", "Purpose", cells[5]), rows, as_list
+    )
+    blocks = (DocParagraph((Text(cells[2]), link)), table, DocParagraph((Text(cells[3]),)))
+    article = attrs.evolve(doc.articles[0], heading=cells[1], blocks=blocks, sections=())
+    text = render_markdown(attrs.evolve(doc, articles=(article,), title=cells[3], footer=(cells[4],)))
+    stream = tokens(text)
+    assert headings(stream) == [("h1", _folded(cells[3])), ("h2", _folded(cells[1]))]
+    opened = [t.type for t in stream if t.type.endswith("_open") and t.type not in ("th_open", "td_open", "tr_open")]
+    if as_list:
+        assert opened == [
+            "heading_open", "heading_open", "paragraph_open", "bullet_list_open", "list_item_open",
+            "paragraph_open", "list_item_open", "paragraph_open", "paragraph_open", "paragraph_open",
+        ]  # fmt: skip
+    else:
+        assert opened == [
+            "heading_open", "heading_open", "paragraph_open", "paragraph_open", "table_open", "thead_open",
+            "tbody_open", "paragraph_open", "paragraph_open",
+        ]  # fmt: skip
+        found = table_cells(stream)
+        assert [len(row) for row in found] == [3, 3, 3]
+        assert found[1][0] == _folded(cells[0]) and found[2][2] == _folded(cells[3])
+    links = [t.attrGet("href") for t in stream if t.type == "inline" for t in t.children or [] if t.type == "link_open"]
+    assert links and all(href == links[0] for href in links)

@@ -22,6 +22,9 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!{}#])")
 # At the start of a line: headings, block quotes, list markers, thematic breaks,
 # setext underlines, ordered lists ("2025." or "2025)"), indented code.
 _LINE_START = re.compile(r"^([ \t]*)([-+=>]|\d+(?=[.)]))")
+# Every character str.splitlines() breaks a line at: CommonMark ends a line only at LF
+# and CR, but a reader's editor or terminal may break at the others too. Each becomes a space.
+_LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def escape_inline(text: str) -> str:
@@ -47,7 +50,7 @@ def _inline(nodes: tuple[Inline, ...]) -> str:
     parts: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
-            parts.append(_INLINE_SPECIAL.sub(r"\\\1", node.text.replace("\n", " ")))
+            parts.append(_INLINE_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", node.text)))
         elif isinstance(node, Emphasis):
             parts.append(f"*{_inline(node.children)}*")
         elif isinstance(node, Strong):
@@ -58,7 +61,8 @@ def _inline(nodes: tuple[Inline, ...]) -> str:
         elif isinstance(node, Link):
             inner = _inline(node.children)
             if is_safe_href(node.href):
-                target = node.href.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E")
+                # Percent-encoded: '|' would end a table cell even inside <...>.
+                target = node.href.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
                 parts.append(f"[{inner}](<{target}>)")
             else:
                 parts.append(inner)
