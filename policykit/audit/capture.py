@@ -191,7 +191,7 @@ def read_har(path: Path) -> Capture:
     page_titles: dict[str, str] = {}
     page_urls: dict[str, str] = {}
     sent: list[tuple[str, str, str, str, str, int]] = []  # name, host, page ref, request, where, entry
-    set_names: set[tuple[str, str]] = set()
+    set_domains: dict[str, set[str]] = {}  # name -> the domains a response set it for
     count = 0
     for kind, item in _har_items(path):
         if kind == "page" and isinstance(item, Mapping):
@@ -252,7 +252,7 @@ def read_har(path: Path) -> Capture:
                     )
                 )
         for cookie, where in cookies_here:
-            set_names.add((cookie.name, cookie.domain))
+            set_domains.setdefault(cookie.name, set()).add(cookie.domain)
             observations.append(
                 Observation(
                     name=cookie.name,
@@ -274,7 +274,7 @@ def read_har(path: Path) -> Capture:
     # visit): seen, but its lifetime is not in the HAR.
     seen_sent: set[tuple[str, str]] = set()
     for name, host, pageref, url, where, index in sent:
-        if any(name == n and (host == d or host.endswith("." + d)) for n, d in set_names):
+        if any(host == d or host.endswith("." + d) for d in set_domains.get(name, ())):
             continue
         if (name, host) in seen_sent:
             continue
