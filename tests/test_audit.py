@@ -147,6 +147,25 @@ def test_edge_cases(capsys: pytest.CaptureFixture[str]) -> None:
     assert not any("old_cookie" in f["message"] for f in findings)
 
 
+def test_a_cookie_on_a_domain_its_declaration_does_not_allow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    har = json.loads((AUDIT / "violations.har").read_text(encoding="utf-8"))
+    entries = har["log"]["entries"]
+    # The operator's first-party cookie from another site, and _ga (declared for
+    # example.com) set by Google's own host: Google is declared, so no PK704.
+    entries[2]["response"]["headers"][2]["value"] = "WHMCSUser=1; Max-Age=31536000"
+    entries[1]["request"]["url"] = "https://region1.google-analytics.com/g/collect"
+    entries[1]["response"]["headers"][2]["value"] = "_ga=GA1.1.2; Max-Age=34128000; Domain=google-analytics.com"
+    path = tmp_path / "domains.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    _, findings = audit_json(capsys, str(POLICY), "--har", str(path))
+    wrong = {f["path"].rsplit("[", 1)[1]: f["message"] for f in findings if f["code"] == "PK705"}
+    assert "declared for example.com" in wrong["_ga]"]
+    assert "declared as operator's first-party cookie" in wrong["WHMCSUser]"]
+    assert not any(f["code"] == "PK704" and "_ga" in f["path"] for f in findings)
+
+
 def test_a_sanitized_har_is_pointed_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     har = json.loads((AUDIT / "violations.har").read_text(encoding="utf-8"))
     for entry in har["log"]["entries"]:
