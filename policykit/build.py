@@ -371,6 +371,25 @@ def _write(path: Path, data: bytes) -> None:
     os.chmod(path, 0o644)
 
 
+def _output_name(relative: str) -> bool:
+    """A name only a build writes, kept from no earlier site: `policy.md` at the top (where
+    builds before the language index wrote the policy's own language) or under a locale's
+    folder. A site from before the manifest thus leaves no stale policy behind."""
+    from babel import Locale, UnknownLocaleError
+
+    parts = relative.split("/")
+    names = {name for name, _ in PAGES}
+    if len(parts) == 1:
+        return parts[0] in names | {"cookies.json"}
+    if len(parts) != 2 or parts[1] not in names:
+        return False
+    try:
+        Locale.parse(parts[0].replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
 def _carry(source: Path, target: Path) -> None:
     """An unchanged output or a file of the user's, into the new site."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -605,10 +624,11 @@ def _publish(
             ours = set(previous) | set(current) | {MANIFEST}
             for path in sorted(site.rglob("*")):
                 relative = path.relative_to(site).as_posix()
-                if relative in ours or _ORPHAN_TMP.match(path.name):
+                if relative in ours or _ORPHAN_TMP.match(path.name) or _output_name(relative):
                     continue
                 if path.is_dir() and not path.is_symlink():
-                    (staging / relative).mkdir(parents=True, exist_ok=True)
+                    if not any(path.iterdir()):  # a folder with files gets made for them
+                        (staging / relative).mkdir(parents=True, exist_ok=True)
                 elif not (staging / relative).exists():
                     _carry(path, staging / relative)
         manifest = {

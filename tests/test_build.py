@@ -170,11 +170,22 @@ def test_user_files_stay_and_orphans_of_a_killed_run_go(repo: Path) -> None:
     site = repo / "site"
     (site / "en").mkdir(parents=True)
     (site / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")
+    (site / "blog").mkdir()
+    (site / "blog" / "index.html").write_text("<p>blog</p>", encoding="utf-8")
+    # The layout of builds before the language index: the policy's own language at the top.
+    (site / "policy.md").write_text("# Old policy", encoding="utf-8")
+    (site / "nl").mkdir()
+    (site / "nl" / "policy.pdf").write_text("old", encoding="utf-8")
+    (site / "de").mkdir()
+    (site / "de" / "policy.pdf").write_text("old", encoding="utf-8")
     (site / "en" / ".index.html.abcd1234.tmp").write_text("half", encoding="utf-8")
     (repo / ".site.policykit-staging-x1y2z3").mkdir()
     result = build_site(project, load(project.policy), locales=("nl",))
     assert result.committed
     assert (site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\n"
+    assert (site / "blog" / "index.html").read_text(encoding="utf-8") == "<p>blog</p>"
+    assert not (site / "policy.md").exists() and not (site / "de").exists()
+    assert (site / "nl" / "policy.pdf").read_bytes().startswith(b"%PDF")
     assert not (site / "en" / ".index.html.abcd1234.tmp").exists()
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
 
