@@ -81,7 +81,10 @@ def _cookie_changes(old: Policy, new: Policy) -> Iterator[Change]:
     pairs = [(before[key], after[key]) for key in before if key in after]
     # A removed and an added cookie of the same party and category are one cookie renamed.
     for gone in list(removed):
-        twin = next((c for c in added if c.party == gone.party and c.category == gone.category), None)
+        # Of several candidates, the one that persists as the old one did.
+        candidates = [c for c in added if c.party == gone.party and c.category == gone.category]
+        candidates.sort(key=lambda c: c.lifetime.persistence is not gone.lifetime.persistence)
+        twin = candidates[0] if candidates else None
         if twin is not None:
             removed.remove(gone)
             added.remove(twin)
