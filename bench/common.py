@@ -12,15 +12,40 @@ ROOT = Path(__file__).resolve().parent.parent
 OCD_CSV = ROOT.parent / "shared" / "data" / "open-cookie-database" / "open-cookie-database.csv"
 
 
-def ocd_policy_file(directory: Path) -> Path:
-    """Write the policy of every Open Cookie Database row as YAML; return its path."""
-    from policykit import dump
-    from policykit.ocd import ocd_policy, read_ocd
+def ocd_rows(count: int | None = None) -> list[dict[str, str]]:
+    """`count` Open Cookie Database rows (all of them by default).
+
+    Fewer than the database holds: the first `count`. More: the rows again, each repeat
+    with a distinct name and id (`_ga` -> `_ga_r1`; a wildcard keeps its trailing `*`),
+    so a policy of 10,000 cookies is as varied as the database allows.
+    """
+    from policykit.ocd import read_ocd
 
     if not OCD_CSV.is_file():
         raise SystemExit(f"the Open Cookie Database is not at {OCD_CSV}")
-    path = directory / "ocd-policy.yaml"
-    path.write_text(dump(ocd_policy(read_ocd(OCD_CSV))), encoding="utf-8")
+    rows = read_ocd(OCD_CSV)
+    if count is None:
+        return rows
+    out: list[dict[str, str]] = []
+    for index in range(count):
+        row = dict(rows[index % len(rows)])
+        repeat = index // len(rows)
+        if repeat:
+            name = row["Cookie / Data Key name"].strip()
+            star = "*" if name.endswith("*") else ""
+            row["Cookie / Data Key name"] = f"{name.removesuffix('*')}_r{repeat}{star}"
+            row["ID"] = f"{row['ID'].strip()}-r{repeat}"
+        out.append(row)
+    return out
+
+
+def ocd_policy_file(directory: Path, count: int | None = None) -> Path:
+    """Write the policy of `count` Open Cookie Database rows (see ocd_rows) as YAML; return its path."""
+    from policykit import dump
+    from policykit.ocd import ocd_policy
+
+    path = directory / ("ocd-policy.yaml" if count is None else f"ocd-policy-{count}.yaml")
+    path.write_text(dump(ocd_policy(ocd_rows(count))), encoding="utf-8")
     return path
 
 

@@ -100,6 +100,12 @@ def render_pdf(document: Document, *, variant: str | None = None, html: str | No
     if variant is not None and variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r}; choose from {', '.join(PDF_VARIANTS)}")
     page = html if html is not None else render_html(document, print_css=True)
+    # Long paragraphs are refused before WeasyPrint starts; long tables are cut into chunks.
+    from policykit.render import pdf_large
+
+    pdf_large.refuse_oversized_text(document)
+    if pdf_large.wants_chunks(page, variant):
+        return pdf_large.render_large_pdf(document, page, variant=variant)
     variant = variant or DEFAULT_PDF_VARIANT
     modified = dt.datetime.fromisoformat(document.last_modified_iso)
     identifier = hashlib.sha256(document.version_id.encode()).hexdigest()[:32].encode()
