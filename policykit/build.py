@@ -430,7 +430,7 @@ def build_site(
         site = site.resolve()  # a deployment's link to the real folder stays a link
     if site.exists() and not site.is_dir():
         raise BuildError(f"{site}: not a folder")
-    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    jobs = max(1, jobs if jobs is not None else _cores())
     source_locale = str(policy.meta.language)
     policy_bytes = Path(project.policy).read_bytes()
     policy_digest = hashlib.sha256(policy_bytes).hexdigest()
@@ -552,6 +552,13 @@ def build_site(
         committed,
         build_id if committed else None,
     )
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's share, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _since(started: float) -> float:
