@@ -245,3 +245,21 @@ def test_a_user_template_still_renders_the_document(tmp_path: Path) -> None:
     document = localize(policykit.load(POLICY), "en")
     html = render_html(document, templates=tmp_path)
     assert html.startswith(f"<h1>{document.title}</h1>") and "<table" in html
+
+
+# --- names that hide characters or imitate each other ------------------------------------
+
+
+def test_names_that_look_alike_share_a_skeleton() -> None:
+    from policykit.rules.names import hidden_characters, scripts, skeleton
+
+    assert skeleton("Google") == skeleton("G\u043e\u043egle") != skeleton("Goggle")
+    assert skeleton("_ga") == skeleton("_ga\u200b") == skeleton("_g\u0430")
+    assert skeleton("paypal") == skeleton("paypa1") == skeleton("paypaI")
+    assert hidden_characters("_ga\u200b\u202e\u200d") == [
+        "the invisible ZERO WIDTH SPACE (U+200B)",
+        "the bidi control RIGHT-TO-LEFT OVERRIDE (U+202E)",
+        "the invisible ZERO WIDTH JOINER (U+200D)",
+    ]
+    assert hidden_characters("Caf\u00e9 B.V.\u00a0(NL)") == []
+    assert scripts("G\u043e\u043egle_1") == {"LATIN", "CYRILLIC"} and scripts("_ga_X1") == {"LATIN"}

@@ -21,7 +21,7 @@ from policykit.errors import UnknownRuleError
 from policykit.findings import Finding, Severity, sort_findings
 from policykit.model import Policy, Silence
 from policykit.rules import catalogue as catalogue_rules
-from policykit.rules import jurisdictions, lifetimes, meta, parties, prose
+from policykit.rules import jurisdictions, lifetimes, meta, names, parties, prose
 from policykit.rules.base import EVERYWHERE, PROFILES, Context, Issue, Rule, rule
 from policykit.source import Source
 
@@ -62,6 +62,7 @@ RULES: tuple[Rule, ...] = (
     *meta.RULES,
     *jurisdictions.RULES,
     *catalogue_rules.RULES,
+    *names.RULES,
     unused_silence,
 )
 _BY_CODE = {r.code: r for r in RULES}
