@@ -43,7 +43,7 @@ def entries_of(ctx: Context) -> Iterator[tuple[int, Cookie, Entry]]:
 
 
 def _said(entry: Entry) -> str:
-    """`Google Analytics 4's documentation (https://..., read 2026-11-26)`."""
+    """`the documentation of Google Analytics 4 (https://..., read <date>)`."""
     what = (
         "the Open Cookie Database" if not entry.provenance.from_vendor else f"the documentation of {entry.service_name}"
     )
