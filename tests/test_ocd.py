@@ -140,7 +140,12 @@ def test_import_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "catalogue.csv: 5 of 10 rows imported cleanly, 5 with problems listed above (8 entries written" in err
     assert f"{FIXTURES / 'ocd' / 'catalogue.csv'}:10: Site History: a name with spaces, or none: left out" in err
     assert load_catalogue(out)
-    assert main(["catalogue", "import", str(FIXTURES / "ocd" / "sample.csv"), "-o", str(out)]) == 0
+    assert (
+        main(["catalogue", "import", str(FIXTURES / "ocd" / "sample.csv"), "-o", str(out), "--read", "2026-11-26"]) == 0
+    )
+    assert out.read_text(encoding="utf-8").startswith(
+        "# Imported from the Open Cookie Database (sample.csv) on 2026-11-26"
+    )
     assert main(["catalogue", "import", str(FIXTURES / "load" / "minimal.yaml"), "-o", str(out)]) == 2
     assert "not the Open Cookie Database's CSV" in capsys.readouterr().err
 

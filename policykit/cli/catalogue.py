@@ -10,6 +10,7 @@ how many rows imported cleanly and each other row with its reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -93,8 +94,16 @@ def lookup(name: str, catalogue_path: str | None, output_format: str, show_all: 
     type=click.Path(dir_okay=False, path_type=Path),
     help="The catalogue YAML file to write.",
 )
+@click.option(
+    "--read",
+    "read",
+    default=None,
+    metavar="DATE",
+    help="The date the facts were read, written into every entry (default: today). Give it to get the same "
+    "bytes from the same input on any day.",
+)
 @quiet_option
-def import_(file: Path, output: Path, quiet: bool) -> None:
+def import_(file: Path, output: Path, read: str | None, quiet: bool) -> None:
     """Import the Open Cookie Database (its CSV, or its EDPB JSON) as a catalogue file.
 
     Retention periods become exact lifetimes or are reported as not known; rows that
@@ -102,7 +111,11 @@ def import_(file: Path, output: Path, quiet: bool) -> None:
     from policykit.ocd import OcdError, import_catalogue
 
     try:
-        result = import_catalogue(file)
+        day = dt.date.fromisoformat(read) if read is not None else None
+    except ValueError:
+        raise click.BadParameter(f"expected a date such as 2026-11-26, got {read!r}", param_hint="--read") from None
+    try:
+        result = import_catalogue(file, read=day)
     except OcdError as error:
         raise CannotUse(str(error)) from None
     write_output(output, result.yaml)
