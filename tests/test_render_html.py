@@ -202,8 +202,15 @@ def test_nu_html_checker_finds_nothing(tmp_path: Path, path: Path) -> None:
     assert nu_html_check(page) == []
 
 
-def test_axe_core_finds_no_violation() -> None:
-    assert axe_violations(html_of(POLICY)) == []
+def test_nu_html_checker_finds_nothing_in_arabic(tmp_path: Path) -> None:
+    page = tmp_path / "policy.html"
+    page.write_text(render(policykit.load(POLICY), "html", "ar"), encoding="utf-8")
+    assert nu_html_check(page) == []
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_axe_core_finds_no_violation(locale: str) -> None:
+    assert axe_violations(render(policykit.load(POLICY), "html", locale)) == []
 
 
 def test_axe_harness_does_see_violations() -> None:

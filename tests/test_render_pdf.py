@@ -239,17 +239,17 @@ def _captions_left_alone(pdf: bytes, count: int) -> list[tuple[int, int]]:
 
 
 def test_a_caption_never_ends_a_page_without_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    doc = _tables_after_fillers(30)
+    doc = _tables_after_fillers(12)
     pdf = render_pdf(doc)
     assert len(PdfReader(io.BytesIO(pdf)).pages) > 3
-    assert _captions_left_alone(pdf, 30) == []
+    assert _captions_left_alone(pdf, 12) == []
     # The control: without the rule, some caption does end a page, so the check can fail.
     html_module = sys.modules[render_html.__module__]
     plain = html_module.stylesheet
     monkeypatch.setattr(
         html_module, "stylesheet", lambda name: plain(name).replace("break-after: avoid; break-inside: avoid;", "")
     )
-    assert _captions_left_alone(render_pdf(doc), 30) != []
+    assert _captions_left_alone(render_pdf(doc), 12) != []
 
 
 def test_contents_and_settings_on_paper(policy_pdf: bytes) -> None:
