@@ -309,7 +309,7 @@ def _render_chunk(document: Document, html: str, variant: str | None) -> bytes:
 
 
 def _render_all(document: Document, pages: Sequence[str], variant: str | None, workers: int) -> list[bytes]:
-    if workers <= 1:
+    if workers <= 1 or multiprocessing.current_process().daemon:  # a daemon may not start processes
         _worker_start()
         try:
             return [_render_chunk(document, html, variant) for html in pages]
