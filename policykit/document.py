@@ -3,7 +3,9 @@
 In: a Policy, a locale, and optionally translations (the policy's own strings and the
 template strings such as "Name" and "Lifetime").
 Out: a Document: numbered articles and sections, paragraphs as inline nodes with every
-placeholder resolved, cookie tables as rows of cells, lifetimes and dates formatted.
+placeholder resolved, cookie tables as rows of cells, lifetimes and dates formatted,
+whether a table of contents is shown, and the cookie settings link. In a right-to-left
+locale, names, domains and addresses are Isolate nodes, which each renderer expresses.
 
 Renderers (HTML, Markdown, PDF) read only the Document. They never see the model,
 gettext or Babel, so every format says exactly the same thing, and a new format is one

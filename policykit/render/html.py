@@ -4,9 +4,10 @@ In: a Document (and optionally a directory of templates that override ours).
 Out: a standalone HTML page with embedded CSS, or a fragment to embed in a site.
 
 Inline nodes become markup here, in Python: every text is escaped, and the only tags
-that can come out are em, strong and a, whose href the loader has already limited to
-http(s) and mailto. Translators' text is escaped the same way: nothing in the data or a
-catalogue can add an element or an attribute.
+that can come out are em, strong, a (whose href the loader has already limited to
+http(s) and mailto) and bdi (a name isolated in right-to-left text). Translators'
+text is escaped the same way: nothing in the data or a catalogue can add an element or
+an attribute.
 """
 
 from __future__ import annotations
