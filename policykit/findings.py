@@ -240,9 +240,10 @@ def format_sarif(
     in-source suppression, so viewers show them as dismissed rather than hide them.
     """
     everything = [*findings, *(finding for finding, _ in suppressed)]
-    # Every rule given, then the loader's codes (any run can meet an unusable file),
-    # then any other code a finding carries, so every result has its descriptor.
-    described = [*rules, *(rule for rule in LOADER_CODES if rule.code not in {r.code for r in rules})]
+    # Every rule given, then the loader's codes that occur (an unusable file), then any
+    # other code a finding carries, so every result has its full descriptor.
+    occurring = {f.code for f in everything} - {r.code for r in rules}
+    described = [*rules, *(rule for rule in LOADER_CODES if rule.code in occurring)]
     known = {rule.code for rule in described}
     extra = sorted({f.code for f in everything} - known)
     descriptors = [_descriptor(rule) for rule in described] + [

@@ -60,8 +60,9 @@ def test_sarif_results_point_at_rules_and_lines() -> None:
     assert log["version"] == "2.1.0"
     run = log["runs"][0]
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    # The rules given, then every loader code (described whether or not it occurs).
-    assert ids[:2] == ["PK101", "PK001"] and "PK002" in ids
+    # The rules given, then the loader codes that occur, described in full.
+    assert ids == ["PK101", "PK002"]
+    assert run["tool"]["driver"]["rules"][1]["shortDescription"]["text"] == "The file is not valid YAML or JSON"
     first, second = run["results"]
     assert first["ruleId"] == "PK101" and ids[first["ruleIndex"]] == "PK101"
     assert first["locations"][0]["physicalLocation"]["region"]["startLine"] == 42
@@ -114,13 +115,15 @@ def test_github_annotations_escape_as_workflow_commands_require() -> None:
 
 
 def test_sarif_uris_are_percent_encoded_and_every_code_is_described() -> None:
-    log = json.loads(format_sarif([HOSTILE, Finding("PK777", Severity.INFO, "x", "/tmp/a b.yaml")], [], "0"))
-    first, second = (r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"])
+    loader = [Finding(rule.code, Severity.ERROR, "x", "p.yaml") for rule in LOADER_CODES]
+    odd = Finding("PK777", Severity.INFO, "x", "/tmp/a b.yaml")
+    log = json.loads(format_sarif([HOSTILE, odd, *loader], [], "0"))
+    first, second = (r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"][:2])
     assert first == {"uri": "seed%20%231.yaml", "uriBaseId": "%SRCROOT%"}
     assert second == {"uri": "file:///tmp/a%20b.yaml"}
     descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
-    assert {rule.code for rule in LOADER_CODES} <= set(descriptors)
     assert [code for code in (f"PK00{n}" for n in range(1, 10)) if code not in descriptors] == []
+    assert all(descriptors[rule.code]["fullDescription"]["text"] == rule.why for rule in LOADER_CODES)
     assert descriptors["PK001"]["helpUri"] == "docs/format.md#loader-findings"
     assert descriptors["PK204"]["helpUri"] == "docs/rules.md#pk204"
     assert log["runs"][0]["tool"]["driver"]["informationUri"] == "https://pypi.org/project/policykit-cookies/"
