@@ -234,6 +234,24 @@ def test_tolerance(capsys: pytest.CaptureFixture[str]) -> None:
     assert Tolerance(None, 0.01).allows(100, 101) and not Tolerance(None, 0.01).allows(100, 102)
 
 
+def test_tolerance_as_written() -> None:
+    from policykit.cli.audit import parse_tolerance
+
+    assert parse_tolerance("1 day,1%") == Tolerance(86_400, 0.01)
+    assert parse_tolerance("2 days or 5%") == Tolerance(2 * 86_400, 0.05)
+    assert parse_tolerance("12h") == Tolerance(43_200, None)
+    assert parse_tolerance("0") == Tolerance(0, None)
+
+
+def test_the_projects_policy_when_none_is_given(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(POLICY.parent.parent)  # this repository is a policykit project
+    code, out, err = run(capsys, "audit", "--har", str(AUDIT / "violations.har"), "--format", "json")
+    assert code == 1 and "policykit: policy data/policy.yaml" in err
+    assert {f["code"] for f in json.loads(out)["findings"]} >= {"PK701", "PK703", "PK704"}
+
+
 def test_sarif_describes_the_audit_rules(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "audit", str(POLICY), "--har", str(AUDIT / "violations.har"), "--format", "sarif")
     log = json.loads(out)
