@@ -56,8 +56,8 @@ from policykit import __version__
 from policykit.errors import PolicykitError
 
 if TYPE_CHECKING:
-    from policykit.document import Translator
     from policykit.findings import Finding
+    from policykit.i18n.translator import CatalogTranslator
     from policykit.model import Policy
     from policykit.project import Project
 
@@ -158,11 +158,18 @@ def _key(*parts: bytes | str) -> str:
 # --- rendering, in worker processes or in this one --------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _loaded(policy_file: str, policy_digest: str) -> Policy:
-    from policykit.load import load
+# (policy file, sha256 of its bytes) -> the Policy: given by the caller of build_site and
+# inherited by forked workers; loaded from the file where it is not there (spawned workers).
+_POLICIES: dict[tuple[str, str], Policy] = {}
 
-    return load(policy_file)
+
+def _loaded(policy_file: str, policy_digest: str) -> Policy:
+    found = _POLICIES.get((policy_file, policy_digest))
+    if found is None:
+        from policykit.load import load
+
+        found = _POLICIES[(policy_file, policy_digest)] = load(policy_file)
+    return found
 
 
 def _render_one(
@@ -405,6 +412,42 @@ def _carry(source: Path, target: Path) -> None:
 # --- the build ------------------------------------------------------------------------
 
 
+def _plan(policy: Policy, built: Sequence[str], fingerprints: dict[str, bytes], common: str) -> list[_Task]:
+    """The outputs of the locales `built` (the policy's own first), each with its key."""
+    from policykit.document import version_id
+
+    source_locale = str(policy.meta.language)
+    locale_set = ",".join(built)
+    alternates = (
+        *((_hreflang(other), f"../{_hreflang(other)}/index.html") for other in built),
+        ("x-default", "../index.html"),
+    )
+    tasks: list[_Task] = []
+    for locale in built:
+        fingerprint = fingerprints[locale]
+        for file, output_format in PAGES:
+            is_page = output_format == "html"  # only a web page names the other languages
+            tasks.append(
+                _Task(
+                    f"{_hreflang(locale)}/{file}",
+                    None if locale == source_locale else locale,
+                    output_format,
+                    _key(common, fingerprint, locale, output_format, *((locale_set,) if is_page else ())),
+                    version_id(policy, fingerprint),
+                    alternates if is_page else (),
+                )
+            )
+    return tasks
+
+
+def _up_to_date(task: _Task, previous: dict[str, Any], site: Path) -> str | None:
+    """The sha256 of the output on disk when it was built from the same inputs, else None."""
+    old = previous.get(task.name)
+    if isinstance(old, dict) and old.get("key") == task.key and _sha256_file(site / task.name) == old.get("sha256"):
+        return str(old["sha256"])
+    return None
+
+
 def build_site(
     project: Project,
     policy: Policy,
@@ -421,8 +464,9 @@ def build_site(
     as it is done. Raises UnknownLocaleError or CatalogError for a locale that cannot be
     built at all, BuildError for an output folder that cannot be used, OSError when
     writing fails (the previous site is then untouched)."""
-    from policykit.document import localize, version_id
+    from policykit.document import localize
     from policykit.export import catalogue_json
+    from policykit.i18n.translator import translator_for
 
     started = time.perf_counter()
     site = Path(os.path.abspath(output if output is not None else project.output))
@@ -432,79 +476,60 @@ def build_site(
         raise BuildError(f"{site}: not a folder")
     jobs = max(1, jobs if jobs is not None else _cores())
     source_locale = str(policy.meta.language)
-    policy_bytes = Path(project.policy).read_bytes()
-    policy_digest = hashlib.sha256(policy_bytes).hexdigest()
+    policy_digest = hashlib.sha256(Path(project.policy).read_bytes()).hexdigest()
+    _POLICIES.clear()
+    _POLICIES[(str(project.policy), policy_digest)] = policy  # renders here, or in forked workers, reuse it
     common = _key("policykit", __version__, _package_digest(), policy_digest, f"strict={strict}", str(project.locales))
 
-    # Localize every locale here: it decides which are published, and gives version ids.
-    from policykit.i18n.translator import translator_for
-
-    fingerprints: dict[str, bytes] = {}  # locale -> what its text depends on besides the policy
-    translators: dict[str, Translator] = {}
-    findings: list[Finding] = []
-    skipped: list[str] = []
-    for locale in [None, *build_locales(project, policy, locales)]:
+    # Reading the catalogues gives each locale's fingerprint, which is all the keys need.
+    translators: dict[str, CatalogTranslator | None] = {source_locale: None}
+    fingerprints: dict[str, bytes] = {source_locale: b""}
+    for locale in build_locales(project, policy, locales):
         translator = translator_for(policy, locale, locales=project.locales, strict=True)
-        localize(policy, locale, translator)  # translating every string finds every problem
-        if translator is not None and translator.findings:
-            findings += translator.findings
-            skipped.append(translator.locale)
-            continue
-        fingerprints[locale or source_locale] = translator.fingerprint if translator else b""
         if translator is not None:
             translators[translator.locale] = translator
-    built = tuple(fingerprints)
-    if findings and strict:
-        return BuildResult(site, built, tuple(skipped), tuple(findings), (), (), (), _since(started), False)
-
-    locale_set = ",".join(built)
-    tasks: list[_Task] = []
-    for locale, fingerprint in fingerprints.items():
-        lang = _hreflang(locale)
-        alternates = (
-            *((_hreflang(other), f"../{_hreflang(other)}/index.html") for other in built),
-            ("x-default", "../index.html"),
-        )
-        for file, output_format in PAGES:
-            extra = (locale_set,) if output_format == "html" else ()
-            tasks.append(
-                _Task(
-                    f"{lang}/{file}",
-                    None if locale == source_locale else locale,
-                    output_format,
-                    _key(common, fingerprint, locale, output_format, *extra),
-                    version_id(policy, fingerprint),
-                    alternates if output_format == "html" else (),
-                )
-            )
-    extras = {
-        "cookies.json": catalogue_json(policy, translators).encode("utf-8"),
-        "index.html": index_page(policy, built).encode("utf-8"),
-    }
-    if on_plan is not None:
-        on_plan(len(tasks) + len(extras))
+            fingerprints[translator.locale] = translator.fingerprint
 
     site.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(site.parent):
+    with _locked(site.parent), _Renderer(project, policy_digest, jobs, progress) as renderer:
         _clean_orphans(site)
         previous = _read_manifest(site)
+        # Start rendering what changed, assuming every locale is published, while this
+        # process finds out which translations are complete.
+        renderer.start([t for t in _plan(policy, list(fingerprints), fingerprints, common)
+                        if _up_to_date(t, previous, site) is None])  # fmt: skip
+
+        findings: list[Finding] = []
+        skipped: list[str] = []
+        for locale, found in translators.items():
+            localize(policy, None if found is None else locale, found)  # every string, every problem
+            if found is not None and found.findings:
+                findings += found.findings
+                skipped.append(locale)
+        built = tuple(locale for locale in translators if locale not in skipped)
+        if findings and strict:
+            return BuildResult(site, built, tuple(skipped), tuple(findings), (), (), (), _since(started), False)
+
+        tasks = _plan(policy, built, fingerprints, common)
+        extras = {
+            "cookies.json": catalogue_json(
+                policy, {loc: t for loc, t in translators.items() if t is not None and loc in built}
+            ).encode("utf-8"),
+            "index.html": index_page(policy, built).encode("utf-8"),
+        }
+        if on_plan is not None:
+            on_plan(len(tasks) + len(extras))
         current: dict[str, dict[str, str]] = {}
         unchanged: list[str] = []
-        to_render: list[_Task] = []
+        fresh: dict[str, bytes] = {}
+        failed: list[tuple[str, str]] = []
         for task in tasks:
-            old = previous.get(task.name)
-            if (
-                isinstance(old, dict)
-                and old.get("key") == task.key
-                and _sha256_file(site / task.name) == old.get("sha256")
-            ):
+            digest = _up_to_date(task, previous, site)
+            if digest is not None:
                 unchanged.append(task.name)
-                current[task.name] = {"key": task.key, "sha256": str(old["sha256"]), "version_id": task.version_id}
+                current[task.name] = {"key": task.key, "sha256": digest, "version_id": task.version_id}
                 if progress is not None:
                     progress(task.name, "unchanged")
-            else:
-                to_render.append(task)
-        fresh: dict[str, bytes] = {}
         for name, data in extras.items():
             digest = hashlib.sha256(data).hexdigest()
             current[name] = {"key": digest, "sha256": digest}
@@ -514,9 +539,12 @@ def build_site(
                     progress(name, "unchanged")
             else:
                 fresh[name] = data
-
-        failed: list[tuple[str, str]] = []
-        for task, (ok, result) in _render_all(to_render, project, policy_digest, jobs, progress, extras):
+                if progress is not None:
+                    progress(name, "written")
+        for task in tasks:
+            if task.name in current:
+                continue
+            ok, result = renderer.result(task)
             if ok and isinstance(result, bytes):
                 fresh[task.name] = result
                 current[task.name] = {
@@ -526,9 +554,6 @@ def build_site(
                 }
             else:
                 failed.append((task.name, str(result)))
-        for name in list(fresh):
-            if name in extras and progress is not None:
-                progress(name, "written")
 
         build_id = _key(*(f"{name}={entry['sha256']}" for name, entry in sorted(current.items())))[:16]
         same_files = set(current) == set(previous) and not fresh
@@ -565,42 +590,57 @@ def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
-def _render_all(
-    tasks: list[_Task],
-    project: Project,
-    policy_digest: str,
-    jobs: int,
-    progress: Progress | None,
-    extras: dict[str, bytes],
-) -> Iterator[tuple[_Task, tuple[bool, bytes | str]]]:
-    """Each task with its result, in the order given (whatever order they finish in)."""
-    arguments = [
-        (str(project.policy), policy_digest, str(project.locales), t.locale, t.output_format, t.alternates)
-        for t in tasks
-    ]
-    if jobs == 1 or len(tasks) <= 1:
-        for task, args in zip(tasks, arguments, strict=True):
-            result = _render_one(*args)
-            if progress is not None:
-                progress(task.name, "written" if result[0] else "failed")
-            yield task, result
-        return
-    # PDFs take longest: start them first so no worker is left with one at the end.
-    order = sorted(range(len(tasks)), key=lambda i: tasks[i].output_format != "pdf")
-    # What every worker needs, loaded once here, is inherited by the forked workers
-    # instead of loaded in each: the policy, and WeasyPrint (most of a second to import).
-    _loaded(arguments[0][0], policy_digest)
-    if any(task.output_format == "pdf" for task in tasks):
-        import weasyprint  # noqa: F401
+class _Renderer:
+    """Renders tasks by key: in worker processes (started as soon as there is work, so
+    they render while this process goes on) or, with one job, here when asked."""
 
-        import policykit.render.pdf  # noqa: F401
-    with _pool(min(jobs, len(tasks))) as pool:
-        futures: dict[int, Future[tuple[bool, bytes | str]]] = {}
-        for i in order:
-            futures[i] = pool.submit(_render_one, *arguments[i])
-            futures[i].add_done_callback(_reporter(tasks[i].name, progress))
-        for i, task in enumerate(tasks):
-            yield task, futures[i].result()
+    def __init__(self, project: Project, policy_digest: str, jobs: int, progress: Progress | None) -> None:
+        self.project = project
+        self.policy_digest = policy_digest
+        self.jobs = jobs
+        self.progress = progress
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[str, Future[tuple[bool, bytes | str]]] = {}
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _arguments(self, task: _Task) -> tuple[str, str, str, str | None, str, tuple[tuple[str, str], ...]]:
+        project = self.project
+        return (str(project.policy), self.policy_digest, str(project.locales), task.locale, task.output_format,
+                task.alternates)  # fmt: skip
+
+    def start(self, tasks: list[_Task]) -> None:
+        if self.jobs == 1 or len(tasks) <= 1:
+            return  # rendered one by one when their results are asked for
+        # What every worker needs is loaded here once and inherited by the forked workers:
+        # the policy (already in _POLICIES), and WeasyPrint (most of a second to import).
+        if any(task.output_format == "pdf" for task in tasks):
+            import weasyprint  # noqa: F401
+
+            import policykit.render.pdf  # noqa: F401
+        self.pool = _pool(min(self.jobs, len(tasks)))
+        # PDFs take longest: start them first so no worker is left with one at the end.
+        for task in sorted(tasks, key=lambda t: t.output_format != "pdf"):
+            future = self.pool.submit(_render_one, *self._arguments(task))
+            future.add_done_callback(_reporter(task.name, self.progress))
+            self.futures[task.key] = future
+
+    def result(self, task: _Task) -> tuple[bool, bytes | str]:
+        future = self.futures.get(task.key)
+        if future is not None:
+            return future.result()
+        if self.pool is not None:  # a page whose alternates changed when a locale was left out
+            future = self.pool.submit(_render_one, *self._arguments(task))
+            return future.result()
+        result = _render_one(*self._arguments(task))
+        if self.progress is not None:
+            self.progress(task.name, "written" if result[0] else "failed")
+        return result
 
 
 def _reporter(name: str, progress: Progress | None) -> Callable[[Future[tuple[bool, bytes | str]]], None]:
