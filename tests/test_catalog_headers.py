@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from tools import require
 
@@ -21,9 +22,9 @@ from policykit.load import load_with_source
 PLACEHOLDERS = ("PROJECT", "VERSION", "FIRST AUTHOR", "EMAIL@ADDRESS", "ORGANIZATION", "LL@li.org", "2000-01-01")
 
 
-def _written(catalog: object, tmp_path: Path, name: str = "x.po") -> str:
+def _written(catalog: Catalog, tmp_path: Path, name: str = "x.po") -> str:
     path = tmp_path / name
-    catalogs.write_catalog(path, catalog)  # type: ignore[arg-type]
+    catalogs.write_catalog(path, catalog)
     return path.read_text(encoding="utf-8")
 
 
