@@ -166,8 +166,11 @@ def _decode(data: bytes, filename: str) -> str:
 def _parse(text: str, filename: str, is_json: bool) -> Any:
     if not text.strip():
         raise LoadError([_error("PK001", "is empty; expected a policy", filename)])
-    if is_json:
-        _check_json(text, filename)
+    exact = _check_json(text, filename) if is_json else None
+    if exact is not None:
+        # The YAML reader gives the positions; the values are the json module's, which
+        # reads JSON as its specification says (surrogate pairs, U+0085 kept as itself).
+        text = _for_positions(text)
     try:
         # Without libyaml (no wheel for this interpreter), ruamel's pure reader: slower, same results.
         document = yamlread.read_yaml(text, MAX_DEPTH) if yamlread.available() else _yaml().load(io.StringIO(text))
@@ -209,11 +212,12 @@ def _parse(text: str, filename: str, is_json: bool) -> Any:
         raise LoadError([_error("PK002", f"cannot be parsed: {error}", filename)]) from None
     if document is None:
         raise LoadError([_error("PK001", "holds no document; expected a policy", filename, 1, 1)])
-    return document
+    return document if exact is None else _exact_values(document, exact[0])
 
 
-def _check_json(text: str, filename: str) -> None:
-    """JSON's own syntax is stricter than YAML's; check it before reading positions."""
+def _check_json(text: str, filename: str) -> tuple[Any]:
+    """JSON's own syntax is stricter than YAML's; check it before reading positions.
+    Returns the document as the json module reads it (in a 1-tuple: it may be None)."""
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: dict[str, Any] = {}
@@ -224,11 +228,64 @@ def _check_json(text: str, filename: str) -> None:
         return seen
 
     try:
-        json.loads(text, object_pairs_hook=no_duplicates)
+        document = json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as error:
         raise LoadError([_error("PK002", f"invalid JSON: {error.msg}", filename, error.lineno, error.colno)]) from None
     except (ValueError, RecursionError) as error:
         raise LoadError([_error("PK002", f"invalid JSON: {error}", filename)]) from None
+    # JSON's grammar allows an escaped half of a surrogate pair on its own; it is no
+    # character, and no output could be written with it.
+    for match in _ESCAPE.finditer(text):
+        if _LONE_SURROGATE.fullmatch(match.group(0)):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - text.rfind("\n", 0, match.start())
+            message = f"invalid JSON string: {match.group(0)} is half of a surrogate pair, not a character"
+            raise LoadError([_error("PK002", message, filename, line, column)])
+    return (document,)
+
+
+# A JSON escape; a pair of surrogate escapes (one character); a surrogate escape alone.
+_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
+_LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _for_positions(text: str) -> str:
+    """JSON text the YAML reader reads with the same structure, lines and columns: a
+    surrogate pair escape (which it refuses) becomes one of the same length, and the
+    characters YAML breaks lines at (JSON does not) become spaces."""
+
+    def same_length(match: re.Match[str]) -> str:
+        return "\\u0020\\u0020" if _SURROGATE_PAIR.fullmatch(match.group(0)) else match.group(0)
+
+    return _NOT_YAML_TEXT.sub(" ", _ESCAPE.sub(same_length, text))
+
+
+# What YAML does not read as one printable character of a line (a raw DEL, C1 controls,
+# U+0085, U+2028/2029, a byte order mark), though a JSON string may hold it.
+_NOT_YAML_TEXT = re.compile(
+    r"[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _exact_values(node: Any, value: Any) -> Any:
+    """The YAML reader's document (with its positions) holding the json module's values."""
+    if isinstance(node, CommentedMap) and isinstance(value, dict):
+        keys = list(node)
+        if keys != list(value):  # a key with an escape the reader was given in another form
+            positions = node.lc.data
+            for old, new in zip(keys, value, strict=True):
+                if old in positions:
+                    positions[new] = positions.pop(old)
+                node[new] = node.pop(old)
+        for key in value:
+            node[key] = _exact_values(node[key], value[key])
+        return node
+    if isinstance(node, list) and isinstance(value, list):
+        for index, item in enumerate(value):
+            node[index] = _exact_values(node[index], item)
+        return node
+    return value
 
 
 # --- cattrs errors -> findings ---------------------------------------------------
@@ -631,8 +688,41 @@ class _Placer:
 def dump(policy: Policy) -> str:
     """The policy as a YAML policy file; `loads(dump(p)) == p`."""
     yaml = YAML(typ="rt", pure=True)
-    yaml.width = 100
+    data = _quoted_where_needed(convert.unstructure(policy))
+    # ruamel folds a double-quoted line right after an escape without the '\' that would
+    # keep the break out of the value ("a\t" + fold reads back "a\t "): a file that needs
+    # double quotes is written unfolded.
+    yaml.width = 1 << 30 if _any_double_quoted(data) else 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
-    yaml.dump(convert.unstructure(policy), out)
+    yaml.dump(data, out)
     return out.getvalue()
+
+
+# Characters a plain, single-quoted or folded YAML scalar would not keep as they are:
+# YAML reads U+0085, U+2028 and U+2029 as line breaks and folds them, and a tab or CR
+# next to a fold is lost. In double quotes the dumper writes each as an escape.
+_NOT_KEPT_UNQUOTED = re.compile(r"[\t\r\x85\u2028\u2029]|[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _any_double_quoted(data: Any) -> bool:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(data, dict):
+        return any(_any_double_quoted(value) for value in data.values())
+    if isinstance(data, list):
+        return any(_any_double_quoted(value) for value in data)
+    return isinstance(data, DoubleQuotedScalarString)
+
+
+def _quoted_where_needed(data: Any) -> Any:
+    """Unstructured policy data with each string that needs it in double quotes."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(data, dict):
+        return {key: _quoted_where_needed(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_quoted_where_needed(value) for value in data]
+    if isinstance(data, str) and _NOT_KEPT_UNQUOTED.search(data):
+        return DoubleQuotedScalarString(data)
+    return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,13 +32,22 @@ from policykit.model import (
 )
 from tests_strategies import lifetimes
 
-# Any text a writer could type, YAML-significant characters included; braces and '<'
-# are markup and have their own tests.
-text = st.text(
-    alphabet=st.characters(exclude_characters="{}<", exclude_categories=("Cs", "Cc")) | st.sampled_from("\n\t"),
+# Any text a writer could type, over the whole Unicode range (controls and every line
+# separator included), YAML-significant characters too; braces and '<' are markup and
+# have their own tests. Surrogates are no characters: no file can hold them.
+_BREAKS = ["\n", "\t", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x00", "\ufeff", " "]
+_any_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_characters="{}<") | st.sampled_from(_BREAKS),
     min_size=1,
     max_size=40,
 )
+# Long lines of words, spaces and tabs: where the dumper folds a line.
+_folded_text = st.lists(
+    st.sampled_from(["word", "longerword", " ", "  ", "\t", " \t ", "\r\n", "\x85", "\u2028", "\n"]),
+    min_size=30,
+    max_size=90,
+).map("".join)
+text = st.one_of(_any_text, _folded_text)
 ids = st.from_regex(r"[a-z_][a-z0-9_.*-]{0,12}", fullmatch=True)
 optional_text = st.none() | text
 
@@ -152,3 +162,49 @@ def test_lifetimes_as_a_person_writes_them_are_dumped_lowercase(minimal_text: st
     dumped = policykit.dump(policy)
     assert "lifetime: 13 months or until Logout" in dumped
     assert policykit.loads(dumped) == policy
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(policies(), st.booleans())
+def test_json_is_read_as_the_json_specification_says(policy: Policy, ascii_only: bool) -> None:
+    """Written by json.dumps, escaped (astral characters as surrogate pairs) or raw
+    (U+0085 and U+2028 inside strings as themselves), a policy reads back the same."""
+    import json
+
+    from policykit import convert
+
+    text = json.dumps(convert.unstructure(policy), ensure_ascii=ascii_only, indent=1)
+    assert policykit.loads(text, "generated.json", is_json=True) == policy
+
+
+def test_json_surrogate_pairs_and_raw_line_separators_are_characters(minimal_text: str) -> None:
+    import json
+
+    from policykit import convert
+
+    raw = convert.unstructure(policykit.loads(minimal_text))
+    raw["meta"]["title"] = "Cookies \U0001f510\x85\u2028 and \\ud83d as text"
+    escaped = json.dumps(raw, indent=1)
+    assert "\\ud83d\\udd10" in escaped
+    for text in (escaped, json.dumps(raw, ensure_ascii=False, indent=1)):
+        assert policykit.loads(text, "p.json", is_json=True).meta.title == raw["meta"]["title"]
+    # After a raw U+2028 and U+0085, positions are still JSON's (which breaks lines at LF only).
+    broken = json.dumps(raw, ensure_ascii=False, indent=1).replace('"language"', '"lang"')
+    with pytest.raises(policykit.LoadError) as caught:
+        policykit.loads(broken, "p.json", is_json=True)
+    line = broken[: broken.index('"lang"')].count("\n") + 1
+    assert [(f.code, f.line) for f in caught.value.findings if f.code == "PK003"] == [("PK003", line)]
+
+
+def test_half_a_surrogate_pair_is_refused_where_it_is(minimal_text: str) -> None:
+    import json
+
+    from policykit import convert
+
+    text = json.dumps(convert.unstructure(policykit.loads(minimal_text)), indent=1)
+    text = text.replace('"title": "', '"title": "\\udd10', 1)
+    with pytest.raises(policykit.LoadError) as caught:
+        policykit.loads(text, "p.json", is_json=True)
+    (finding,) = caught.value.findings
+    assert finding.code == "PK002" and "\\udd10 is half of a surrogate pair" in finding.message
+    assert (finding.line, finding.column) == (3, 13)
