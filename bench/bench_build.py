@@ -6,7 +6,9 @@ Out: the median and the fastest of --repeat runs of each, printed side by side w
 their ratios, each run the real command in a fresh process:
 - full, default jobs: `policykit build` into an empty output folder (one process per core);
 - full, --jobs 1: the same in one process, the baseline;
-- no change: `policykit build` again over a complete site; it must change no byte.
+- no change: `policykit build` again over a complete site; it must change no byte;
+- control: pure-Python work in one process per core against the same in one process,
+  the parallelism the machine offers during the run (other load takes its share).
 
 The two full builds alternate, so a machine busy with something else slows both alike.
 
@@ -60,6 +62,31 @@ def _build(project: Path, *options: str) -> float:
     return time.perf_counter() - start
 
 
+def _spin(count: int = 20_000_000) -> None:
+    total = 0
+    for number in range(count):
+        total += number
+
+
+def _machine_parallelism(workers: int) -> float:
+    """The same pure-Python work in `workers` processes at once, over the time it takes
+    one after the other: 1/workers on idle cores, near 1.0 on a machine busy elsewhere.
+    The best a parallel build can reach here, measured in the same run."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    for _ in range(workers):
+        _spin()
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    processes = [multiprocessing.Process(target=_spin) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    return (time.perf_counter() - start) / serial
+
+
 def _snapshot(site: Path) -> dict[str, tuple[int, str]]:
     return {
         p.relative_to(site).as_posix(): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
@@ -73,6 +100,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--locale", action="append", default=[], help="Build only these locales.")
     args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    control_before = _machine_parallelism(cores) if cores > 1 else 1.0
     locales = [option for locale in args.locale for option in ("--locale", locale)]
     with tempfile.TemporaryDirectory() as temp:
         ENVIRONMENT.update(_frozen_package(Path(temp)))
@@ -94,6 +123,7 @@ def main() -> None:
         if _snapshot(site) != before:
             raise SystemExit("a rebuild with nothing changed changed the site")
 
+    control_after = _machine_parallelism(cores) if cores > 1 else 1.0
     full = statistics.median(parallel)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"policykit build, {os.cpu_count()} cores, load average {load}, Python {sys.version.split()[0]}")
@@ -107,6 +137,8 @@ def main() -> None:
     for label, times, baseline in rows:
         median = statistics.median(times)
         print(f"{label:28}{median:>10.2f}{min(times):>11.2f}{median / baseline:>8.2f}")
+    print(f"control: pure-Python work in {cores} processes takes {control_before:.2f} (before) and "
+          f"{control_after:.2f} (after) of the time in one; {1 / cores:.2f} on idle cores")  # fmt: skip
 
 
 if __name__ == "__main__":
