@@ -9,7 +9,8 @@ the processes that map it, so the PDF's forked workers are not counted twice).
 
 Stages (policykit): load (file -> Policy), check (the rules on a loaded Policy), localize
 (Policy -> Document), html and md (Document -> text), pdf (Document -> bytes; above LARGE_ROWS rows the chunked path of
-policykit/render/pdf_large.py), pdf with the chunked path forced (from 1,000 rows), build
+policykit/render/pdf_large.py), pdf with the chunked path forced (from 1,000 rows
+up to LARGE_ROWS; above, the pdf stage takes it anyway), build
 (the build of the loaded policy into an empty folder: every locale's html, md and pdf,
 cookies.json, in parallel processes). Baselines, same input, same run:
 check-jsonschema on the same file (beside `policykit check` as a command), plain Jinja2
@@ -44,6 +45,8 @@ from importlib import metadata
 from pathlib import Path
 
 from common import ROOT, ocd_policy_file
+
+from policykit.render.pdf_large import LARGE_ROWS
 
 HERE = Path(__file__).resolve().parent
 FULL_SIZES = (10, 100, 2264, 10000)
@@ -279,7 +282,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 and 100 cookies, one run each")
     parser.add_argument("--sizes", help="comma-separated numbers of cookies")
-    parser.add_argument("--repeat", type=int, help="runs per measurement (default 5, heavy stages 3; quick 1)")
+    parser.add_argument(
+        "--repeat", type=int, help="runs per measurement (default 3, 2 for pdf and build at 10,000; quick 1)"
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--measure", nargs=2, metavar=("STAGE", "POLICY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -292,7 +297,7 @@ def main() -> None:
         if args.sizes
         else (QUICK_SIZES if args.quick else FULL_SIZES)
     )
-    light = args.repeat or (1 if args.quick else 5)
+    light = args.repeat or (1 if args.quick else 3)
     heavy = args.repeat or (1 if args.quick else 3)
     started = time.perf_counter()
     header = machine()
@@ -303,8 +308,8 @@ def main() -> None:
             results[size] = {}
             for stage, baseline in STAGES:
                 for name in (stage, baseline):
-                    if name is None or (name == "pdf-chunked" and size < CHUNKED_FROM):
-                        continue
+                    if name is None or (name == "pdf-chunked" and not CHUNKED_FROM <= size <= LARGE_ROWS):
+                        continue  # below: one chunk; above: the pdf stage already takes the chunked path
                     repeat = light if name not in HEAVY else (heavy if size < 10_000 else max(1, heavy - 1))
                     results[size][name] = measure(name, path, repeat)
                     figure = results[size][name]
