@@ -40,6 +40,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -207,7 +208,27 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     # fork starts a worker in milliseconds with everything already imported; elsewhere
     # the platform's default.
     method = "fork" if sys.platform.startswith("linux") else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the build that started it is killed (Linux), instead of
+    waiting for work that never comes."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the build died before the signal was asked for
+        os._exit(1)
 
 
 # --- the index page ------------------------------------------------------------------

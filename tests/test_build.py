@@ -327,3 +327,25 @@ def test_without_an_atomic_exchange_the_swap_is_two_renames_and_recovers(
     policykit.build._clean_orphans(site)
     assert files(site) == before
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
+
+
+def test_workers_end_when_the_build_is_killed(repo: Path) -> None:
+    command = [sys.executable, "-m", "policykit", "build", "-q", "--jobs", "2"]
+    for _ in range(3):
+        shutil.rmtree(repo / "site", ignore_errors=True)
+        process = subprocess.Popen(command, cwd=repo, start_new_session=True, stderr=subprocess.DEVNULL)
+        group: list[str] = []
+        for _ in range(300):  # until the workers have started
+            time.sleep(0.05)
+            found = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True)
+            group = found.stdout.split()
+            if len(group) > 1 or process.poll() is not None:
+                break
+        os.kill(process.pid, signal.SIGKILL)  # the build alone, not its workers
+        process.wait()
+        for _ in range(100):
+            found = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True)
+            if not found.stdout.split():
+                break
+            time.sleep(0.05)
+        assert found.stdout.split() == [], f"workers outlived the build (group was {group})"
