@@ -171,7 +171,7 @@ def test_corrected_policy_names_its_own_profiles(capsys: pytest.CaptureFixture[s
 
 def test_a_check_says_which_date_it_used(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(SEED), "--as-of", "policy", "-q"]) == 1
-    assert "(30 rules, gdpr, as of 2021-02-19)" in capsys.readouterr().err
+    assert f"({len(select_rules('gdpr'))} rules, gdpr, as of 2021-02-19)" in capsys.readouterr().err
     assert main(["check", str(POLICY), "--as-of", "2026-10-20", "--format", "sarif", "-q"]) == 0
     assert json.loads(capsys.readouterr().out)["runs"][0]["properties"] == {
         "asOf": "2026-10-20",
