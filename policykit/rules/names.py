@@ -20,7 +20,7 @@ from policykit.rules.base import EVERYWHERE, Context, Issue, rule
 
 __all__ = ["RULES", "hidden_characters", "scripts", "skeleton"]
 
-UTS39 = "https://www.unicode.org/reports/tr39/"  # read 2026-11-26
+UTS39 = "https://www.unicode.org/reports/tr39/"
 # Scripts that UTS #39 (5.2, "Highly Restrictive") lets one identifier combine: Japanese,
 # Chinese and Korean writing mix them with Latin as a matter of course.
 _ALLOWED_MIXES = (
@@ -60,22 +60,28 @@ def _prototypes() -> dict[str, str]:
     are not in this table."""
     from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
-    parent: dict[str, str] = {}
-
-    def root(character: str) -> str:
-        while parent.setdefault(character, character) != character:
-            parent[character] = parent[parent[character]]
-            character = parent[character]
-        return character
-
+    alike: dict[str, set[str]] = {}
     for source, homoglyphs in confusables_data.items():
         source = source.strip("\u200e\u200f")
         for homoglyph in homoglyphs:
             target = str(homoglyph["c"]).strip("\u200e\u200f")
-            if len(source) == 1 and len(target) == 1:
-                first, second = sorted((root(source), root(target)))
-                parent[second] = first
-    return {character: root(character) for character in parent if root(character) != character}
+            if len(source) == 1 and len(target) == 1 and source != target:
+                alike.setdefault(source, set()).add(target)
+                alike.setdefault(target, set()).add(source)
+    representative: dict[str, str] = {}
+    seen: set[str] = set()
+    for start in alike:
+        if start in seen:
+            continue
+        group, todo = {start}, [start]
+        while todo:
+            for other in alike[todo.pop()] - group:
+                group.add(other)
+                todo.append(other)
+        seen |= group
+        first = min(group)
+        representative.update((character, first) for character in group if character != first)
+    return representative
 
 
 def skeleton(name: str) -> str:
