@@ -64,13 +64,14 @@ __all__ = [
     "wants_chunks",
 ]
 
-# Measured with bench/run.py (see bench/RESULTS.md): one WeasyPrint process renders
-# 2,000 rows in about 12 s; below 3,000 rows the start-up and joining of chunks cost
-# more than the second core saves, so smaller documents keep the ordinary path and
-# its exact bytes.
+# The threshold keeps every policy of ordinary size on the single-document path and its
+# exact bytes (a chunked PDF has a short page at each cut). Measured with bench/run.py
+# (bench/RESULTS.md, a loaded 2-core machine): at 2,264 rows the ordinary path took 44 s,
+# the chunked path forced 30 s, so chunking already pays there; 3,000 leaves a margin
+# above the largest real policies and was not tuned further.
 LARGE_ROWS = 3_000
-# Small enough that one chunk's layout stays near 150 MB, large enough that the fixed
-# cost per chunk (styles, fonts, a new page) stays a few per cent of the whole.
+# Small enough that one chunk's layout stays near 150 MB (about 110 MB per 1,000 rows),
+# large enough that the fixed cost of a chunk (styles, fonts, a new page) stays small.
 CHUNK_ROWS = 1_250
 # A paragraph (or list item, or table cell) longer than this is refused for PDF before
 # WeasyPrint starts: measured, WeasyPrint needs about 40 s for one paragraph of 1,000,000
