@@ -380,7 +380,7 @@ def write_results(
             "|---|---:|---|",
         ]
         for name in names:
-            if name not in results[2264]:
+            if name not in results[2264] or name not in results[10000]:
                 continue
             ratio = results[10000][name]["median"] / results[2264][name]["median"]
             verdict = ("ok" if ratio <= 5 else "OVER 5x") if name in CRITERION else ""
