@@ -173,10 +173,10 @@ def test_a_check_says_which_date_it_used(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["check", str(SEED), "--as-of", "policy", "-q"]) == 1
     assert f"({len(select_rules('gdpr'))} rules, gdpr, as of 2021-02-19)" in capsys.readouterr().err
     assert main(["check", str(POLICY), "--as-of", "2026-10-20", "--format", "sarif", "-q"]) == 0
-    assert json.loads(capsys.readouterr().out)["runs"][0]["properties"] == {
-        "asOf": "2026-10-20",
-        "profiles": ["gdpr", "nl"],
-    }
+    properties = json.loads(capsys.readouterr().out)["runs"][0]["properties"]
+    assert (properties["asOf"], properties["profiles"]) == ("2026-10-20", ["gdpr", "nl"])
+    # With several files, each says its own date and profiles.
+    assert properties["files"] == [{"file": str(POLICY), "as_of": "2026-10-20", "profiles": ["gdpr", "nl"]}]
     assert main(["check", str(POLICY), "--as-of", "20 Oct", "-q"]) == 2
     assert "expected a date" in capsys.readouterr().err
     assert main(["check", str(POLICY), "--profile", "gdpr,xx", "-q"]) == 2
