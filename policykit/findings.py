@@ -128,11 +128,13 @@ LOADER_CODES = (
              "never used) would show a broken or missing fact."),
     RuleInfo("PK007", "An id declared twice", Severity.ERROR,
              "Two records with one id make every reference to it ambiguous."),
-    RuleInfo("PK008", "A placeholder that cannot be read", Severity.ERROR,
-             "A brace that opens no placeholder, or a placeholder that reaches an attribute, an index or a "
-             "format spec (str.format injection)."),
-    RuleInfo("PK009", "Inline markup that cannot be read", Severity.ERROR,
-             "Emphasis or a link that is not closed, or a tag that is not allowed, would show raw markup."),
+    RuleInfo("PK008", "Text whose markup or placeholders cannot be read", Severity.ERROR,
+             "A brace that opens no placeholder, a placeholder that reaches an attribute, an index or a format "
+             "spec (str.format injection), emphasis or a link that is not closed, or a tag that is not allowed "
+             "would show raw markup or reach data the text must not reach."),
+    RuleInfo("PK009", "More problems than are listed", Severity.ERROR,
+             "A file with hundreds of problems is reported up to a limit, then with the count of the rest, so "
+             "that output and memory stay bounded."),
 )  # fmt: skip
 
 
@@ -151,7 +153,7 @@ def help_uri(code: str) -> str:
         return "docs/rules.md#translations"
     if code.startswith("PK7"):  # audit and scan: documented with their command
         return "README.md#the-policy-against-the-site-audit-scan-diff"
-    if code.startswith("PK8"):  # what an export format cannot say
+    if code.startswith("PK85"):  # what an export format cannot say
         return "README.md#exports"
     return f"docs/rules.md#{code.lower()}"
 

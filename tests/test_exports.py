@@ -184,7 +184,7 @@ def test_tcf_has_a_disclosure_per_cookie() -> None:
     # WHMCS documents WHMCSLinkID only as persistent: no number to give, and it says so.
     assert by_name["WHMCSLinkID"]["maxAgeSeconds"] is None
     assert tcf_problems(document) == ["disclosures[2].maxAgeSeconds: an integer for a cookie (0: session)"]
-    assert [(f.code, f.path) for f in result.findings] == [("PK801", "cookies[WHMCSLinkID].lifetime")]
+    assert [(f.code, f.path) for f in result.findings] == [("PK851", "cookies[WHMCSLinkID].lifetime")]
     assert vendor_list_fields(document["disclosures"])["cookieMaxAgeSeconds"] is None
 
 
@@ -213,7 +213,7 @@ def test_tcf_leaves_out_what_it_cannot_say() -> None:
     result = export(load(HOSTILE), "tcf")
     identifiers = [d["identifier"] for d in json.loads(result.text)["disclosures"]]
     assert identifiers == ["cart.id(v2)*", "*_pref"]
-    assert [(f.code, f.path, f.line) for f in result.findings] == [("PK802", "cookies[a*b].name", 0)]
+    assert [(f.code, f.path, f.line) for f in result.findings] == [("PK852", "cookies[a*b].name", 0)]
     assert tcf_problems(json.loads(result.text)) == []
 
 
@@ -261,7 +261,7 @@ def test_edpb_wat_has_the_databases_shape() -> None:
     assert names == ["WHMCS", "WHMCSAffiliateID", "WHMCSLinkID", "WHMCSUser", "twk_uuid_", "twk_idm_key",
                      "TawkConnectionTime", "_ga", "_ga_"]  # fmt: skip
     assert {k["category"] for k in base["knowledges"]} <= {"necessary", "functional", "analytics", "marketing"}
-    assert [(f.code, f.path) for f in result.findings] == [("PK802", "cookies[twk_token_*].storage")]
+    assert [(f.code, f.path) for f in result.findings] == [("PK852", "cookies[twk_token_*].storage")]
     if not OCD.is_dir():
         pytest.skip("../shared is absent")
     real = json.loads(next(OCD.glob("*.json")).read_text(encoding="utf-8"))
@@ -356,7 +356,7 @@ def test_cli_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["export", str(POLICY), "--format", "tcf"]) == 0
     printed, err = capsys.readouterr()
     assert json.loads(printed)["disclosures"]
-    assert re.search(r"policy\.yaml:\d+:\d+: warning PK801 cookies\[WHMCSLinkID\]\.lifetime", err)
+    assert re.search(r"policy\.yaml:\d+:\d+: warning PK851 cookies\[WHMCSLinkID\]\.lifetime", err)
     assert main(["export", str(POLICY), "--format", "tcf", "--no-catalogue"]) == 0
     assert '"cookieRefresh": true' not in capsys.readouterr()[0]
 

@@ -41,8 +41,8 @@ __all__ = [
 
 # Export findings: a cookie the format cannot carry, or a value it needs that the
 # policy does not declare. Never an error: the policy itself is fine.
-NOT_DECLARED = "PK801"
-LEFT_OUT = "PK802"
+NOT_DECLARED = "PK851"
+LEFT_OUT = "PK852"
 
 
 @frozen

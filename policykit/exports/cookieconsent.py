@@ -23,7 +23,7 @@ the config, so that
   from the same records, so a cookie is declared once for every language.
 - The library shows titles, descriptions and cells as HTML: every text is escaped.
 - The banner's own words (title, buttons) are policykit's, in en, nl, de and fr; for
-  another locale they are English and a PK803 finding says so.
+  another locale they are English and a PK853 finding says so.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ BANNER_TEXT: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-NO_BANNER_WORDS = "PK803"
+NO_BANNER_WORDS = "PK853"
 
 
 def _name(name: str) -> JsValue:

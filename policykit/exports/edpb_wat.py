@@ -10,7 +10,7 @@ the reference, so the export uses only what it shows.
 
 In: a Policy. Out: that JSON, one knowledge per cookie, the same rows as the `ocd-csv`
 export (prefix names, lower-case categories, IDs as `reference`). Storage other than
-cookies is left out (PK802): the reference file shows only the kind "cookie".
+cookies is left out (PK852): the reference file shows only the kind "cookie".
 Timestamps are the policy's last change, so the same policy gives the same bytes.
 """
 

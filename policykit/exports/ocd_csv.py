@@ -13,7 +13,7 @@ database is written in English).
 - Platform and Data Controller: the party's name (the policy does not name products).
 - Category: Necessary, Functional, Analytics or Marketing, from the category's kind.
 - Name and Wildcard match: the database's wildcard means "the name is a prefix", so
-  `_ga_*` is `_ga_` with 1. A `*` anywhere else cannot be said: left out (PK802).
+  `_ga_*` is `_ga_` with 1. A `*` anywhere else cannot be said: left out (PK852).
 - Retention period: the lifetime as the policy file writes it ("90 days", "session",
   "persistent"); a lifetime not stated is "unknown", as the database writes it.
 """

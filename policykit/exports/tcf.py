@@ -21,7 +21,7 @@ ruling").
   cookie; null for web storage. What is declared is exported: browsers cap cookies at
   400 days (a separate fact, `policykit facts`), which the export does not apply. A
   cookie declared only "persistent" or "not stated" has no number to give: null, and a
-  PK801 finding (the spec requires an integer for a cookie).
+  PK851 finding (the spec requires an integer for a cookie).
 - cookieRefresh: the policy format does not record whether a cookie is renewed on each
   visit; the vendor catalogue does (`renewed`, from the vendor's documentation: Google
   renews `_ga` on each visit). True where the catalogue's entry for the cookie says so,
