@@ -18,12 +18,13 @@ from __future__ import annotations
 import bisect
 import difflib
 import io
+import itertools
 import json
 import os
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import cattrs
@@ -39,6 +40,10 @@ from policykit.errors import LoadError
 from policykit.findings import Finding, Severity
 from policykit.model import (
     BUILTIN_CATEGORIES,
+    Article,
+    Category,
+    Cookie,
+    Party,
     Policy,
 )
 from policykit.source import Source, field_path, position
@@ -57,6 +62,7 @@ __all__ = [
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_FINDINGS = 500  # a file with a million bad items still gives a readable answer, quickly
 
 
 def _error(code: str, message: str, file: str, line: int = 0, column: int = 0, path: str = "") -> Finding:
@@ -139,15 +145,59 @@ def loads_with_source(
         from policykit.catalogue.expand import expand_references
 
         placed += [(line, column, code, at, message) for code, at, message, line, column in expand_references(raw)]
+    policy, stopped = _structure(raw, placed)
+    # References are read from the document, so they come in the same round as type errors.
+    references = list(itertools.islice(_references(raw), _MAX_KEPT + 1))
+    stopped = stopped or len(references) > _MAX_KEPT
+    placed += [placer.place(*problem) for problem in references[:_MAX_KEPT]]
+    if placed:
+        raise LoadError(placer.findings(placed, stopped=stopped))
+    assert policy is not None  # no problem was found, so it structured
+    return policy, Source(filename, raw)
+
+
+# A list this long is structured item by item, and the search stops once thousands of
+# its items have failed: cattrs would otherwise build an exception (with notes) for every
+# bad field of a million items before the first one could be reported. Below that, the
+# count of the problems not listed is exact.
+_LONG_LIST = 2 * MAX_FINDINGS
+_MAX_KEPT = 20 * MAX_FINDINGS  # problems kept before sorting into file order
+_ITEM_TYPES: dict[str, type] = {"parties": Party, "cookies": Cookie, "articles": Article, "categories": Category}
+
+
+def _structure(raw: CommentedMap, placed: list[_Placed]) -> tuple[Policy | None, bool]:
+    """The Policy, or None with its problems added to `placed`; and whether the search
+    for problems stopped early."""
+    long = {key: items for key, items in raw.items() if key in _ITEM_TYPES and isinstance(items, list)
+            and len(items) > _LONG_LIST}  # fmt: skip
+    structured: dict[str, tuple[Any, ...]] = {}
+    for key, items in long.items():
+        done: list[Any] = []
+        failed = 0
+        for index, item in enumerate(items):
+            try:
+                done.append(convert.structure(item, _ITEM_TYPES[key]))
+            except Exception as error:  # a cattrs error group: one problem per bad field
+                failed += 1
+                placed.extend(_structure_problem(raw, *problem) for problem in _walk(error, [key, index]))
+                if failed > _MAX_KEPT // 4 or len(placed) > _MAX_KEPT:
+                    return None, True  # enough to report; counting the rest would cost as much as the rest
+        structured[key] = tuple(done)
+    rest = CommentedMap((key, [] if key in long else value) for key, value in raw.items()) if long else raw
     try:
-        policy = convert.structure(raw, Policy)
+        policy = convert.structure(rest, Policy)
     except Exception as error:  # cattrs groups every field error; report them all
         placed += [_structure_problem(raw, *item) for item in _walk(error, [])]
-    # References are read from the document, so they come in the same round as type errors.
-    placed += [placer.place(*problem) for problem in _references(raw)]
+        return None, False
     if placed:
-        raise LoadError(placer.findings(placed))
-    return policy, Source(filename, raw)
+        return None, False
+    return attrs.evolve(
+        policy,
+        parties=cast("tuple[Party, ...]", structured.get("parties", policy.parties)),
+        cookies=cast("tuple[Cookie, ...]", structured.get("cookies", policy.cookies)),
+        articles=cast("tuple[Article, ...]", structured.get("articles", policy.articles)),
+        categories=cast("tuple[Category, ...]", structured.get("categories", policy.categories)),
+    ), False
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -618,7 +668,6 @@ def _plain(text: object, at: list[str | int]) -> Iterator[_Problem]:
 
 # --- findings, placed and in file order ------------------------------------------------
 
-MAX_FINDINGS = 500  # a file with a million bad items still gives a readable answer, quickly
 
 # (line, column, code, path, message): a finding before its field path is named
 _Placed = tuple[int, int, str, list[str | int], _Message]
@@ -659,8 +708,9 @@ class _Placer:
         at_line = bisect.bisect_right(starts, found)
         return at_line, found - starts[at_line - 1] + 1
 
-    def findings(self, placed: list[_Placed]) -> list[Finding]:
-        """In file order, at most MAX_FINDINGS and a last one that counts the rest."""
+    def findings(self, placed: list[_Placed], *, stopped: bool = False) -> list[Finding]:
+        """In file order, at most MAX_FINDINGS and a last one that counts the rest (or says
+        that the search stopped, when it did)."""
         placed.sort(key=lambda p: (p[0], p[1], p[2]))  # stable: ties keep the order they were found in
         shown = placed[:MAX_FINDINGS]
         findings = [
@@ -674,10 +724,11 @@ class _Placer:
             )
             for line, column, code, at, message in shown
         ]
-        if len(placed) > len(shown):
-            line, column = placed[len(shown)][:2]
+        if len(placed) > len(shown) or stopped:
+            line, column = placed[len(shown)][:2] if len(placed) > len(shown) else placed[-1][:2]
             more = len(placed) - len(shown)
-            message = f"and {more} more problems from here on; fix the ones above and load again"
+            counted = f"at least {more} more problems" if stopped else f"{more} more problems"
+            message = f"and {counted} from here on; fix the ones above and load again"
             findings.append(_error("PK009", message, self.filename, line, column))
         return findings
 

@@ -211,6 +211,17 @@ def test_a_flood_of_problems_is_cut_short(minimal_text: str) -> None:
     )
 
 
+def test_a_huge_flood_stops_searching_and_says_so(minimal_text: str) -> None:
+    # Each of these items fails; past some thousands, the loader stops looking (memory
+    # stays bounded: bench/run.py measures it) and says the count is a lower bound.
+    text = minimal_text.replace("cookies:\n  - name", "cookies:\n" + "  - 1\n" * 30_000 + "  - name", 1)
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    findings = caught.value.findings
+    assert len(findings) == 501 and findings[0].line == 11
+    assert findings[-1].code == "PK009" and "and at least " in findings[-1].message
+
+
 @pytest.mark.parametrize(
     ("yaml_value", "message"),
     [

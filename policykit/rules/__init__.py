@@ -55,6 +55,22 @@ def unused_silence(ctx: Context) -> Iterable[Issue]:
     return ()  # found by the engine, which alone knows what was silenced
 
 
+MAX_FINDINGS = 1000  # per policy: enough to act on, and output stays readable and bounded
+
+
+@rule(
+    "PK902",
+    Severity.INFO,
+    "More findings than are listed",
+    """A policy with thousands of findings is reported up to a limit, then with one
+    finding that counts the rest, so that the output stays readable and bounded. Fix the
+    findings listed and check again.""",
+    profiles=EVERYWHERE,
+)
+def more_findings(ctx: Context) -> Iterable[Issue]:
+    return ()  # found by the engine, which alone knows how many there were
+
+
 RULES: tuple[Rule, ...] = (
     *lifetimes.RULES,
     *parties.RULES,
@@ -64,6 +80,7 @@ RULES: tuple[Rule, ...] = (
     *catalogue_rules.RULES,
     *names.RULES,
     unused_silence,
+    more_findings,
 )
 _BY_CODE = {r.code: r for r in RULES}
 
@@ -196,8 +213,16 @@ def run_checks(
                 at = (*element_at, "silence", s_index, "rule")
                 findings.append(finding(unused_silence.code, unused_silence.severity, at, message))
 
+    findings = sort_findings(findings)
+    if more_findings in rules and len(findings) > MAX_FINDINGS:
+        rest = findings[MAX_FINDINGS]
+        message = f"and {len(findings) - MAX_FINDINGS} more findings from here on, not listed"
+        # As severe as the worst finding it stands for, so that the exit code stays true.
+        worst = min((f.severity for f in findings[MAX_FINDINGS:]), key=list(Severity).index)
+        summary = Finding(more_findings.code, worst, message, rest.file, rest.line, rest.column)
+        findings = [*findings[:MAX_FINDINGS], summary]
     return Report(
-        sort_findings(findings),
+        findings,
         sorted(silenced, key=lambda item: (item[0].file, item[0].line, item[0].column, item[0].code)),
         rules,
         profiles,
