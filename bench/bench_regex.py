@@ -67,18 +67,21 @@ def _check_paragraph(paragraph: str, codes: tuple[str, ...]) -> Callable[[], obj
 def _cases() -> dict[str, tuple[str, Callable[[], object]]]:
     from policykit.i18n.checks import check_translation
     from policykit.syntax import is_web_url
+    from policykit.yamlread import _FIRST_KEY  # explains a syntax error: sees the offending line
 
     brackets = "[" * SIZE
     angles = "<<" * (SIZE // 2)
     address = "a" * SIZE
     dots = "{" + "." * SIZE
     host = "http://" + "a." * (SIZE // 2) + " "
+    spaces = "a" + " " * SIZE
     return {
         "PK301 a paragraph of '['": (brackets, _check_paragraph(brackets, ("PK301",))),
         "PK301 a paragraph of '<<'": (angles, _check_paragraph(angles, ("PK301",))),
         "PK311 a paragraph of 'a' (e-mail)": (address, _check_paragraph(address, ("PK311",))),
         "PK502 msgstr '{' and dots": (dots, lambda: check_translation("x", dots)),
         "website 'http://a.a.a...' ": (host, lambda: is_web_url(host)),
+        "YAML error line 'a' and spaces": (spaces, lambda: _FIRST_KEY.match(spaces)),
     }
 
 

@@ -40,10 +40,11 @@ __all__ = [
 # The project's page: SARIF's informationUri.
 DOCS_URI = "https://pypi.org/project/policykit-cookies/"
 
-# C0 and C1 controls, DEL, and the Unicode bidi controls (Trojan Source, CVE-2021-42574):
-# any of them in a name or a quoted value could move the cursor, clear the screen, set a
-# window title or reorder what the reader sees.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the Unicode bidi controls (Trojan Source, CVE-2021-42574) and
+# the invisible joiners and spaces: any of them in a name or a quoted value could move the
+# cursor, clear the screen, set a window title, reorder what the reader sees, or make two
+# different names print alike.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def _escaped(match: re.Match[str]) -> str:

@@ -213,7 +213,10 @@ _NO_KEY: Any = object()
 
 # --- plain words for syntax errors ------------------------------------------------
 
-_FIRST_KEY = re.compile(r"[ ]*(?:-[ ]+)*(?P<key>[^\s#'\"{\[:-][^:#]*?|-[^\s:#][^:#]*?)[ ]*:(?:[ \t]|$)")
+# Greedy, ending on a non-space: a lazy key followed by `[ ]*:` backtracks quadratically
+# over a long line of spaces with no colon.
+_KEY_END = r"(?:[^:#]*[^\s:#])?"
+_FIRST_KEY = re.compile(rf"[ ]*(?:-[ ]+)*(?P<key>[^\s#'\"{{\[:-]{_KEY_END}|-[^\s:#]{_KEY_END})[ ]*:(?:[ \t]|$)")
 
 
 def _line(text: str, line: int) -> str:

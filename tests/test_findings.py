@@ -96,6 +96,8 @@ def test_text_escapes_controls_and_bidi_from_the_input() -> None:
     assert all(ch.isprintable() for ch in line)
     assert terminal_safe("tab\there\x9b\u2066") == "tab\\x09here\\x9b\\u2066"
     assert terminal_safe("naïve café — ok") == "naïve café — ok"  # printable text stays as written
+    # Invisible characters would make two different names print alike.
+    assert terminal_safe("_ga\u200b \u2060x\ufeff") == "_ga\\u200b \\u2060x\\ufeff"
 
 
 def test_json_and_sarif_keep_strings_exactly() -> None:

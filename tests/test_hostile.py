@@ -170,7 +170,9 @@ def test_a_bad_catalogue_header_is_one_catalog_error(tmp_path: Path, header: str
         read_catalog(path, "nl")
 
 
-@pytest.mark.parametrize("command", [["i18n", "stats"], ["i18n", "check"], ["i18n", "update"], ["i18n", "compile"]])
+@pytest.mark.parametrize(
+    "command", [["i18n", "stats"], ["i18n", "check"], ["i18n", "update"], ["i18n", "compile"], ["build"]]
+)
 def test_a_locale_folder_with_no_locale_name_is_unusable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
@@ -182,6 +184,7 @@ def test_a_locale_folder_with_no_locale_name_is_unusable(
     assert main([*command, "-q"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "nl_XX: the folder's name 'nl_XX' is not a locale CLDR knows" in err[0]
+    assert err[0].count(str(project / "locales")) == 1  # the folder is named once
 
 
 def test_locales_in_accepts_catalogue_folder_names(tmp_path: Path) -> None:
