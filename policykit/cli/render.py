@@ -263,8 +263,8 @@ def build(
             on_plan=bar.plan if bar else None,
         )
     except UnknownLocaleError as error:
-        where = "" if str(project.locales) in str(error) else f"{project.locales}: "  # a folder names itself
-        raise CannotUse(f"{where}{error}") from None
+        prefix = "" if str(project.locales) in str(error) else f"{project.locales}: "  # a folder names itself
+        raise CannotUse(f"{prefix}{error}") from None
     except (CatalogError, BuildError) as error:
         raise CannotUse(str(error)) from None
     except OSError as error:
