@@ -442,3 +442,80 @@ def test_a_50_mb_har(tmp_path: Path) -> None:
     assert len(capture.observations) == entries
     findings = audit(load(POLICY), [capture], policy_file=str(POLICY))
     assert len([f for f in findings if f.code == "PK701"]) == 50  # bulk_0 ... bulk_49, each once
+
+
+# --- numbers a capture cannot hold ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("inf.json", '{"cookies":[{"name":"a","domain":"x.com","expires":1e400}]}', "cookies[0].expires"),
+        ("nan.json", '{"cookies":[{"name":"a","domain":"x.com","expires":NaN}]}', "cookies[0].expires"),
+        ("list.json", '[{"name":"a","domain":"x.com","expirationDate":-Infinity}]', "[0].expirationDate"),
+        ("big.json", '[{"name":"a","domain":"x.com","expires":' + "9" * 400 + "}]", "[0].expires"),
+        ("inf.txt", "x.com\tTRUE\t/\tFALSE\tinf\ta\tb\n", ":1:1: the expiry 'inf'"),
+        ("nan.txt", "x.com\tTRUE\t/\tFALSE\tnan\ta\tb\n", ":1:1: the expiry 'nan'"),
+    ],
+)
+def test_an_expiry_that_is_not_a_finite_number_refuses_the_jar_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: str, said: str
+) -> None:
+    jar = tmp_path / name
+    jar.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "audit", str(POLICY), "--cookies", str(jar), "--captured-at", "2026-11-26T10:00:00Z")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and said in err and str(jar) in err
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(min_value=-(10**30), max_value=10**30),
+    )
+)
+def test_any_finite_jar_expiry_gives_a_lifetime_the_audit_can_print(expires: float) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        jar = Path(folder) / "state.json"
+        jar.write_text(json.dumps({"cookies": [{"name": "a", "domain": "x.com", "expires": expires}]}), "utf-8")
+        capture = read_capture(jar, DATE)
+    (seen,) = capture.observations
+    latest = (dt.datetime.max.replace(tzinfo=dt.UTC) - DATE).total_seconds()
+    assert seen.lifetime is None or abs(seen.lifetime) <= latest
+    assert (seen.lifetime is None) == (expires <= 0)
+
+
+@given(st.integers(min_value=-(10**60), max_value=10**60) | st.text("0123456789", min_size=1, max_size=5000))
+def test_any_max_age_is_bounded_by_the_latest_representable_date(max_age: int | str) -> None:
+    cookie = parse_set_cookie(f"a=1; Max-Age={max_age}", "example.com", DATE)
+    latest = (dt.datetime.max.replace(tzinfo=dt.UTC) - DATE).total_seconds()
+    assert cookie is not None and cookie.lifetime is not None and abs(cookie.lifetime) <= latest
+    assert cookie.deleted == (int(str(max_age)[:20]) <= 0)
+
+
+def test_an_expiry_far_in_the_future_or_past(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    latest = int((dt.datetime.max.replace(tzinfo=dt.UTC) - DATE).total_seconds())
+    far = parse_set_cookie("a=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT; Max-Age=" + "9" * 30, "x.com", DATE)
+    assert far is not None and far.lifetime == latest
+    past = parse_set_cookie("a=1; Expires=Mon, 01 Jan 1601 00:00:00 GMT", "x.com", DATE)
+    assert past is not None and past.deleted
+    jar = tmp_path / "cookies.txt"
+    jar.write_text("x.com\tTRUE\t/\tFALSE\t1e300\ta\tb\n", encoding="utf-8")
+    (seen,) = read_capture(jar, DATE).observations
+    assert seen.lifetime == latest
+    har = json.loads((AUDIT / "violations.har").read_text(encoding="utf-8"))
+    har["log"]["entries"][0]["response"]["headers"].append(
+        {"name": "Set-Cookie", "value": "big=1; Max-Age=" + "9" * 5000}
+    )
+    path = tmp_path / "big.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    code, _, err = run(capsys, "audit", str(POLICY), "--har", str(path))
+    assert code in (0, 1) and "Traceback" not in err
+
+
+def test_a_directory_given_as_a_capture_is_said_to_be_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for option in ("--har", "--cookies"):
+        code, _, err = run(capsys, "audit", str(POLICY), option, str(tmp_path))
+        assert code == 2 and f"{tmp_path}: is a directory" in err and "no such file" not in err

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import math
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 
 from attrs import frozen
 
-from policykit.audit.setcookie import SetCookie, parse_set_cookie
+from policykit.audit.setcookie import SetCookie, bounded_lifetime, parse_set_cookie
 from policykit.errors import PolicykitError
 
 __all__ = [
@@ -110,7 +111,7 @@ def _iso(text: Any) -> dt.datetime | None:
 def _http_date(text: str) -> dt.datetime | None:
     try:
         moment = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
@@ -235,7 +236,7 @@ def read_har(path: Path) -> Capture:
                     continue
                 where = f"{base}.response.cookies[{cookie_index}]"
                 expires = _iso(record.get("expires"))
-                lifetime = None if expires is None else int((expires - date).total_seconds())
+                lifetime = None if expires is None else bounded_lifetime((expires - date).total_seconds(), date)
                 domain = str(record.get("domain") or host).removeprefix(".").lower()
                 cookies_here.append(
                     (
@@ -325,10 +326,24 @@ def _capture_time(path: Path, captured_at: dt.datetime | None) -> tuple[dt.datet
     return moment, f"the file's modification time, {moment.isoformat()} (give --captured-at to set it)"
 
 
+def _finite(path: Path, where: str, value: Any) -> float | None:
+    """A JSON expiry as seconds; None when it is not a number. NaN and infinities (which
+    Python's json reads, though JSON has neither, and 1e400 becomes) refuse the file."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer too large for a float
+        seconds = math.inf
+    if not math.isfinite(seconds):
+        raise CaptureError(f"{path}: {where}: the expiry {value!r} is not a finite number of seconds")
+    return seconds
+
+
 def _jar_observation(
     name: str, domain: str, expires: float | None, at: dt.datetime, where: str, site: str
 ) -> Observation:
-    lifetime = None if expires is None or expires <= 0 else int(expires - at.timestamp())
+    lifetime = None if expires is None or expires <= 0 else bounded_lifetime(expires - at.timestamp(), at)
     domain = domain.removeprefix(".").lower()
     return Observation(name, domain, "jar", lifetime, True, site, f"cookie://{domain}", where)
 
@@ -346,6 +361,8 @@ def _read_cookies_txt(path: Path, text: str, at: dt.datetime) -> list[Observatio
         domain, _, _, _, expiry, name, _ = fields
         try:
             seconds = float(expiry)
+            if not math.isfinite(seconds):
+                raise ValueError(expiry)
         except ValueError:
             raise CaptureError(f"{path}:{number}:1: the expiry {expiry!r} is not a number of seconds") from None
         found.append(_jar_observation(name, domain, seconds or None, at, f"line {number}", ""))
@@ -377,8 +394,8 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
         found = []
         for index, record in enumerate(document["cookies"]):
             if isinstance(record, Mapping) and record.get("name"):
-                expires = record.get("expires")
-                seconds = float(expires) if isinstance(expires, (int, float)) and expires > 0 else None
+                seconds = _finite(path, f"cookies[{index}].expires", record.get("expires"))
+                seconds = seconds if seconds is not None and seconds > 0 else None
                 found.append(
                     _jar_observation(
                         str(record["name"]), str(record.get("domain", "")), seconds, at, f"cookies[{index}]", ""
@@ -389,13 +406,14 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
         found = []
         for index, record in enumerate(document):
             if isinstance(record, Mapping) and record.get("name"):
-                expires = record.get("expirationDate", record.get("expires"))
-                session = bool(record.get("session")) or not isinstance(expires, (int, float))
+                key = "expirationDate" if "expirationDate" in record else "expires"
+                expires = _finite(path, f"[{index}].{key}", record.get(key))
+                session = bool(record.get("session")) or expires is None
                 found.append(
                     _jar_observation(
                         str(record["name"]),
                         str(record.get("domain", "")),
-                        None if session else float(expires),
+                        None if session else expires,
                         at,
                         f"[{index}]",
                         "",
@@ -427,13 +445,13 @@ def _read_wec(path: Path, document: Mapping[str, Any]) -> Capture:
         if isinstance(expires, str):
             moment = _iso(expires)
             seconds: float | None = moment.timestamp() if moment else None
-        elif isinstance(expires, (int, float)) and expires > 0 and not record.get("session"):
-            seconds = float(expires)
+        elif (number := _finite(path, f"cookies[{index}].expires", expires)) and number > 0:
+            seconds = None if record.get("session") else number
         else:
             seconds = None
         lifetime = None
         if seconds is not None and seen is not None:
-            lifetime = int(seconds - seen.timestamp())
+            lifetime = bounded_lifetime(seconds - seen.timestamp(), seen)
         how = "header" if log.get("type") == "Cookie.HTTP" else "jar"
         domain = str(record.get("domain", "")).removeprefix(".").lower() or _host(site)
         found.append(
@@ -454,6 +472,8 @@ def _read_wec(path: Path, document: Mapping[str, Any]) -> Capture:
 
 def read_capture(path: Path, captured_at: dt.datetime | None = None, *, har: bool = False) -> Capture:
     """`har`: the file was given as a HAR; otherwise its kind is told from its content."""
+    if path.is_dir():
+        raise CaptureError(f"{path}: is a directory")
     if not path.is_file():
         raise CaptureError(f"{path}: no such file")
     try:

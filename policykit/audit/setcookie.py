@@ -15,7 +15,10 @@ import re
 
 from attrs import frozen
 
-__all__ = ["SetCookie", "domain_match", "parse_cookie_date", "parse_set_cookie"]
+__all__ = ["SetCookie", "bounded_lifetime", "domain_match", "parse_cookie_date", "parse_set_cookie"]
+
+# RFC 6265 5.2.2 and 5.3 step 3: an expiry past the latest representable date is that date.
+_LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 # RFC 6265 5.1.1: the delimiters that split a cookie-date into tokens.
 _DELIMITERS = re.compile(r"[\x09\x20-\x2f\x3b-\x40\x5b-\x60\x7b-\x7e]+")
@@ -53,6 +56,16 @@ def parse_cookie_date(text: str) -> dt.datetime | None:
         return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
     except ValueError:  # 31 February: the algorithm says fail
         return None
+
+
+def bounded_lifetime(seconds: float, date: dt.datetime) -> int:
+    """Seconds from `date`, at most up to the latest representable date (RFC 6265 5.3
+    step 3), so a huge Max-Age or expiry stays a number the audit can print and compare.
+    `seconds` must be finite; a negative one is bounded the same way (it deletes)."""
+    latest = int((_LATEST - date).total_seconds())
+    if abs(seconds) >= latest:
+        return latest if seconds > 0 else -latest
+    return int(seconds)
 
 
 def domain_match(host: str, domain: str) -> bool:
@@ -105,8 +118,10 @@ def parse_set_cookie(header: str, host: str, date: dt.datetime) -> SetCookie | N
             expires = parse_cookie_date(raw) or expires
         elif key == "max-age":
             # 5.2.2: a leading digit or '-', then only digits; otherwise ignored.
-            if re.fullmatch(r"-?\d+", raw):
-                max_age = int(raw)
+            if found := re.fullmatch(r"(-?)0*(\d+)", raw):
+                # More digits than any representable date needs: the latest date (5.3).
+                digits = found[2] if len(found[2]) <= 15 else "9" * 15
+                max_age = int(found[1] + digits)
         elif key == "domain" and raw:
             domain = raw.removeprefix(".").lower()
         elif key == "path" and raw.startswith("/"):
@@ -121,9 +136,9 @@ def parse_set_cookie(header: str, host: str, date: dt.datetime) -> SetCookie | N
     # 5.3 step 3: Max-Age wins over Expires, whatever their order.
     lifetime: int | None
     if max_age is not None:
-        lifetime = max_age
+        lifetime = bounded_lifetime(max_age, date)
     elif expires is not None:
-        lifetime = int((expires - date).total_seconds())
+        lifetime = bounded_lifetime((expires - date).total_seconds(), date)
     else:
         lifetime = None
     return SetCookie(
