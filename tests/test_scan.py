@@ -94,3 +94,21 @@ def test_scan_uses_the_flags_the_other_browser_tests_use() -> None:
 
     # Playwright adds --headless itself; everything else is the same quiet browser.
     assert set(SCAN_FLAGS) == set(CHROMIUM_FLAGS) - {"--headless"}
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "FILE:///etc/passwd", "ftp://example.com/", "javascript:alert(1)", "http://", "x"]
+)
+def test_only_an_http_url_is_scanned(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    import policykit.audit.scan
+
+    def no_browser(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the browser was started")
+
+    monkeypatch.setattr(policykit.audit.scan, "scan", no_browser)
+    code = main(["scan", url, "-o", str(tmp_path / "x.har")])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and "expected an http(s) URL" in err
+    assert not (tmp_path / "x.har").exists()

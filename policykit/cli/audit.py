@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
@@ -218,8 +219,13 @@ def scan(
 
     if before_consent and selector:
         raise click.UsageError("--before-consent records without consenting: leave out --click")
-    if not url.startswith(("http://", "https://", "file://")):
-        raise click.UsageError(f"expected a URL such as https://www.example.com/, got {url!r}")
+    # Only the web: a file:// (or any other scheme) would let a scan read local files.
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise CannotUse(f"{url}: expected an http(s) URL such as https://www.example.com/")
     har_path = Path(har)
     jar_path = Path(jar) if jar else har_path.with_suffix(".json")
     try:
