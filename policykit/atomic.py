@@ -22,7 +22,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["refuse_package", "write_atomic"]
 
 _NEW_FILE_MODE = 0o644
 
@@ -43,9 +43,27 @@ def _write_special(path: Path, data: bytes) -> None:
         os.close(handle)
 
 
-def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
+def refuse_package(path: Path) -> None:
+    """Raise PermissionError for a path inside the installed policykit package: what the
+    user works on is their own project, never the package's copy (a source checkout of
+    policykit, where the package sits beside its pyproject.toml, is a project)."""
+    from policykit.resources import package_dir
+
+    package = package_dir()
+    if (package.parent / "pyproject.toml").is_file():
+        return
+    resolved = Path(os.path.realpath(path))
+    if resolved == package or resolved.is_relative_to(package):
+        raise PermissionError(errno.EACCES, "inside the installed policykit package, which policykit never changes",
+                              str(path))  # fmt: skip
+
+
+def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, make_parents: bool = False) -> None:
+    """Write `content` to `path` as described above. A missing folder is an error unless
+    `make_parents`; a path inside the installed policykit package is always refused."""
     target = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    refuse_package(target)
     try:
         status: os.stat_result | None = os.stat(target)  # follows a symlink to what it names
     except FileNotFoundError:
@@ -61,7 +79,10 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
     if target.is_symlink():
         # Replace what the link names, in the link target's folder, so the link survives.
         target = Path(os.path.realpath(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    elif not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder; policykit creates no folder for -o", str(target.parent))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -18,10 +18,19 @@ from policykit.cli import main
 
 def test_a_new_file_is_created_whole(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "out.html"
-    write_atomic(target, "<p>é</p>")
+    write_atomic(target, "<p>é</p>", make_parents=True)
     assert target.read_bytes() == "<p>é</p>".encode()
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
     assert [p.name for p in target.parent.iterdir()] == ["out.html"]
+
+
+def test_a_missing_folder_is_not_created_unless_asked(tmp_path: Path) -> None:
+    # A broken link or a typo in -o must not create folders anywhere on the disk.
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere" / "deeper" / "x")
+    for target in (tmp_path / "typo" / "out.html", tmp_path / "link"):
+        with pytest.raises(FileNotFoundError, match="no such folder"):
+            write_atomic(target, "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link"]
 
 
 def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ In: argv. Out: text on stdout/stderr, files written atomically, and an exit code
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import sys
 import traceback
 from collections.abc import Sequence
@@ -53,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Without standalone mode, click returns a command's Exit code instead of raising it.
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="policykit", standalone_mode=False)
+        sys.stdout.flush()  # here, where a full disk or a closed pipe can still be reported
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as error:
@@ -61,19 +64,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_UNUSABLE
+    except OSError as error:
+        if not _is_stdout(error):
+            return _internal_error(error)
+        # A full disk or a closed pipe behind stdout: the output is unusable, not a bug.
+        with contextlib.suppress(OSError):
+            click.echo(f"policykit: cannot write to standard output: {error.strerror or error}", err=True)
+        return EXIT_UNUSABLE
     except Exception as error:  # anything else is a bug in policykit, not a problem of the input
-        if _options["debug"]:
-            traceback.print_exc()
-        from policykit.findings import terminal_safe
-
-        what = terminal_safe(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
-        click.echo(
-            f"policykit: internal error ({what}), a bug in policykit {__version__}; please report it with the "
-            f"command and its input ({ISSUES_URI}); rerun with --debug for the traceback",
-            err=True,
-        )
-        return EXIT_INTERNAL_ERROR
+        return _internal_error(error)
     return result if isinstance(result, int) else EXIT_OK
+
+
+_STREAM_ERRORS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EFBIG})
+
+
+def _is_stdout(error: OSError) -> bool:
+    """Whether `error` came from writing to standard output (an error that names no file)."""
+    return isinstance(error, BrokenPipeError) or (error.filename is None and error.errno in _STREAM_ERRORS)
+
+
+def _internal_error(error: Exception) -> int:
+    if _options["debug"]:
+        traceback.print_exc()
+    from policykit.findings import terminal_safe
+
+    what = terminal_safe(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+    click.echo(
+        f"policykit: internal error ({what}), a bug in policykit {__version__}; please report it with the "
+        f"command and its input ({ISSUES_URI}); rerun with --debug for the traceback",
+        err=True,
+    )
+    return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -80,6 +80,10 @@ def init(
         policy, source = loads_with_source(policy_text, str(files["policy.yaml"]))
     except LoadError as error:  # a --website that is no URL, an address the format refuses...
         raise CannotUse(error.findings[0].message) from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CannotUse(f"{folder}: cannot create: {error.strerror or error}") from None
     write_output(files["policykit.toml"], CONFIG)
     write_output(files["policy.yaml"], policy_text)
     write_output(files["policy.schema.json"], (data_dir() / "policy.schema.json").read_text(encoding="utf-8"))

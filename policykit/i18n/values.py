@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
@@ -94,9 +95,18 @@ UNIT_PATTERNS: dict[str, dict[Unit, dict[str, str]]] = {
 }
 
 
+# language, script, territory, variants: nothing else, so that a locale can name a folder.
+# (Babel's parser ignores what follows a '.' or '@', which would let `es.x/../..` through.)
+_IDENTIFIER = re.compile(
+    r"[A-Za-z]{2,3}(?:[_-][A-Za-z]{4})?(?:[_-](?:[A-Za-z]{2}|[0-9]{3}))?(?:[_-](?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+)
+
+
 @functools.cache
 def _locale(identifier: str) -> Locale:
     try:
+        if not _IDENTIFIER.fullmatch(identifier):
+            raise ValueError(identifier)
         return Locale.parse(identifier.replace("-", "_"))
     except (ValueError, TypeError, UnknownLocaleError) as error:
         raise PolicyUnknownLocale(

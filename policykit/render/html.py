@@ -13,9 +13,10 @@ an attribute.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -104,13 +105,29 @@ def stylesheet(name: str) -> str:
 
 
 @functools.cache
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A user's template folder, where nothing may lead outside it: a symbolic link to
+    /etc/passwd or to ../secrets is refused, not included into the published page."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.root = os.path.realpath(folder)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if os.path.commonpath([self.root, os.path.realpath(filename)]) != self.root:
+            # Not TemplateNotFound, which would quietly fall back to the package's template.
+            raise jinja2.TemplateError(f"{template} leads outside the templates folder; not read")
+        return source, filename, uptodate
+
+
 def _environment(templates: str | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("policykit.render", "templates")]
     environment = jinja2.Environment
     if templates is not None:
         from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-        loaders.insert(0, jinja2.FileSystemLoader(templates))
+        loaders.insert(0, _ConfinedLoader(templates))
         # A user's template is untrusted code: the sandbox refuses `__class__`-style
         # attributes (no shell, no file read) and changes to the document. The package's
         # own templates alone run unsandboxed, where the sandbox's checks would only cost time.
