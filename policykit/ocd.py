@@ -117,12 +117,21 @@ class Retention:
     note: str | None = None
 
 
+# The lifetime grammar (syntax.parse_lifetime) holds at most six digits: a longer
+# amount would be written into a catalogue policykit cannot read back.
+_LARGEST_AMOUNT = 999_999
+_TOO_LARGE = re.compile(r"[1-9]\d{6,}")
+
+
 def _span(words: str) -> Lifetime | None:
     match = _SPAN.fullmatch(words)
     if match is None:
         return None
     unit = _UNIT_WORDS.get(match.group("unit"))
-    amount = int(match.group("amount"))
+    digits = match.group("amount").lstrip("0")
+    if len(digits) > len(str(_LARGEST_AMOUNT)):  # before int(): thousands of digits are slow
+        return None
+    amount = int(digits or "0")
     if unit is None or amount <= 0:
         return None
     return Lifetime.of(amount, unit)
@@ -138,6 +147,12 @@ def read_retention(text: str) -> Retention:
     span = _span(words)
     if span is not None:
         return Retention(span, True)
+    if _TOO_LARGE.search(words):
+        return Retention(
+            Lifetime.not_stated(),
+            False,
+            note=f"longer than a lifetime can be written (at most {_LARGEST_AMOUNT:,} of a unit): {quoted}",
+        )
     if (match := _RENEWED.fullmatch(words)) and (span := _span(match.group("span"))) is not None:
         return Retention(span, True, renewed=True, note=f"the database says {quoted}")
     if (match := _DEFAULT.fullmatch(words)) and (span := _span(match.group("span"))) is not None:
@@ -156,7 +171,7 @@ def read_retention(text: str) -> Retention:
         return Retention(Lifetime.not_stated(), False, note=f"several lifetimes, not one: {quoted}")
     if _DATE.fullmatch(words):
         return Retention(Lifetime.not_stated(), False, note=f"an expiry date, not a lifetime: {quoted}")
-    if (match := _SPAN.fullmatch(words)) and int(match.group("amount")) == 0:
+    if (match := _SPAN.fullmatch(words)) and not match.group("amount").strip("0"):
         return Retention(Lifetime.not_stated(), False, note=f"a lifetime of zero is no lifetime: {quoted}")
     return Retention(Lifetime.not_stated(), False, note=f"not a retention period policykit reads: {quoted}")
 

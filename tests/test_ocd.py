@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import policykit
 from conftest import FIXTURES, SHARED
@@ -14,6 +16,7 @@ from policykit.catalogue import OPEN_COOKIE_DATABASE, DomainKind, bundled, load_
 from policykit.cli import main
 from policykit.model import CategoryKind, Lifetime, Persistence, Unit
 from policykit.ocd import import_catalogue, ocd_policy, parse_retention, read_ocd, read_retention
+from policykit.syntax import format_lifetime, parse_lifetime
 
 FULL = SHARED / "data" / "open-cookie-database" / "open-cookie-database.csv"
 
@@ -166,3 +169,48 @@ def test_full_database_imports_as_a_catalogue(tmp_path: Path) -> None:
     assert bundled().match("vuid").lifetime == Lifetime.of(2, Unit.YEAR)  # type: ignore[union-attr]
     edpb = import_catalogue(FULL.with_name("open-cookie-database-edpb.json"), read=dt.date(2026, 11, 26))
     assert edpb.total == 2248 and edpb.clean == 0
+
+
+def test_a_retention_longer_than_a_lifetime_can_be_written_is_not_known(tmp_path: Path) -> None:
+    for text in (
+        "99999999999999999999 years",
+        "1000000 days",
+        "1" * 5000 + " days",
+        "12345678 days after last activity",
+    ):
+        retention = read_retention(text)
+        assert retention.lifetime == Lifetime.not_stated() and not retention.exact
+        assert retention.note is not None and retention.note.startswith("longer than a lifetime can be written")
+    assert read_retention("999999 days").lifetime == Lifetime.of(999_999, Unit.DAY)
+    header = (FIXTURES / "ocd" / "catalogue.csv").read_text(encoding="utf-8").splitlines()[0]
+    source = tmp_path / "huge.csv"
+    source.write_text(f"{header}\nc1,Acme,Analytics,acme_huge,,Huge,99999999999999999999 years,Acme,,0\n", "utf-8")
+    result = import_catalogue(source, read=dt.date(2026, 11, 26))
+    assert result.clean == 0 and [p.reason for p in result.problems] == [
+        "longer than a lifetime can be written (at most 999,999 of a unit): '99999999999999999999 years'"
+    ]
+    out = tmp_path / "huge.yaml"
+    out.write_text(result.yaml, encoding="utf-8")
+    assert load_catalogue(out).match("acme_huge") is not None
+
+
+_RETENTION_WORDS = st.sampled_from(
+    ["s", "sec", "secs", "min", "mins", "minute", "hours", "hr", "day", "days", "week", "months", "year", "years"]
+)
+
+
+@given(
+    st.one_of(
+        st.builds(
+            lambda zeros, amount, unit, tail: f"{'0' * zeros}{amount} {unit}{tail}",
+            st.integers(0, 3),
+            st.integers(0, 10**25),
+            _RETENTION_WORDS,
+            st.sampled_from(["", " or longer", " after last activity", " by default, modifiable"]),
+        ),
+        st.text(alphabet="0123456789 sdayminhourweekyearlongerafter,", max_size=40),
+    )
+)
+def test_every_imported_lifetime_parses_back(text: str) -> None:
+    lifetime = read_retention(text).lifetime
+    assert parse_lifetime(format_lifetime(lifetime)) == lifetime
