@@ -277,8 +277,38 @@ def _check_json(text: str, filename: str) -> tuple[Any]:
             seen[key] = value
         return seen
 
+    import math
+
+    def no_constant(name: str) -> Any:
+        raise _NotANumber(name)
+
+    def finite(digits: str) -> float:
+        number = float(digits)
+        if not math.isfinite(number):
+            raise _NotANumber(digits)
+        return number
+
     try:
-        document = json.loads(text, object_pairs_hook=no_duplicates)
+        document = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant, parse_float=finite)
+    except _NotANumber:
+        # The json module gives no position here: find the first such number itself
+        # (the rest of the text is JSON, so skipping its strings is enough).
+        for match in _NUMBER_OR_CONSTANT.finditer(text):
+            word = match.group("number")
+            if word is None:
+                continue
+            constant = word.lstrip("-") in ("NaN", "Infinity")
+            # Only a fraction or an exponent is read as a float; a long integer is exact.
+            if not constant and not (any(c in word for c in ".eE") and math.isinf(float(word))):
+                continue
+            line = text.count("\n", 0, match.start("number")) + 1
+            column = match.start("number") - text.rfind("\n", 0, match.start("number"))
+            if constant:
+                message = f"invalid JSON: {word} is not a number JSON has"
+            else:
+                message = f"invalid JSON: the number {word} is too large to hold"
+            raise LoadError([_error("PK002", message, filename, line, column)]) from None
+        raise LoadError([_error("PK002", "invalid JSON: a number out of range", filename)]) from None
     except json.JSONDecodeError as error:
         raise LoadError([_error("PK002", f"invalid JSON: {error.msg}", filename, error.lineno, error.colno)]) from None
     except (ValueError, RecursionError) as error:
@@ -292,6 +322,14 @@ def _check_json(text: str, filename: str) -> tuple[Any]:
             message = f"invalid JSON string: {match.group(0)} is half of a surrogate pair, not a character"
             raise LoadError([_error("PK002", message, filename, line, column)])
     return (document,)
+
+
+class _NotANumber(ValueError):
+    """NaN, Infinity or a number past a float's range, met by the json module."""
+
+
+# A JSON string (skipped), or a number or a constant outside one.
+_NUMBER_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(?P<number>-?(?:NaN|Infinity)|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
 
 
 # A JSON escape; a pair of surrogate escapes (one character); a surrogate escape alone.

@@ -409,3 +409,21 @@ def test_corrected_policy() -> None:
         if party.role is not Role.FIRST_PARTY:
             assert party.transfer is not None and party.transfer.safeguard is Safeguard.EU_US_DPF
     assert [a.title for a in policy.articles][3] == "WHMCS / Commerce"
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        ("NaN", "NaN is not a number JSON has"),
+        ("Infinity", "Infinity is not a number JSON has"),
+        ("-Infinity", "-Infinity is not a number JSON has"),
+        ("1e400", "the number 1e400 is too large to hold"),
+        ("-2.5E+999", "the number -2.5E+999 is too large to hold"),
+    ],
+)
+def test_json_numbers_json_does_not_have_are_invalid_at_their_position(tmp_path: Path, number: str, said: str) -> None:
+    path = tmp_path / "policy.json"
+    # The same words inside a string, and a long exact integer, come first: not them.
+    path.write_text('{\n  "meta": {"title": "NaN 1e400", "n": ' + "9" * 400 + ', "x": ' + number + "}\n}\n")
+    column = len('  "meta": {"title": "NaN 1e400", "n": ' + "9" * 400 + ', "x": ') + 1
+    assert _load_error(path) == f"{path}:2:{column}: error PK002 invalid JSON: {said}"
