@@ -120,9 +120,13 @@ def _strings(value: object, key: str, path: Path, text: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+# The default of each path setting, as CONFIG_KEYS documents it: an example in messages.
+_PATH_DEFAULTS = {"policy": _POLICY_CANDIDATES[0], "locales": "locales", "output": "site"}
+
+
 def _path(value: object, key: str, path: Path, text: str) -> str:
     if not isinstance(value, str) or not value:
-        raise ProjectError(path, f"{key}: expected a path, such as {CONFIG_KEYS[key].split(': ')[1]!r}",
+        raise ProjectError(path, f"{key}: expected a path, such as {_PATH_DEFAULTS[key]!r}",
                            *_key_position(text, key))  # fmt: skip
     return value
 

@@ -305,3 +305,93 @@ def test_update_matches_msgmerge(repo: Path, monkeypatch: pytest.MonkeyPatch, tm
     ours = entries(catalogs.catalog_path(repo / "locales", "nl", catalogs.POLICY_DOMAIN))
     assert ours == entries(merged)
     assert ("article-1.paragraph", "A new first paragraph.", "", False) in ours
+
+
+# --- a locale the package has no template strings for -------------------------------------
+
+
+def _translate_all(file: Path) -> None:
+    """Every entry of `file` translated as "ES: <source>": placeholders and markup kept."""
+    catalog = catalogs.read_catalog(file)
+    for message in catalog:
+        if message.id:
+            message.string = f"ES: {message.id}"
+            message.flags.discard("fuzzy")
+    catalogs.write_catalog(file, catalog)
+
+
+def _new_es_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    monkeypatch.chdir(tmp_path)
+    argv = ["init", "np", "--name", "x", "--website", "https://x.com", "--controller", "X", "--contact", "a@b.c"]
+    assert _run(capsys, *argv)[0] == 0
+    monkeypatch.chdir(tmp_path / "np")
+    code, _, err = _run(capsys, "i18n", "update", "--locale", "es")
+    assert code == 0, err
+    return tmp_path / "np"
+
+
+def test_a_new_locale_started_as_the_readme_shows_can_be_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from policykit.i18n.strings import TEMPLATE_STRINGS
+
+    assert not catalogs.catalog_path(catalogs.PACKAGE_CATALOGS, "es", catalogs.UI_DOMAIN).exists()
+    project = _new_es_project(tmp_path, monkeypatch, capsys)
+    folder = project / "locales" / "es" / "LC_MESSAGES"
+    assert sorted(p.name for p in folder.iterdir()) == ["policy.po", "policykit.po"]
+    ui = catalogs.read_catalog(folder / "policykit.po")
+    assert {(m.context, str(m.id)) for m in ui if m.id} == set(catalogs.ui_strings())
+    _translate_all(folder / "policy.po")
+    _translate_all(folder / "policykit.po")
+    code, out, err = _run(capsys, "i18n", "check", "-q", "--strict")
+    assert code == 0, out + err
+    code, out, _ = _run(capsys, "i18n", "stats", "-q", "--format", "json")
+    counts = json.loads(out)["es"]
+    assert code == 0 and counts["fuzzy"] == counts["untranslated"] == 0
+    assert counts["domains"]["policykit"]["file"] == str(folder / "policykit.po")
+    code, _, err = _run(capsys, "build", "-q")
+    assert code == 0, err
+    page = (project / "site" / "es" / "index.html").read_text(encoding="utf-8")
+    assert f"ES: {TEMPLATE_STRINGS['name']}" in page
+    # update merges the project's own file again, keeping every translation; compile writes its .mo.
+    assert _run(capsys, "i18n", "update", "-q")[0] == 0
+    assert all(m.string for m in catalogs.read_catalog(folder / "policykit.po") if m.id)
+    assert _run(capsys, "i18n", "compile", "-q")[0] == 0
+    assert (folder / "policykit.mo").is_file()
+
+
+def test_stats_check_and_build_report_missing_template_strings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    project = _new_es_project(tmp_path, monkeypatch, capsys)
+    folder = project / "locales" / "es" / "LC_MESSAGES"
+    _translate_all(folder / "policy.po")
+    wanted = len(catalogs.ui_strings())
+    for state in ("untranslated", "missing"):
+        if state == "missing":
+            (folder / "policykit.po").unlink()
+        code, out, _ = _run(capsys, "i18n", "stats", "-q", "--format", "json")
+        domains = json.loads(out)["es"]["domains"]
+        assert code == 0 and domains["policykit"]["untranslated"] == wanted, state
+        assert domains["policy"]["untranslated"] == 0
+        code, out, _ = _run(capsys, "i18n", "check", "-q", "--strict")
+        assert code == 1 and out.count("PK506") == wanted, state
+        assert all(str(folder / "policykit.po") in line for line in out.splitlines())
+        code, _, err = _run(capsys, "build", "-q")
+        assert code == 1 and "es" in err.splitlines()[-1], state
+        assert not (project / "site" / "es").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "default"), [("policy", "data/policy.yaml"), ("locales", "locales"), ("output", "site")]
+)
+def test_a_path_setting_that_is_no_path_names_its_default(tmp_path: Path, key: str, default: str) -> None:
+    (tmp_path / "policy.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "policykit.toml").write_text(f'{key} = ""\n', encoding="utf-8")
+    with pytest.raises(ProjectError) as caught:
+        find_project(tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'policykit.toml'}:1:1: {key}: expected a path, such as {default!r}"
