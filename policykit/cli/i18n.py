@@ -5,6 +5,11 @@ In: the project's policy and its locales folder (or PATH and --locales). Out: .p
 findings. The policy is the source of truth: `update` re-reads it every time, and
 `stats` and `check` count against it, as `build` does.
 
+The template strings of a locale come from the project's own
+LOCALES/<locale>/LC_MESSAGES/policykit.po if it has one, else from the package's
+(catalogs.ui_catalog_file, as render and build read them); `update` starts the
+project's for a locale the package has none for.
+
 Nothing is ever written inside the installed package: commands that write refuse the
 bundled example, and --ui (the package's own template strings) works only in a
 source checkout of policykit.
@@ -47,7 +52,9 @@ def i18n() -> None:
 
     The policy's strings live in LOCALES/<locale>/LC_MESSAGES/policy.po, where LOCALES
     is the project's locales folder (or --locales). The template strings ("Name",
-    "Lifetime"...) live in the package's own catalogues (--ui, in a policykit checkout).
+    "Lifetime"...) live in LOCALES/<locale>/LC_MESSAGES/policykit.po for a locale the
+    package has no catalogue of (`update` starts it), else in the package's own
+    catalogues (--ui, in a policykit checkout).
     """
 
 
@@ -128,7 +135,8 @@ def extract(path: str | None, locales: Path | None, quiet: bool, ui: bool) -> No
 @click.option("--locale", "new_locales", multiple=True, help="Also start a catalogue for this locale.")
 def update(path: str | None, locales: Path | None, quiet: bool, ui: bool, new_locales: tuple[str, ...]) -> None:
     """Re-read the policy, rewrite the .pot, and merge it into every locale as msgmerge
-    does: unchanged strings stay, changed ones become fuzzy, none is lost."""
+    does: unchanged strings stay, changed ones become fuzzy, none is lost. A locale the
+    package has no template strings for gets the project's own policykit.po too."""
     from policykit.errors import UnknownLocaleError
     from policykit.i18n import catalogs
     from policykit.i18n.values import normalize_locale
@@ -146,11 +154,20 @@ def update(path: str | None, locales: Path | None, quiet: bool, ui: bool, new_lo
         added = {normalize_locale(name) for name in new_locales}
     except UnknownLocaleError as error:
         raise click.BadParameter(str(error), param_hint="--locale") from None
+    targets = []
     for locale in sorted(set(_locales_in(folder, domain)) | added):
-        target = catalogs.catalog_path(folder, locale, domain)
-        merged = catalogs.merge(template, _read(target), locale)
+        targets.append((catalogs.catalog_path(folder, locale, domain), locale, template, wanted))
+    if not ui:
+        ui_template, ui_wanted = catalogs.ui_template(), catalogs.ui_strings()
+        source_locale = normalize_locale(str(policy.meta.language))
+        for locale in sorted(set(_ui_locales(folder)) | added):
+            target = catalogs.ui_catalog_file(folder, locale)
+            if target.parent.parent.parent == folder and (target.is_file() or locale != source_locale):
+                targets.append((target, locale, ui_template, ui_wanted))
+    for target, locale, source_template, source_wanted in targets:
+        merged = catalogs.merge(source_template, _read(target), locale)
         catalogs.write_catalog(target, merged)
-        counts = catalogs.stats(merged, wanted)
+        counts = catalogs.stats(merged, source_wanted)
         click.echo(
             f"{target}: {counts.translated} translated, {counts.fuzzy} fuzzy, {counts.untranslated} untranslated",
             err=True,
@@ -168,15 +185,31 @@ def _locales_in(folder: Path, domain: str) -> list[str]:
         raise CannotUse(str(error)) from None
 
 
-def _catalog_files(folder: Path) -> list[tuple[str, str, Path]]:
-    """(locale, domain, .po file) for the policy's catalogues and the package's, by locale."""
+def _ui_locales(folder: Path) -> list[str]:
+    """The project's locales: those with a catalogue of the policy or of the template strings."""
     from policykit.i18n import catalogs
+
+    return sorted(set(_locales_in(folder, catalogs.POLICY_DOMAIN)) | set(_locales_in(folder, catalogs.UI_DOMAIN)))
+
+
+def _catalog_files(folder: Path, source_locale: str) -> list[tuple[str, str, Path]]:
+    """(locale, domain, .po file) for each of the project's locales: the policy's
+    catalogue, and the template strings' file that render and build read (the project's,
+    else the package's; a file that does not exist when there is neither, so that its
+    strings count as untranslated). The policy's own language needs no template strings."""
+    from policykit.i18n import catalogs
+    from policykit.i18n.values import normalize_locale
 
     if not _locales_in(folder, catalogs.POLICY_DOMAIN):
         raise CannotUse(f"{folder}: no catalogue of the policy (<locale>/LC_MESSAGES/policy.po) here")
-    found = []
-    for domain, where in ((catalogs.POLICY_DOMAIN, folder), (catalogs.UI_DOMAIN, catalogs.PACKAGE_CATALOGS)):
-        found += [(loc, domain, catalogs.catalog_path(where, loc, domain)) for loc in _locales_in(where, domain)]
+    found = [
+        (loc, catalogs.POLICY_DOMAIN, catalogs.catalog_path(folder, loc, catalogs.POLICY_DOMAIN))
+        for loc in _locales_in(folder, catalogs.POLICY_DOMAIN)
+    ]
+    for locale in _ui_locales(folder):
+        file = catalogs.ui_catalog_file(folder, locale)
+        if file.is_file() or normalize_locale(locale) != normalize_locale(source_locale):
+            found.append((locale, catalogs.UI_DOMAIN, file))
     return sorted(found)
 
 
@@ -192,7 +225,7 @@ def stats(path: str | None, locales: Path | None, quiet: bool, output_format: st
     policy, _ = load_policy_with_source(str(project.policy))
     wanted = {catalogs.POLICY_DOMAIN: catalogs.policy_strings(policy), catalogs.UI_DOMAIN: catalogs.ui_strings()}
     totals: dict[str, dict[str, Any]] = {}
-    for locale, domain, file in _catalog_files(locales or project.locales):
+    for locale, domain, file in _catalog_files(locales or project.locales, str(policy.meta.language)):
         counts = catalogs.stats(_read(file), wanted[domain])
         entry = totals.setdefault(locale, {"translated": 0, "fuzzy": 0, "untranslated": 0, "domains": {}})
         for key in ("translated", "fuzzy", "untranslated"):
@@ -215,8 +248,9 @@ def stats(path: str | None, locales: Path | None, quiet: bool, output_format: st
 
 
 def _translation_findings(project_path: str | None, locales: Path | None, quiet: bool, strict: bool) -> list[Finding]:
-    """Every translator error of every catalogue, and every string of the policy that a
-    catalogue (or the .pot) has not seen."""
+    """Every translator error of every catalogue, every string of the policy that a
+    catalogue (or the .pot) has not seen, and every template string that the locale's
+    template-strings catalogue lacks (all of them when there is none)."""
     from policykit.errors import CatalogError
     from policykit.i18n import catalogs
     from policykit.i18n.checks import check_against_policy, check_catalog
@@ -225,7 +259,10 @@ def _translation_findings(project_path: str | None, locales: Path | None, quiet:
     policy, source = load_policy_with_source(str(project.policy))
     folder = locales or project.locales
     findings: list[Finding] = []
-    for locale, domain, file in _catalog_files(folder):
+    for locale, domain, file in _catalog_files(folder, str(policy.meta.language)):
+        if domain == catalogs.UI_DOMAIN and not file.is_file():
+            findings += _missing_template_strings(None, file, strict)
+            continue
         try:
             catalog = catalogs.read_catalog(file)
         except CatalogError as error:  # one finding, and go on with the others
@@ -234,9 +271,26 @@ def _translation_findings(project_path: str | None, locales: Path | None, quiet:
         findings += check_catalog(catalog, file, locale, strict=strict)
         if domain == catalogs.POLICY_DOMAIN:
             findings += check_against_policy(catalog, file, policy, source, strict=strict)
+        else:
+            findings += _missing_template_strings(catalog, file, strict)
     pot = folder / f"{catalogs.POLICY_DOMAIN}.pot"
     findings += check_against_policy(_read(pot), pot, policy, source, strict=strict)
     return findings
+
+
+def _missing_template_strings(catalog: Catalog | None, file: Path, strict: bool) -> list[Finding]:
+    """PK506 for each template string `catalog` does not hold at all, as render and
+    build report it: the source text would be shown."""
+    from policykit.findings import Severity
+    from policykit.i18n import catalogs
+
+    severity = Severity.ERROR if strict else Severity.WARNING
+    where = "the file does not exist" if catalog is None else f"not in {file}"
+    return [
+        Finding("PK506", severity, f"not translated ({where}); run `policykit i18n update`", str(file), 0, 0, key or "")
+        for key, text in catalogs.ui_strings()
+        if catalog is None or catalog.get(text, context=key) is None
+    ]
 
 
 @i18n.command(name="check")
@@ -276,7 +330,8 @@ def compile(path: str | None, locales: Path | None, quiet: bool, strict: bool) -
         click.echo(format_text(findings), nl=False, err=True)
         click.echo("nothing compiled", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
-    for locale in _locales_in(folder, catalogs.POLICY_DOMAIN):
-        file = catalogs.catalog_path(folder, locale, catalogs.POLICY_DOMAIN)
-        catalogs.write_mo_file(file.with_suffix(".mo"), catalogs.read_catalog(file))
-        click.echo(f"wrote {file.with_suffix('.mo')}", err=True)
+    for domain in (catalogs.POLICY_DOMAIN, catalogs.UI_DOMAIN):
+        for locale in _locales_in(folder, domain):  # the project's own files, never the package's
+            file = catalogs.catalog_path(folder, locale, domain)
+            catalogs.write_mo_file(file.with_suffix(".mo"), catalogs.read_catalog(file))
+            click.echo(f"wrote {file.with_suffix('.mo')}", err=True)

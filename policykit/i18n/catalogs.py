@@ -8,7 +8,9 @@ per-locale counts.
 Layout:
 - the policy's strings: domain `policy`, in the locales/ folder that belongs to the policy;
 - the template strings ("Name", "Lifetime", "Page {page} of {pages}"...): domain
-  `policykit`, shipped inside the package (policykit/i18n/catalogs/).
+  `policykit`, shipped inside the package (policykit/i18n/catalogs/) for some locales;
+  a project may carry its own `<locale>/LC_MESSAGES/policykit.po`, which then wins
+  (ui_catalog_file).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ __all__ = [
     "policy_template",
     "read_catalog",
     "stats",
+    "ui_catalog_file",
     "ui_strings",
     "ui_template",
     "write_catalog",
@@ -80,6 +83,18 @@ _GENERATED_BY = re.compile(rb'"Generated-By: Babel [^"\\]*\\n"')
 
 def catalog_path(locales: Path, locale: str, domain: str) -> Path:
     return locales / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def ui_catalog_file(locales: Path | None, locale: str) -> Path:
+    """The template strings' catalogue that render, build, stats and check all read for
+    `locale`: the project's own `<locales>/<locale>/LC_MESSAGES/policykit.po` if it
+    exists, else the package's. When neither exists, the project's (where `i18n update`
+    starts one), so that what reports the gap names a file the user can write."""
+    package = catalog_path(PACKAGE_CATALOGS, locale, UI_DOMAIN)
+    if locales is None:
+        return package
+    project = catalog_path(locales, locale, UI_DOMAIN)
+    return project if project.is_file() or not package.is_file() else package
 
 
 def locales_in(locales: Path, domain: str) -> list[str]:
@@ -125,7 +140,8 @@ def write_catalog(path: Path, catalog: Catalog, *, width: int = 79) -> None:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=width, sort_output=False, include_previous=True, omit_header=False)
     # Babel stamps its own version; the same catalogue must give the same bytes everywhere.
-    write_atomic(path, _GENERATED_BY.sub(lambda _: b'"Generated-By: policykit\\n"', buffer.getvalue(), count=1))
+    content = _GENERATED_BY.sub(lambda _: b'"Generated-By: policykit\\n"', buffer.getvalue(), count=1)
+    write_atomic(path, content, make_parents=True)  # a new locale's LC_MESSAGES folder
 
 
 def write_mo_file(path: Path, catalog: Catalog) -> None:

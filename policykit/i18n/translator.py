@@ -1,7 +1,9 @@
-"""Translations at render time: the policy's catalogue and the package's, for one locale.
+"""Translations at render time: the policy's catalogue and the template strings', for one locale.
 
 In: a locale, the policy's locales/ folder. Out: a Translator for localize(), which
-records a Finding for every string it could not translate safely.
+records a Finding for every string it could not translate safely. The template strings
+come from the project's own policykit.po when it has one, else from the package's
+(catalogs.ui_catalog_file, which stats and check use too).
 
 A translation is used only if it is translated, not fuzzy, and passes the translator
 checks against its source (same bare placeholders, same markup). Otherwise the source
@@ -21,11 +23,11 @@ from policykit.findings import Finding, Severity
 from policykit.i18n.catalogs import (
     PACKAGE_CATALOGS,
     POLICY_DOMAIN,
-    UI_DOMAIN,
     CatalogError,
     catalog_path,
     lookup,
     read_catalog,
+    ui_catalog_file,
 )
 from policykit.i18n.checks import check_translation
 from policykit.i18n.strings import TEMPLATE_STRINGS
@@ -43,7 +45,7 @@ class CatalogTranslator(Translator):
         self._done: dict[tuple[Path | None, str, str], str] = {}
         self._fingerprint = hashlib.sha256()
         self.policy_file = catalog_path(locales, locale, POLICY_DOMAIN) if locales is not None else None
-        self.ui_file = catalog_path(PACKAGE_CATALOGS, locale, UI_DOMAIN)
+        self.ui_file = ui_catalog_file(locales, locale)
         self.policy_catalog = self._read(self.policy_file)
         self.ui_catalog = self._read(self.ui_file)
         if self.policy_file is not None and self.policy_catalog is None:
