@@ -54,7 +54,7 @@ from attrs import frozen
 from markupsafe import escape
 
 from policykit import __version__
-from policykit.errors import PolicykitError
+from policykit.errors import CatalogError, PolicykitError
 
 if TYPE_CHECKING:
     from policykit.findings import Finding
@@ -399,23 +399,37 @@ def _write(path: Path, data: bytes) -> None:
     os.chmod(path, 0o644)
 
 
-def _output_name(relative: str) -> bool:
-    """A name only a build writes, kept from no earlier site: `policy.md` at the top (where
-    builds before the language index wrote the policy's own language) or under a locale's
-    folder. A site from before the manifest thus leaves no stale policy behind."""
-    from babel import Locale, UnknownLocaleError
-
-    parts = relative.split("/")
-    names = {name for name, _ in PAGES}
-    if len(parts) == 1:
-        return parts[0] in names | {"cookies.json"}
-    if len(parts) != 2 or parts[1] not in names:
-        return False
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to the project root where it is inside it, else as given."""
     try:
-        Locale.parse(parts[0].replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _refuse_dangerous(site: Path, project: Project) -> None:
+    """The swap replaces the output folder as a whole: never the filesystem's root, the
+    user's home, the project's root, or a folder holding the policy, its configuration
+    or its locales."""
+    real = site.resolve()
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, KeyError):
+        home = None
+    held = [project.policy, project.locales, *((project.config,) if project.config is not None else ())]
+    if real == Path(real.anchor) or real == home:
+        why = "the filesystem's root" if real == Path(real.anchor) else "your home folder"
+    elif real == project.root.resolve() or any(real == h.resolve() or real in h.resolve().parents for h in held):
+        why = "a folder that holds the project's policy or locales"
+    else:
+        return
+    raise BuildError(f"{site}: refusing to build into {why} (the build replaces its output folder); give another -o")
+
+
+def _catalog_finding(error: CatalogError) -> Finding:
+    from policykit.findings import Finding, Severity
+
+    return Finding("PK510", Severity.ERROR, error.message, str(error.path), error.line, 1 if error.line else 0)
 
 
 def _carry(source: Path, target: Path) -> None:
@@ -482,8 +496,9 @@ def build_site(
 ) -> BuildResult:
     """Build the site of `policy` (already checked) into `output` (default: the
     project's). `on_plan` is told how many outputs the build has; `progress` each one
-    as it is done. Raises UnknownLocaleError or CatalogError for a locale that cannot be
-    built at all, BuildError for an output folder that cannot be used, OSError when
+    as it is done. A catalogue that cannot be read is reported (PK510) and its locale left
+    out. Raises UnknownLocaleError for a locale that cannot be built at all, BuildError
+    for an output folder that cannot be used (or would replace the project's own files), OSError when
     writing fails (the previous site is then untouched)."""
     from policykit.document import localize
     from policykit.export import catalogue_json
@@ -495,18 +510,28 @@ def build_site(
         site = site.resolve()  # a deployment's link to the real folder stays a link
     if site.exists() and not site.is_dir():
         raise BuildError(f"{site}: not a folder")
+    _refuse_dangerous(site, project)
     jobs = max(1, jobs if jobs is not None else _cores())
     source_locale = str(policy.meta.language)
     policy_digest = hashlib.sha256(Path(project.policy).read_bytes()).hexdigest()
     _POLICIES.clear()
     _POLICIES[(str(project.policy), policy_digest)] = policy  # renders here, or in forked workers, reuse it
-    common = _key("policykit", __version__, _package_digest(), policy_digest, f"strict={strict}", str(project.locales))
+    # Paths relative to the project root: the same project in another folder has the same keys.
+    common = _key("policykit", __version__, _package_digest(), policy_digest, f"strict={strict}",
+                  _relative(project.locales, project.root))  # fmt: skip
 
     # Reading the catalogues gives each locale's fingerprint, which is all the keys need.
     translators: dict[str, CatalogTranslator | None] = {source_locale: None}
     fingerprints: dict[str, bytes] = {source_locale: b""}
+    broken: list[Finding] = []  # catalogues that cannot be read: PK510, locale left out
+    broken_locales: list[str] = []
     for locale in build_locales(project, policy, locales):
-        translator = translator_for(policy, locale, locales=project.locales, strict=True)
+        try:
+            translator = translator_for(policy, locale, locales=project.locales, strict=True)
+        except CatalogError as error:
+            broken.append(_catalog_finding(error))
+            broken_locales.append(locale)
+            continue
         if translator is not None:
             translators[translator.locale] = translator
             fingerprints[translator.locale] = translator.fingerprint
@@ -520,8 +545,8 @@ def build_site(
         renderer.start([t for t in _plan(policy, list(fingerprints), fingerprints, common)
                         if _up_to_date(t, previous, site) is None])  # fmt: skip
 
-        findings: list[Finding] = []
-        skipped: list[str] = []
+        findings: list[Finding] = list(broken)
+        skipped: list[str] = list(broken_locales)
         for locale, found in translators.items():
             localize(policy, None if found is None else locale, found)  # every string, every problem
             if found is not None and found.findings:
@@ -672,6 +697,20 @@ def _reporter(name: str, progress: Progress | None) -> Callable[[Future[tuple[bo
     return done
 
 
+def _keep_folder_modes(site: Path, staging: Path) -> None:
+    """Every folder of the new site has the mode of the same folder in the old one (the
+    output folder too); new folders get 0755. Deepest first, so a read-only folder is
+    made so after what is inside it."""
+    folders = [staging, *(p for p in staging.rglob("*") if p.is_dir() and not p.is_symlink())]
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        old = site / folder.relative_to(staging)
+        try:
+            mode = old.stat().st_mode & 0o7777 if old.is_dir() and not old.is_symlink() else 0o755
+        except OSError:
+            mode = 0o755
+        os.chmod(folder, mode)
+
+
 def _publish(
     site: Path,
     previous: dict[str, Any],
@@ -682,17 +721,18 @@ def _publish(
     """Assemble the new site in a staging folder beside `site`, then swap it in."""
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_STAGING}-", dir=site.parent))
     try:
-        os.chmod(staging, 0o755)
         for name in current:
             if name in fresh:
                 _write(staging / name, fresh[name])
             else:
                 _carry(site / name, staging / name)
-        if site.is_dir():  # the user's own files in the folder stay
+        if site.is_dir():
+            # Only what a build wrote (the previous manifest's outputs, this one's) is
+            # replaced or removed; everything else is the user's and moves over as it is.
             ours = set(previous) | set(current) | {MANIFEST}
             for path in sorted(site.rglob("*")):
                 relative = path.relative_to(site).as_posix()
-                if relative in ours or _ORPHAN_TMP.match(path.name) or _output_name(relative):
+                if relative in ours or _ORPHAN_TMP.match(path.name):
                     continue
                 if path.is_dir() and not path.is_symlink():
                     if not any(path.iterdir()):  # a folder with files gets made for them
@@ -708,6 +748,7 @@ def _publish(
         _write(staging / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
         for folder in sorted({(staging / name).parent for name in current}):
             _fsync_dir(folder)
+        _keep_folder_modes(site, staging)
         _swap_in(staging, site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

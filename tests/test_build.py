@@ -184,10 +184,92 @@ def test_user_files_stay_and_orphans_of_a_killed_run_go(repo: Path) -> None:
     assert result.committed
     assert (site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\n"
     assert (site / "blog" / "index.html").read_text(encoding="utf-8") == "<p>blog</p>"
-    assert not (site / "policy.md").exists() and not (site / "de").exists()
+    # No manifest says a build wrote these: they are the user's, and stay.
+    assert (site / "policy.md").read_text(encoding="utf-8") == "# Old policy"
+    assert (site / "de" / "policy.pdf").read_text(encoding="utf-8") == "old"
     assert (site / "nl" / "policy.pdf").read_bytes().startswith(b"%PDF")
     assert not (site / "en" / ".index.html.abcd1234.tmp").exists()
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
+
+
+def test_only_what_a_build_wrote_is_replaced_and_folders_keep_their_modes(repo: Path) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    site = repo / "out"
+    for folder in ("es", "ja", "private"):
+        (site / folder).mkdir(parents=True)
+    (site / "es" / "index.html").write_bytes(b"x\n")  # a locale-shaped name the build never wrote
+    (site / "ja" / "policy.pdf").write_bytes(b"y\n")
+    (site / "private" / "notes.txt").write_bytes(b"z\n")
+    os.chmod(site / "ja" / "policy.pdf", 0o600)
+    os.chmod(site / "private", 0o700)
+    os.chmod(site, 0o750)
+    first = build_site(project, load(project.policy), output=site, locales=("nl", "de"), jobs=1)
+    assert first.committed
+    second = build_site(project, load(project.policy), output=site, locales=("nl",), jobs=1)
+    assert second.committed
+    assert (site / "es" / "index.html").read_bytes() == b"x\n"
+    assert (site / "ja" / "policy.pdf").read_bytes() == b"y\n"
+    assert (site / "ja" / "policy.pdf").stat().st_mode & 0o777 == 0o600
+    assert (site / "private" / "notes.txt").read_bytes() == b"z\n"
+    assert (site / "private").stat().st_mode & 0o777 == 0o700
+    assert site.stat().st_mode & 0o777 == 0o750
+    assert not (site / "de").exists(), "what the previous build wrote and this one does not goes"
+    assert (site / "nl" / "policy.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("where", [".", "/", "home", "data", "locales", ".."])
+def test_build_refuses_an_output_folder_that_would_replace_the_project(
+    where: str, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    before = files(repo)
+    code, _, err = run(capsys, "build", "-q", "-o", str(home) if where == "home" else where)
+    assert code == 2, err
+    assert len(err.splitlines()) == 1 and "refusing to build into" in err, err
+    assert ("home folder" in err) == (where == "home")
+    assert (home / "notes").is_dir() and not (home / "index.html").exists()
+    assert files(repo) == before
+    assert not [p for p in repo.parent.iterdir() if ".policykit-" in p.name]
+
+
+def test_a_broken_catalogue_is_reported_once_and_the_rest_published(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    po = repo / "locales" / "nl" / "LC_MESSAGES" / "policy.po"
+    po.write_text('garbage "\n', encoding="utf-8")
+    strict_site = tmp_path / "strict"
+    code, _, err = run(capsys, "build", "-q", "--strict", "--jobs", "1", "-o", str(strict_site))
+    assert code == 1 and err.count("PK510") == 1, err
+    assert not strict_site.exists()
+    site = tmp_path / "site"
+    code, _, err = run(capsys, "build", "-q", "--locale", "nl", "--locale", "de", "--jobs", "1", "-o", str(site))
+    assert code == 1, err
+    assert re.search(rf"^{re.escape(str(po))}:1:1: error PK510 ", err, re.M), err
+    assert err.count("PK510") == 1 and "not built" in err and "nl" in err
+    assert (site / "de" / "policy.pdf").is_file() and (site / "en" / "index.html").is_file()
+    assert not (site / "nl").exists()
+
+
+def test_the_same_project_in_another_folder_reuses_the_build(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for name in ("a", "b"):
+        copy = tmp_path / name
+        copy.mkdir()
+        shutil.copytree(ROOT / "data", copy / "data")
+        shutil.copytree(ROOT / "locales", copy / "locales")
+        shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    first_project = project_for_policy(tmp_path / "a" / "data" / "policy.yaml")
+    first = build_site(first_project, load(first_project.policy), output=site, locales=("nl",), jobs=1)
+    assert first.committed and len(first.written) == 8
+    manifest = (site / MANIFEST).read_bytes()
+    moved = project_for_policy(tmp_path / "b" / "data" / "policy.yaml")
+    second = build_site(moved, load(moved.policy), output=site, locales=("nl",), jobs=1)
+    assert second.committed and second.written == () and len(second.unchanged) == 8
+    assert (site / MANIFEST).read_bytes() == manifest
 
 
 def test_a_failed_output_leaves_the_previous_site(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
