@@ -121,6 +121,7 @@ def test_render_text_formats_go_to_stdout(capsys: pytest.CaptureFixture[str]) ->
 
 def test_render_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out" / "policy.html"
+    target.parent.mkdir()  # -o creates no folder (tests/test_safety.py)
     code, out, _ = run(capsys, "render", str(POLICY), "-o", str(target))
     assert code == 0 and out == ""
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
