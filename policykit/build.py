@@ -411,6 +411,12 @@ def _refuse_dangerous(site: Path, project: Project) -> None:
     """The swap replaces the output folder as a whole: never the filesystem's root, the
     user's home, the project's root, or a folder holding the policy, its configuration
     or its locales."""
+    from policykit.atomic import refuse_package
+
+    try:
+        refuse_package(site)  # the installed package is never an output folder
+    except PermissionError as error:
+        raise BuildError(f"{site}: {error.strerror}") from None
     real = site.resolve()
     try:
         home: Path | None = Path.home().resolve()

@@ -52,6 +52,8 @@ def test_nothing_is_written_inside_an_installed_package(
         atomic.write_atomic(installed / "_data" / "x.html", "x")
     assert main(["render", str(POLICY), "--format", "md", "-o", str(installed / "_data" / "p.md")]) == 2
     assert "installed policykit package" in capsys.readouterr().err
+    assert main(["build", str(POLICY), "-o", str(installed / "_data" / "site"), "-q"]) == 2
+    assert "installed policykit package" in capsys.readouterr().err
     assert list((installed / "_data").iterdir()) == []
 
 
