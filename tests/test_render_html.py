@@ -21,7 +21,7 @@ from policykit.render import render
 from policykit.render.html import render_html
 
 # The original text, kept beside the tests so that the comparison never skips; a test
-# checks it is still the workplace's seed, byte for byte, wherever that is present.
+# checks it is still the seed in ../shared, byte for byte, wherever that is present.
 SEED_TEXT = FIXTURES / "seed" / "cookie-policy-2021.txt"
 SHARED_SEED_TEXT = SHARED / "seeds" / "cookie-policy-2021.txt"
 
