@@ -30,7 +30,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-__all__ = ["YamlReadError", "available", "explain", "has_libyaml", "read_yaml"]
+__all__ = ["MAX_CONTAINERS", "YamlReadError", "available", "explain", "has_libyaml", "read_yaml"]
 
 CParser: Any = None  # libyaml's parser (ruamel's public CBaseLoader: its events, nothing constructed)
 try:  # ruamel.yaml.clib; absent on interpreters it has no wheel for, where the pure parser serves
@@ -145,11 +145,16 @@ def _pure_events(text: str) -> Iterator[Any]:
     return iter(YAML(typ="safe", pure=True).parse(io.StringIO(text)))
 
 
+# Each mapping or list costs about 2 kB with its positions: this bounds a file's tree to a
+# few hundred MB. A 16 MB policy of 68,000 real cookies holds about 70,000.
+MAX_CONTAINERS = 200_000
+
+
 def _build(events: Iterator[Any], max_depth: int) -> Any:
     # Each open container: [container, pending key, key line, key column].
     stack: list[list[Any]] = []
     root: Any = None
-    documents = 0
+    documents = containers = 0
     for event in events:
         kind = type(event).__name__
         mark = event.start_mark
@@ -165,6 +170,13 @@ def _build(events: Iterator[Any], max_depth: int) -> Any:
                 raise YamlReadError(f"YAML tags ({event.tag}) are not allowed in a policy file", mark.line, mark.column)
             if len(stack) >= max_depth:
                 raise YamlReadError(f"nested more than {max_depth} levels deep", mark.line, mark.column)
+            containers += 1
+            if containers > MAX_CONTAINERS:
+                raise YamlReadError(
+                    f"holds more than {MAX_CONTAINERS:,} mappings and lists; a policy file may have at most that many",
+                    mark.line,
+                    mark.column,
+                )
             node = CommentedMap() if kind == "MappingStartEvent" else CommentedSeq()
             node._yaml_set_line_col(mark.line, mark.column)
             is_container = True

@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 import policykit
+from policykit import yamlread
 from policykit.yamlread import YamlReadError, explain, read_yaml
 
 
@@ -231,3 +232,17 @@ def test_no_private_module_is_imported() -> None:
 
     for path in (ROOT / "policykit").rglob("*.py"):
         assert "_ruamel_yaml" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_file_of_too_many_mappings_and_lists_is_refused_at_the_first_one_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The limit bounds memory (each container keeps its positions); a real policy of
+    # 16 MB holds far fewer. Lowered here so that the test stays small.
+    monkeypatch.setattr(yamlread, "MAX_CONTAINERS", 10)
+    text = "cookies:\n" + "".join(f"  - {{name: c{i}}}\n" for i in range(12))
+    with pytest.raises(yamlread.YamlReadError) as caught:
+        yamlread.read_yaml(text, 64)
+    assert "more than 10 mappings and lists" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (9, 4)  # 0-based: the eleventh (the root and list count)
+    yamlread.read_yaml("cookies:\n" + "".join(f"  - {{name: c{i}}}\n" for i in range(8)), 64)  # under it: fine
