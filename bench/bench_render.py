@@ -17,22 +17,7 @@ import tempfile
 from pathlib import Path
 
 import jinja2
-from common import best_and_median, ocd_policy_file, report
-
-PLAIN_TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head><body>
-<h1>{{ title }}</h1>
-<table>
-<thead><tr><th>Name</th><th>Provider</th><th>Category</th><th>Purpose</th><th>Lifetime</th></tr></thead>
-<tbody>
-{% for row in rows %}
-<tr><th>{{ row.name }}</th><td>{{ row.provider }}</td><td>{{ row.category }}</td><td>{{ row.purpose }}</td>\
-<td>{{ row.lifetime }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</body></html>
-"""
+from common import PLAIN_TEMPLATE, best_and_median, ocd_policy_file, report
 
 
 def main() -> None:

@@ -75,3 +75,20 @@ def report(title: str, rows: Sequence[tuple[str, float, float]]) -> None:
     print(f"  {'':{width}}  {'best':>9}  {'median':>9}")
     for name, best, median in rows:
         print(f"  {name:{width}}  {best:8.3f}s  {median:8.3f}s")
+
+
+# The baseline renderers compare against: one table of the same rows, plain Jinja2.
+PLAIN_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head><body>
+<h1>{{ title }}</h1>
+<table>
+<thead><tr><th>Name</th><th>Provider</th><th>Category</th><th>Purpose</th><th>Lifetime</th></tr></thead>
+<tbody>
+{% for row in rows %}
+<tr><th>{{ row.name }}</th><td>{{ row.provider }}</td><td>{{ row.category }}</td><td>{{ row.purpose }}</td>\
+<td>{{ row.lifetime }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+</body></html>
+"""

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from common import ROOT, ocd_policy_file
+from common import PLAIN_TEMPLATE, ROOT, ocd_policy_file
 
 from policykit.render.pdf_large import LARGE_ROWS
 
@@ -55,21 +55,6 @@ SIXTEEN_MB_COOKIES = 68_000  # 16.0 MB of YAML from the database's rows
 HEAVY = ("pdf", "pdf-chunked", "plain-weasyprint", "build")  # slow stages: fewer runs (one less at 10,000)
 CHUNKED_FROM = 1_000  # below this the forced chunked path would be a single chunk
 CRITERION = ("load", "check", "html", "md")
-
-PLAIN_TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head><body>
-<h1>{{ title }}</h1>
-<table>
-<thead><tr><th>Name</th><th>Provider</th><th>Category</th><th>Purpose</th><th>Lifetime</th></tr></thead>
-<tbody>
-{% for row in rows %}
-<tr><th>{{ row.name }}</th><td>{{ row.provider }}</td><td>{{ row.category }}</td><td>{{ row.purpose }}</td>\
-<td>{{ row.lifetime }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</body></html>
-"""
 
 
 # ---------------------------------------------------------------- one measurement (child)

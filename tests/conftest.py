@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,18 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture
 def minimal_text() -> str:
     return (FIXTURES / "load" / "minimal.yaml").read_text(encoding="utf-8")
+
+
+def copy_project(folder: Path) -> Path:
+    """This repository's project files copied into `folder`: what a user has after a checkout."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "data", folder / "data")
+    shutil.copytree(ROOT / "locales", folder / "locales")
+    shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
+    return folder
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of this repository's project files, in its own folder."""
+    return copy_project(tmp_path / "repo")

@@ -23,7 +23,7 @@ import pytest
 from tools import axe_violations, nu_html_check
 
 import policykit.build
-from conftest import POLICY, ROOT, SEED
+from conftest import POLICY, ROOT, SEED, copy_project
 from policykit.build import MANIFEST, build_site
 from policykit.cli import main
 from policykit.load import load
@@ -37,17 +37,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A copy of this repository's project files: what a user has after a checkout."""
-    copy = tmp_path / "repo"
-    copy.mkdir()
-    shutil.copytree(ROOT / "data", copy / "data")
-    shutil.copytree(ROOT / "locales", copy / "locales")
-    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
-    return copy
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -257,11 +246,7 @@ def test_a_broken_catalogue_is_reported_once_and_the_rest_published(
 def test_the_same_project_in_another_folder_reuses_the_build(tmp_path: Path) -> None:
     site = tmp_path / "site"
     for name in ("a", "b"):
-        copy = tmp_path / name
-        copy.mkdir()
-        shutil.copytree(ROOT / "data", copy / "data")
-        shutil.copytree(ROOT / "locales", copy / "locales")
-        shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+        copy_project(tmp_path / name)
     first_project = project_for_policy(tmp_path / "a" / "data" / "policy.yaml")
     first = build_site(first_project, load(first_project.policy), output=site, locales=("nl",), jobs=1)
     assert first.committed and len(first.written) == 8

@@ -11,24 +11,13 @@ import pytest
 from tools import require
 
 import policykit
-from conftest import POLICY, ROOT
+from conftest import POLICY
 from policykit.cli import main
 from policykit.errors import CatalogError, PolicykitError, ProjectError, UnknownLocaleError
 from policykit.i18n import catalogs
 from policykit.project import find_project, project_for_policy
 
 ARTICLE_1_FIRST = "      - >-\n        A cookie is a small text file"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A copy of this repository's project files: what a user has after a checkout."""
-    copy = tmp_path / "repo"
-    copy.mkdir()
-    shutil.copytree(ROOT / "data", copy / "data")
-    shutil.copytree(ROOT / "locales", copy / "locales")
-    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
-    return copy
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

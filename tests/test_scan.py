@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from record_har import serve
-from tools import CHROMIUM_FLAGS, require
+from tools import require
 
 from conftest import FIXTURES
 from policykit.cli import main
@@ -87,13 +87,6 @@ def test_scan_before_consent(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     # js_cookie, set by the page's script, is seen in the request that follows it.
     assert code == 1 and before == ["js_cookie", "prefs", "tracker"]
     assert main(["scan", url, "--before-consent", "--click", "#accept"]) == 2
-
-
-def test_scan_uses_the_flags_the_other_browser_tests_use() -> None:
-    from policykit.audit.scan import CHROMIUM_FLAGS as SCAN_FLAGS
-
-    # Playwright adds --headless itself; everything else is the same quiet browser.
-    assert set(SCAN_FLAGS) == set(CHROMIUM_FLAGS) - {"--headless"}
 
 
 @pytest.mark.parametrize(

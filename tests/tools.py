@@ -16,16 +16,10 @@ from typing import Any
 
 import pytest
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from policykit.audit.scan import CHROMIUM_FLAGS as SCAN_FLAGS
+
+# The scanner's quiet browser (no background traffic), headless.
+CHROMIUM_FLAGS = ["--headless", *SCAN_FLAGS]
 
 
 def require(available: bool, what: str) -> None:
