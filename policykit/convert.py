@@ -20,6 +20,7 @@ from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_seque
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from policykit import syntax
+from policykit.findings import excerpt
 from policykit.model import (
     Article,
     Block,
@@ -72,9 +73,9 @@ def describe(value: object) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        return f"the number {excerpt(value)}"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {excerpt(value)}"
     if isinstance(value, dt.datetime):
         return f"the date-time {value.isoformat()}"
     if isinstance(value, dt.date):
@@ -144,7 +145,7 @@ def _lifetime(value: object, _: type) -> Lifetime:
 def _country(value: object, _: type) -> CountryCode:
     text = _strict_str(value, str)
     if not syntax.is_country_code(text):
-        raise ValueError(f"expected an ISO 3166-1 alpha-2 country code such as 'US' or 'NL', got {text!r}")
+        raise ValueError(f"expected an ISO 3166-1 alpha-2 country code such as 'US' or 'NL', got {excerpt(text)}")
     return CountryCode(text)
 
 
@@ -154,7 +155,7 @@ _RULE_CODE = re.compile(r"PK[0-9]{3}\Z")
 def _rule_code(value: object, _: type) -> RuleCode:
     text = _strict_str(value, str)
     if not _RULE_CODE.match(text):
-        raise ValueError(f"expected a rule code such as 'PK103', got {text!r}")
+        raise ValueError(f"expected a rule code such as 'PK103', got {excerpt(text)}")
     return RuleCode(text)
 
 
@@ -168,14 +169,14 @@ def _silence(value: object, _: type) -> Silence:
 def _language(value: object, _: type) -> LanguageTag:
     text = _strict_str(value, str)
     if not syntax.is_language_tag(text):
-        raise ValueError(f"expected a language such as 'en', 'nl' or 'pt_BR', got {text!r}")
+        raise ValueError(f"expected a language such as 'en', 'nl' or 'pt_BR', got {excerpt(text)}")
     return LanguageTag(text)
 
 
 def _web_url(value: object, _: type) -> WebUrl:
     text = _strict_str(value, str)
     if not syntax.is_web_url(text):
-        raise ValueError(f"expected an http(s) URL such as 'https://example.com/privacy', got {text!r}")
+        raise ValueError(f"expected an http(s) URL such as 'https://example.com/privacy', got {excerpt(text)}")
     return WebUrl(text)
 
 
@@ -187,7 +188,7 @@ def _refs(value: object, _: type) -> dict[str, Ref]:
     for name, target in value.items():
         try:
             if not isinstance(name, str) or not _NAME.match(name):
-                raise ValueError(f"placeholder name {name!r} is not a bare name (letters, digits, '_')")
+                raise ValueError(f"placeholder name {excerpt(name)} is not a bare name (letters, digits, '_')")
             refs[name] = converter.structure(target, Ref)
         except Exception as error:  # collected, then reported together
             errors.append(Nested(str(name), error))

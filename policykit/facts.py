@@ -26,6 +26,7 @@ from attrs import frozen
 
 from policykit import resources, yamlread
 from policykit.errors import PolicykitError
+from policykit.findings import excerpt
 
 __all__ = [
     "Fact",
@@ -103,7 +104,7 @@ class Facts(Mapping[str, Fact]):
         try:
             return self._facts[fact_id]
         except KeyError:
-            raise FactsError(f"no fact {fact_id!r} in the facts data") from None
+            raise FactsError(f"no fact {excerpt(fact_id)} in the facts data") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._facts)
@@ -121,7 +122,7 @@ class Facts(Mapping[str, Fact]):
     def number(self, fact_id: str) -> int:
         value = self[fact_id].value
         if not isinstance(value, int):
-            raise FactsError(f"fact {fact_id!r} is not a number")
+            raise FactsError(f"fact {excerpt(fact_id)} is not a number")
         return value
 
     def holding(self, prefix: str, day: dt.date) -> frozenset[str]:
@@ -183,7 +184,7 @@ def _date(value: Any, what: str, where: str, *, nullable: bool) -> dt.date | Non
         return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.date(value.year, value.month, value.day)
-    raise FactsError(f"{where}: {what} must be a date such as 2020-07-16, got {value!r}")
+    raise FactsError(f"{where}: {what} must be a date such as 2020-07-16, got {excerpt(value)}")
 
 
 def _value(value: Any, where: str) -> FactValue:
@@ -191,7 +192,7 @@ def _value(value: Any, where: str) -> FactValue:
         return value if not isinstance(value, str) else str(value)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(str(item) for item in value)
-    raise FactsError(f"{where}: value must be text, a whole number or a list of text, got {value!r}")
+    raise FactsError(f"{where}: value must be text, a whole number or a list of text, got {excerpt(value)}")
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str) -> str | None:
@@ -208,17 +209,17 @@ def _fact(raw: Any, file: Path, where: str) -> Fact:
         raise FactsError(f"{where}: a fact is a mapping with id, summary, value, source and verified")
     unknown = sorted(str(key) for key in raw if key not in _KEYS)
     if unknown:
-        raise FactsError(f"{where}: unknown key {unknown[0]!r}; a fact has {', '.join(sorted(_KEYS))}")
+        raise FactsError(f"{where}: unknown key {excerpt(unknown[0])}; a fact has {', '.join(sorted(_KEYS))}")
     missing = [key for key in _REQUIRED if raw.get(key) is None]
     if missing:
         raise FactsError(f"{where}: the fact has no {missing[0]}; every fact needs {', '.join(_REQUIRED)}")
     fact_id = raw["id"]
     if not isinstance(fact_id, str) or not _ID.match(fact_id):
-        raise FactsError(f"{where}: id {fact_id!r} is not a dotted name such as 'transfer.eu-us-dpf'")
+        raise FactsError(f"{where}: id {excerpt(fact_id)} is not a dotted name such as 'transfer.eu-us-dpf'")
     where = f"{where}: fact {fact_id}"
     source = raw["source"]
     if not isinstance(source, str) or not _URL.match(source):
-        raise FactsError(f"{where}: source must be the http(s) URL the fact was read at, got {source!r}")
+        raise FactsError(f"{where}: source must be the http(s) URL the fact was read at, got {excerpt(source)}")
     effective = _date(raw.get("effective"), "effective", where, nullable=True)
     ended = _date(raw.get("ended"), "ended", where, nullable=True)
     if effective is not None and ended is not None and ended <= effective:
@@ -294,7 +295,7 @@ class Wording:
     def __call__(self, kind: str, language: str) -> re.Pattern[str]:
         by_language = self._compiled.get(kind)
         if by_language is None:
-            raise FactsError(f"no wording {kind!r} in the wording data")
+            raise FactsError(f"no wording {excerpt(kind)} in the wording data")
         base = language.replace("-", "_").split("_")[0].lower()
         return by_language.get(base) or by_language["en"]
 

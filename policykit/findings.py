@@ -23,10 +23,12 @@ from attrs import frozen
 
 __all__ = [
     "DOCS_URI",
+    "EXCERPT_LIMIT",
     "LOADER_CODES",
     "Finding",
     "RuleInfo",
     "Severity",
+    "excerpt",
     "exit_code",
     "format_github",
     "format_json",
@@ -55,6 +57,24 @@ def _escaped(match: re.Match[str]) -> str:
 def terminal_safe(text: str) -> str:
     """`text` with control and bidi characters written as escapes (ESC -> `\\x1b`)."""
     return _UNSAFE.sub(_escaped, text)
+
+
+# The most characters of a value that any message quotes: a file holding a secret, read by
+# mistake or by a hostile configuration, must not come out whole in a log.
+EXCERPT_LIMIT = 60
+
+
+def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
+    """`value` quoted for a message: its repr, escaped (terminal_safe), cut after `limit`
+    characters of the value with the count of the rest. Every message that quotes a value
+    from the input goes through here."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= limit:
+        return terminal_safe(repr(text) if isinstance(value, str) else text)
+    shown = text[:limit]
+    return (
+        terminal_safe(repr(shown) if isinstance(value, str) else shown) + f"... ({len(text) - limit:,} more characters)"
+    )
 
 
 class Severity(enum.Enum):

@@ -16,6 +16,8 @@ import re
 
 from attrs import frozen
 
+from policykit.findings import excerpt
+
 __all__ = [
     "ALLOWED_TAGS",
     "Emphasis",
@@ -142,7 +144,7 @@ def parse_inline(source: str) -> tuple[Inline, ...]:
             tag = opening.group(1) or "a"
             href = opening.group(2) or ""
             if tag == "a" and not is_safe_href(href):
-                raise InlineError(f"link target {href!r} is not an http(s) or mailto URL", i)
+                raise InlineError(f"link target {excerpt(href)} is not an http(s) or mailto URL", i)
             stack.append((tag, href, i, []))
             i = opening.end()
         elif char == "<" and (closing := _CLOSE_TAG.match(source, i)):

@@ -37,7 +37,7 @@ from ruamel.yaml.events import AliasEvent
 
 from policykit import convert, inline, yamlread
 from policykit.errors import LoadError
-from policykit.findings import Finding, Severity
+from policykit.findings import Finding, Severity, excerpt
 from policykit.model import (
     BUILTIN_CATEGORIES,
     Article,
@@ -273,7 +273,7 @@ def _check_json(text: str, filename: str) -> tuple[Any]:
         seen: dict[str, Any] = {}
         for key, value in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
+                raise ValueError(f"duplicate key {excerpt(key)}")
             seen[key] = value
         return seen
 
@@ -488,7 +488,7 @@ def _duplicates(ids: Sequence[str]) -> Iterator[int]:
 def _suggest(name: str, known: Collection[str]) -> str:
     """`; did you mean 'title'?` for a name close to one of `known`, else nothing."""
     close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f"; did you mean {excerpt(close[0])}?" if close else ""
 
 
 def _listed(names: set[str], limit: int = 20) -> str:
@@ -517,14 +517,20 @@ class _Known:
 
             def message() -> str:
                 declared = _listed(parties)
-                return f"party {name!r} is not declared under parties{_suggest(name, parties)} (declared: {declared})"
+                suggestion = _suggest(name, parties)
+                return f"party {excerpt(name)} is not declared under parties{suggestion} (declared: {declared})"
 
             yield "PK006", at, message, None
 
     def cookie(self, name: object, at: list[str | int]) -> Iterator[_Problem]:
         if isinstance(name, str) and self.cookies is not None and name not in self.cookies:
             cookies = self.cookies
-            yield "PK006", at, lambda: f"cookie {name!r} is not declared under cookies{_suggest(name, cookies)}", None
+            yield (
+                "PK006",
+                at,
+                lambda: f"cookie {excerpt(name)} is not declared under cookies{_suggest(name, cookies)}",
+                None,
+            )
 
     def category(self, name: object, at: list[str | int]) -> Iterator[_Problem]:
         if isinstance(name, str) and self.categories is not None and name not in self.categories:
@@ -532,7 +538,7 @@ class _Known:
 
             def message() -> str:
                 suggestion = _suggest(name, known)
-                return f"category {name!r} is not declared{suggestion} (known: {', '.join(sorted(known))})"
+                return f"category {excerpt(name)} is not declared{suggestion} (known: {', '.join(sorted(known))})"
 
             yield "PK006", at, message, None
 
@@ -544,15 +550,15 @@ def _references(raw: Mapping[str, Any]) -> Iterator[_Problem]:
 
     for index in _duplicates([i for _, i, _ in parties]):
         record, party_id, _ = parties[index]
-        yield "PK007", ["parties", record, "id"], f"party id {party_id!r} is declared twice", None
+        yield "PK007", ["parties", record, "id"], f"party id {excerpt(party_id)} is declared twice", None
     for index in _duplicates([i for _, i, _ in cookies]):
         record, cookie_id, key = cookies[index]
-        message = f"cookie id {cookie_id!r} is declared twice; give one an explicit id"
+        message = f"cookie id {excerpt(cookie_id)} is declared twice; give one an explicit id"
         yield "PK007", ["cookies", record, key], message, None
     builtin = [c.id for c in BUILTIN_CATEGORIES]
     for index in _duplicates(builtin + [i for _, i, _ in categories]):
         record, category_id, _ = categories[index - len(builtin)]
-        message = f"category id {category_id!r} is declared twice (built-in: {', '.join(builtin)})"
+        message = f"category id {excerpt(category_id)} is declared twice (built-in: {', '.join(builtin)})"
         yield "PK007", ["categories", record, "id"], message, None
 
     meta = raw.get("meta")
@@ -580,7 +586,7 @@ def _references(raw: Mapping[str, Any]) -> Iterator[_Problem]:
                 anchors.append((_anchor(section, f"section-{a_index + 1}-{s_index + 1}"), [*s_path, "id"]))
                 yield from _container(section, s_path, known)
     for index in _duplicates([anchor for anchor, _ in anchors]):
-        yield "PK007", anchors[index][1], f"id {anchors[index][0]!r} is used by two articles or sections", None
+        yield "PK007", anchors[index][1], f"id {excerpt(anchors[index][0])} is used by two articles or sections", None
 
 
 def _anchor(item: Mapping[str, Any], default: str) -> str:
@@ -615,7 +621,7 @@ def _container(item: Mapping[str, Any], at: list[str | int], known: _Known) -> I
                 if isinstance(entry, str):
                     used.update(_names(entry))
             for name in sorted((names or set()) - used):
-                yield "PK006", [*b_path, "refs", name], f"reference {name!r} is used by no placeholder", None
+                yield "PK006", [*b_path, "refs", name], f"reference {excerpt(name)} is used by no placeholder", None
         elif kinds == ["cookies"] and isinstance(block["cookies"], Mapping):
             table: list[str | int] = [*b_path, "cookies"]
             yield from _plain(block["cookies"].get("caption"), [*table, "caption"])
@@ -686,7 +692,7 @@ def _prose(
             yield "PK006", at, _no_entry(name, refs), _placeholder_at(text, name)
     if check_refs and check_unused and refs is not None:
         for name in sorted(refs - set(names)):
-            yield "PK006", [*at[:-1], "refs", name], f"reference {name!r} is used by no placeholder", None
+            yield "PK006", [*at[:-1], "refs", name], f"reference {excerpt(name)} is used by no placeholder", None
 
 
 def _plain(text: object, at: list[str | int]) -> Iterator[_Problem]:

@@ -15,6 +15,8 @@ from typing import NewType
 
 from attrs import field, frozen
 
+from policykit.findings import excerpt
+
 __all__ = [
     "BUILTIN_CATEGORIES",
     "Article",
@@ -413,7 +415,7 @@ class ConsentSettings:
             raise ValueError("consent_settings takes exactly one of url and javascript")
         if self.javascript is not None and not _JS_HOOK.match(self.javascript):
             raise ValueError(
-                f"javascript {self.javascript!r} is not a function name such as openCookieSettings "
+                f"javascript {excerpt(self.javascript)} is not a function name such as openCookieSettings "
                 "or Cookiebot.renew (letters, digits, '_', '$', joined by dots)"
             )
 

@@ -39,6 +39,7 @@ from attrs import frozen
 
 from policykit import yamlread
 from policykit.errors import PolicykitError
+from policykit.findings import excerpt
 from policykit.model import (
     Article,
     Cookie,
@@ -394,7 +395,7 @@ def import_catalogue(file: Path | str, read: dt.date | None = None) -> ImportRes
             reasons.append(retention.note or "retention period not known")
         category = CATALOGUE_CATEGORY.get(row.get("Category", "").strip().lower())
         if category is None:
-            reasons.append(f"category {row.get('Category', '')!r} has no counterpart: filed as functional")
+            reasons.append(f"category {excerpt(row.get('Category', ''))} has no counterpart: filed as functional")
             category = "functional"
         purpose = " ".join(row.get("Description", "").split())
         if not purpose:

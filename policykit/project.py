@@ -29,6 +29,7 @@ from typing import Any
 from attrs import frozen
 
 from policykit.errors import ProjectError
+from policykit.findings import excerpt
 
 __all__ = [
     "CONFIG_FILE",
@@ -131,6 +132,31 @@ def _path(value: object, key: str, path: Path, text: str) -> str:
     return value
 
 
+def _inside(root: Path, value: str, key: str, config: Path, text: str | None) -> Path:
+    """`root / value`, refused (ProjectError naming `key`) when it leads outside the project
+    folder once links are resolved: a configuration, which a pull request may bring, never
+    makes policykit read or write elsewhere. A path given on the command line is not
+    confined; this is only for the paths a project's files name."""
+    path = root / value
+    if not path.resolve().is_relative_to(root.resolve()):
+        where = _key_position(text, key) if text is not None else (0, 0)
+        raise ProjectError(
+            config,
+            f"{key}: {excerpt(value)} leads outside the project folder {root}; a configuration may only name "
+            f"paths inside its project (give one outside on the command line)",
+            *where,
+        )
+    return path
+
+
+def _default_policy(root: Path, config: Path) -> Path:
+    """The first policy candidate that exists (confined as a configured one is), else policy.yaml."""
+    for name in _POLICY_CANDIDATES:
+        if (root / name).is_file():
+            return _inside(root, name, "policy", config, None)
+    return root / "policy.yaml"
+
+
 def _per_file_ignores(value: object, path: Path, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ProjectError(path, 'per-file-ignores: expected a table such as {"legacy/*.yaml" = ["PK3"]}',
@@ -155,14 +181,14 @@ def _from_settings(root: Path, config: Path, table: Mapping[str, Any], text: str
     for key in table:
         if key not in CONFIG_KEYS:
             close = difflib.get_close_matches(key, CONFIG_KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(CONFIG_KEYS)}"
-            raise ProjectError(config, f"unknown key {key!r}{hint}", *_key_position(text, key))
+            hint = f"; did you mean {excerpt(close[0])}?" if close else f"; known keys: {', '.join(CONFIG_KEYS)}"
+            raise ProjectError(config, f"unknown key {excerpt(key)}{hint}", *_key_position(text, key))
     if "policy" in table:
-        policy = root / _path(table["policy"], "policy", config, text)
+        policy = _inside(root, _path(table["policy"], "policy", config, text), "policy", config, text)
     else:
-        policy = next((root / name for name in _POLICY_CANDIDATES if (root / name).is_file()), root / "policy.yaml")
-    locales = root / _path(table.get("locales", "locales"), "locales", config, text)
-    output = root / _path(table.get("output", "site"), "output", config, text)
+        policy = _default_policy(root, config)
+    locales = _inside(root, _path(table.get("locales", "locales"), "locales", config, text), "locales", config, text)
+    output = _inside(root, _path(table.get("output", "site"), "output", config, text), "output", config, text)
 
     def optional(key: str) -> tuple[str, ...] | None:
         return _strings(table[key], key, config, text) if key in table else None
@@ -193,7 +219,9 @@ def _project_in(folder: Path) -> Project | None:
         if name == "policy.yaml" and folder.name == "data":
             continue  # data/policy.yaml belongs to the folder above, as in the default layout
         if (folder / name).is_file():
-            return Project(root=folder, policy=folder / name, locales=folder / "locales", output=folder / "site")
+            policy = _inside(folder, name, "policy", folder / name, None)
+            return Project(root=folder, policy=policy, locales=_inside(folder, "locales", "locales", policy, None),
+                           output=_inside(folder, "site", "output", policy, None))  # fmt: skip
     return None
 
 

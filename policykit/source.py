@@ -14,6 +14,8 @@ from typing import Any
 from attrs import frozen
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from policykit.findings import EXCERPT_LIMIT
+
 __all__ = ["FieldPath", "Source", "field_path", "position"]
 
 FieldPath = Sequence[str | int]  # keys and indexes from the document root
@@ -64,6 +66,12 @@ def position(raw: Any, at: FieldPath, *, key: bool = False) -> tuple[int, int]:
     return line + 1, column + 1
 
 
+def _cut(step: object) -> str:
+    """A key or a name as a field path shows it: at most EXCERPT_LIMIT characters."""
+    text = str(step)
+    return text if len(text) <= EXCERPT_LIMIT else text[:EXCERPT_LIMIT] + "..."
+
+
 def field_path(raw: Any, at: FieldPath) -> str:
     """`cookies[WHMCSLinkID].lifetime`: list items are named by their id or name."""
     text, node = "", raw
@@ -76,9 +84,9 @@ def field_path(raw: Any, at: FieldPath) -> str:
                     if isinstance(item.get(key), str):
                         label = item[key]
                         break
-            text += f"[{label}]"
+            text += f"[{_cut(label)}]"
             node = item
         else:
-            text += f".{step}" if text else str(step)
+            text += f".{_cut(step)}" if text else _cut(step)
             node = node.get(step) if isinstance(node, Mapping) else None
     return text

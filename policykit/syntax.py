@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import re
 
+from policykit.findings import excerpt
 from policykit.model import Duration, Lifetime, Persistence, Unit
 
 __all__ = [
@@ -52,7 +53,7 @@ def parse_lifetime(text: str) -> Lifetime:
     if match is None:
         raise ValueError(
             "expected a lifetime such as 'session', '90 days', '13 months', "
-            f"'persistent', 'not stated' or '365 days or until logout', got {text!r}"
+            f"'persistent', 'not stated' or '365 days or until logout', got {excerpt(text)}"
         )
     until = match.group("until")
     keyword = match.group("keyword")
@@ -130,14 +131,14 @@ def parse_date(text: str) -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"expected a date such as '2021-02-19', got {text!r}") from None
+        raise ValueError(f"expected a date such as '2021-02-19', got {excerpt(text)}") from None
 
 
 def parse_datetime(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"expected a date and time such as '2021-02-19T13:40:00+01:00', got {text!r}") from None
+        raise ValueError(f"expected a date and time such as '2021-02-19T13:40:00+01:00', got {excerpt(text)}") from None
     if value.utcoffset() is None:
-        raise ValueError(f"{text!r} has no time zone offset; add one, such as +01:00 or Z")
+        raise ValueError(f"{excerpt(text)} has no time zone offset; add one, such as +01:00 or Z")
     return value

@@ -30,6 +30,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from policykit.findings import EXCERPT_LIMIT
+
 __all__ = ["MAX_CONTAINERS", "YamlReadError", "available", "explain", "has_libyaml", "read_yaml"]
 
 CParser: Any = None  # libyaml's parser (ruamel's public CBaseLoader: its events, nothing constructed)
@@ -161,13 +163,14 @@ def _build(events: Iterator[Any], max_depth: int) -> Any:
         if kind == "ScalarEvent":
             tag = event.tag
             if tag is not None and tag not in ("!", _STR):
-                raise YamlReadError(f"YAML tags ({tag}) are not allowed in a policy file", mark.line, mark.column)
+                raise YamlReadError(f"YAML tags ({_cut(tag)}) are not allowed in a policy file", mark.line, mark.column)
             plain = event.implicit[0] and tag is None and not event.style
             value: Any = _plain_scalar(event.value) if plain else event.value
             node, is_container = value, False
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             if event.tag is not None:
-                raise YamlReadError(f"YAML tags ({event.tag}) are not allowed in a policy file", mark.line, mark.column)
+                message = f"YAML tags ({_cut(event.tag)}) are not allowed in a policy file"
+                raise YamlReadError(message, mark.line, mark.column)
             if len(stack) >= max_depth:
                 raise YamlReadError(f"nested more than {max_depth} levels deep", mark.line, mark.column)
             containers += 1
@@ -207,7 +210,7 @@ def _build(events: Iterator[Any], max_depth: int) -> Any:
                 if is_container:
                     raise YamlReadError("a mapping key must be a plain value", mark.line, mark.column)
                 if value in parent:
-                    raise YamlReadError(f'found duplicate key "{value}"', mark.line, mark.column)
+                    raise YamlReadError(f'found duplicate key "{_cut(str(value))}"', mark.line, mark.column)
                 frame[1], frame[2], frame[3] = value, mark.line, mark.column
                 continue
             else:
@@ -234,6 +237,11 @@ _FIRST_KEY = re.compile(rf"[ ]*(?:-[ ]+)*(?P<key>[^\s#'\"{{\[:-]{_KEY_END}|-[^\s
 def _line(text: str, line: int) -> str:
     lines = text.split("\n")
     return lines[line].rstrip("\r") if 0 <= line < len(lines) else ""
+
+
+def _cut(text: str) -> str:
+    """`text` as a message shows it: at most EXCERPT_LIMIT characters, then '...'."""
+    return text if len(text) <= EXCERPT_LIMIT else text[:EXCERPT_LIMIT] + "..."
 
 
 def _quoted(value: str) -> str:
@@ -282,8 +290,8 @@ def explain(
     ):
         key = _key_at(here, column)
         return (
-            f"'{key}' lines up with the dashes of the list above but has no dash: start a new item with "
-            f"'- {key}', or indent it to line up with the keys of the item above",
+            f"'{_cut(key)}' lines up with the dashes of the list above but has no dash: start a new item with "
+            f"'- {_cut(key)}', or indent it to line up with the keys of the item above",
             line,
             column,
         )
@@ -293,7 +301,7 @@ def explain(
         key = _key_at(here, column)
         above = _key_column(_line_above(text, line))
         return (
-            f"bad indentation: '{key}' starts in column {column + 1}, the line above in column {above + 1}; "
+            f"bad indentation: '{_cut(key)}' starts in column {column + 1}, the line above in column {above + 1}; "
             "keys of one mapping start in the same column",
             line,
             column,
@@ -302,7 +310,7 @@ def explain(
         at_line, at_column = context_at
         word = _line(text, at_line)[at_column:].strip()
         return (
-            f"'{word}' is neither 'key: value' nor a list item: add the missing ':' or the missing '- '",
+            f"'{_cut(word)}' is neither 'key: value' nor a list item: add the missing ':' or the missing '- '",
             at_line,
             at_column,
         )
@@ -320,9 +328,9 @@ def _colon(text: str, here: str, line: int, column: int) -> tuple[str, int, int]
     if match is not None and match.end("key") < column:
         key = match.group("key").strip()
         value = here[match.end() :].strip()
+        example = f": {_cut(key)}: {_quoted(value)}" if len(key) + len(value) <= EXCERPT_LIMIT else ""
         return (
-            f"the value of '{key}' holds ': ', which YAML reads as a new key; "
-            f"put the value in quotes: {key}: {_quoted(value)}",
+            f"the value of '{_cut(key)}' holds ': ', which YAML reads as a new key; put the value in quotes{example}",
             line,
             column,
         )
@@ -330,7 +338,7 @@ def _colon(text: str, here: str, line: int, column: int) -> tuple[str, int, int]
     start = _key_column(here)
     above = _key_column(_line_above(text, line))
     return (
-        f"'{key}' is indented more than the line above (column {start + 1}, not {above + 1}), so YAML reads it "
+        f"'{_cut(key)}' is indented more than the line above (column {start + 1}, not {above + 1}), so YAML reads it "
         "as more of the value above: line it up with the keys above, or put a value that holds ': ' in quotes",
         line,
         start,

@@ -120,3 +120,50 @@ def test_pre_commit_runs_the_hook_and_fails_on_the_seed(
     done = _pre_commit(project, home)
     assert done.returncode == 0, done.stdout
     assert "Passed" in done.stdout
+
+
+def _action_check(project: Path, tmp_path: Path) -> tuple[int, str, str, str]:
+    """The action's check step run as GitHub runs it, with its default inputs, in `project`:
+    (exit code, the SARIF file, stdout, stderr)."""
+    require(shutil.which("bash") is not None, "bash")
+    action = _yaml(ROOT / "action.yml")
+    script = next(step for step in action["runs"]["steps"] if step.get("id") == "check")["run"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "policykit"  # the console script `pip install` would give
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m policykit "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PATHS": "", "ARGS": "",
+           "SARIF_FILE": str(tmp_path / "policykit.sarif"), "GITHUB_OUTPUT": str(tmp_path / "github-output"),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}  # fmt: skip
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True)
+    sarif = (tmp_path / "policykit.sarif").read_text(encoding="utf-8")
+    return done.returncode, sarif, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("key", ["policy", "locales", "output"])
+def test_the_action_on_a_configuration_that_points_outside_fails_without_quoting_it(
+    tmp_path: Path, key: str
+) -> None:
+    secret = "machine github.com login ci-bot password ghp_" + "s3cr3t" * 40
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "credentials.txt").write_text(secret, encoding="utf-8")
+    project = tmp_path / "pr"
+    project.mkdir()
+    (project / "policy.yaml").write_text(POLICY.read_text(encoding="utf-8"), encoding="utf-8")
+    target = {"policy": "../secret/credentials.txt", "locales": "../secret", "output": "/etc"}[key]
+    (project / "policykit.toml").write_text(f'{key} = "{target}"\n', encoding="utf-8")
+    code, sarif, out, err = _action_check(project, tmp_path)
+    assert code == 2, out + err
+    assert "s3cr3t" not in sarif + out + err
+    assert f"policykit.toml:1:1: {key}: {target!r} leads outside the project" in err
+
+
+def test_the_action_checks_a_project_with_its_default_inputs(tmp_path: Path) -> None:
+    project = tmp_path / "pr"
+    project.mkdir()
+    (project / "policy.yaml").write_text(POLICY.read_text(encoding="utf-8"), encoding="utf-8")
+    code, sarif, out, err = _action_check(project, tmp_path)
+    assert code == 0, out + err
+    assert '"version": "2.1.0"' in sarif
+    assert (tmp_path / "github-output").read_text(encoding="utf-8") == "exit-code=0\n"

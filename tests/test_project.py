@@ -11,7 +11,7 @@ import pytest
 from tools import require
 
 import policykit
-from conftest import POLICY
+from conftest import POLICY, copy_project
 from policykit.cli import main
 from policykit.errors import CatalogError, PolicykitError, ProjectError, UnknownLocaleError
 from policykit.i18n import catalogs
@@ -384,3 +384,95 @@ def test_a_path_setting_that_is_no_path_names_its_default(tmp_path: Path, key: s
     with pytest.raises(ProjectError) as caught:
         find_project(tmp_path)
     assert str(caught.value) == f"{tmp_path / 'policykit.toml'}:1:1: {key}: expected a path, such as {default!r}"
+
+
+# --- a project cannot reach outside itself ------------------------------------------------
+
+SECRET = "machine github.com login ci-bot password ghp_" + "s3cr3t" * 40
+
+
+def _hostile(tmp_path: Path, key: str, value: str) -> Path:
+    """A project whose policykit.toml names `value` for `key`, beside a folder holding a secret."""
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "credentials.txt").write_text(SECRET + "\n", encoding="utf-8")
+    project = copy_project(tmp_path / "project")
+    (project / "pyproject.toml").unlink()
+    (project / "policykit.toml").write_text(f'languages = ["nl"]\n{key} = "{value}"\n', encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("policy", "../secret/credentials.txt"), ("locales", "../outside/locales"), ("output", "../outside/site")],
+)
+def test_a_configured_path_outside_the_project_is_refused_naming_its_key(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    project = _hostile(tmp_path, key, value)
+    with pytest.raises(ProjectError) as caught:
+        find_project(project)
+    assert str(caught.value).startswith(f"{project / 'policykit.toml'}:2:1: {key}: {value!r} leads outside the project")
+
+
+@pytest.mark.parametrize("command", [["check", "--output-format", "github"], ["i18n", "update"], ["build"]])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("policy", "../secret/credentials.txt"), ("locales", "../outside/locales"), ("output", "../outside/site")],
+)
+def test_no_command_reads_or_writes_where_a_configuration_points_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    key: str, value: str, command: list[str],
+) -> None:  # fmt: skip
+    project = _hostile(tmp_path, key, value)
+    monkeypatch.chdir(project)
+    code, out, err = _run(capsys, *command)
+    assert code == 2, out + err
+    assert "s3cr3t" not in out + err and "ghp_" not in out + err
+    assert f"policykit.toml:2:1: {key}:" in err
+    assert not (tmp_path / "outside").exists()
+
+
+def test_an_absolute_or_linked_path_outside_is_refused_too(tmp_path: Path) -> None:
+    outside = tmp_path / "www"
+    project = copy_project(tmp_path / "project")
+    (project / "policykit.toml").write_text(f'output = "{outside.as_posix()}"\n', encoding="utf-8")
+    with pytest.raises(ProjectError, match="output: .* leads outside the project"):
+        find_project(project)
+    (project / "policykit.toml").write_text('locales = "linked"\n', encoding="utf-8")
+    outside.mkdir()
+    (project / "linked").symlink_to(outside)
+    with pytest.raises(ProjectError, match="locales: 'linked' leads outside the project"):
+        find_project(project)
+    # The defaults are confined as well: a data/policy.yaml that links to a file elsewhere.
+    (project / "policykit.toml").unlink()
+    (project / "pyproject.toml").unlink()
+    (outside / "passwords").write_text(SECRET, encoding="utf-8")
+    (project / "data" / "policy.yaml").unlink()
+    (project / "data" / "policy.yaml").symlink_to(outside / "passwords")
+    with pytest.raises(ProjectError, match="policy: 'data/policy.yaml' leads outside the project"):
+        find_project(project)
+
+
+def test_a_path_inside_the_project_and_one_given_on_the_command_line_are_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "pyproject.toml").unlink()
+    (project / "policykit.toml").write_text('locales = "./locales/../locales"\noutput = "out/site"\n', "utf-8")
+    found = find_project(project)
+    assert found is not None and found.locales.resolve() == project / "locales"
+    shutil.copytree(project / "locales", tmp_path / "elsewhere")
+    monkeypatch.chdir(project)
+    code, out, err = _run(capsys, "i18n", "update", "--locales", str(tmp_path / "elsewhere"), "-q")
+    assert code == 0, out + err
+
+
+def test_a_secret_read_as_a_policy_is_quoted_as_a_short_excerpt(tmp_path: Path) -> None:
+    """What a loader message quotes of a value is at most 60 characters, escaped."""
+    secret = tmp_path / "credentials.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    with pytest.raises(PolicykitError) as caught:
+        policykit.load(secret)
+    assert SECRET[:60] in str(caught.value) and SECRET[:61] not in str(caught.value)
+    assert "more characters" in str(caught.value)
+    assert len(str(caught.value)) < len(str(secret)) + 200

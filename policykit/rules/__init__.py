@@ -18,7 +18,7 @@ from attrs import frozen
 
 from policykit import convert
 from policykit.errors import UnknownRuleError
-from policykit.findings import Finding, Severity, sort_findings
+from policykit.findings import Finding, Severity, excerpt, sort_findings
 from policykit.model import Policy, Silence
 from policykit.rules import catalogue as catalogue_rules
 from policykit.rules import jurisdictions, lifetimes, meta, names, parties, prose
@@ -116,7 +116,7 @@ def select_rules(
         code = code.strip().upper()
         found = set(_BY_CODE) if code == "ALL" else {c for c in _BY_CODE if c.startswith(code)}
         if not found:
-            raise UnknownRule(f"no rule matches {code!r}; `policykit rules` lists them")
+            raise UnknownRule(f"no rule matches {excerpt(code)}; `policykit rules` lists them")
         return found
 
     chosen = set(_BY_CODE) if select is None else set().union(*(matching(c) for c in select))

@@ -15,7 +15,7 @@ import functools
 import unicodedata
 from collections.abc import Iterator
 
-from policykit.findings import Severity
+from policykit.findings import Severity, excerpt
 from policykit.rules.base import EVERYWHERE, Context, Issue, rule
 
 __all__ = ["RULES", "hidden_characters", "scripts", "skeleton"]
@@ -130,7 +130,7 @@ def _names(ctx: Context) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
 def hidden_character(ctx: Context) -> Iterator[Issue]:
     for at, what, name in _names(ctx):
         for found in hidden_characters(name):
-            yield Issue(at, f"the {what} name {name!r} holds {found}")
+            yield Issue(at, f"the {what} name {excerpt(name)} holds {found}")
 
 
 @rule(
@@ -151,7 +151,7 @@ def mixed_scripts(ctx: Context) -> Iterator[Issue]:
         used = scripts(name)
         if len(used) > 1 and not any(used <= allowed for allowed in _ALLOWED_MIXES):
             listed = ", ".join(sorted(s.title() for s in used))
-            yield Issue(at, f"the {what} name {name!r} mixes scripts ({listed})")
+            yield Issue(at, f"the {what} name {excerpt(name)} mixes scripts ({listed})")
 
 
 @rule(
@@ -173,7 +173,11 @@ def confusable_names(ctx: Context) -> Iterator[Issue]:
         first = seen.setdefault(key, (name, at))
         if first[0] != name:
             where = f"{first[1][0]}[{first[1][1]}]"
-            yield Issue(at, f"the {what} name {name!r} looks the same as {first[0]!r} ({where}) but is another string")
+            yield Issue(
+                at,
+                f"the {what} name {excerpt(name)} looks the same as {excerpt(first[0])} ({where}) "
+                "but is another string",
+            )
 
 
 RULES = (hidden_character, mixed_scripts, confusable_names)
