@@ -436,7 +436,7 @@ def test_an_absolute_or_linked_path_outside_is_refused_too(tmp_path: Path) -> No
     outside = tmp_path / "www"
     project = copy_project(tmp_path / "project")
     (project / "policykit.toml").write_text(f'output = "{outside.as_posix()}"\n', encoding="utf-8")
-    with pytest.raises(ProjectError, match="output: .* leads outside the project"):
+    with pytest.raises(ProjectError, match=r"output: .* leads outside the project"):
         find_project(project)
     (project / "policykit.toml").write_text('locales = "linked"\n', encoding="utf-8")
     outside.mkdir()
@@ -449,7 +449,7 @@ def test_an_absolute_or_linked_path_outside_is_refused_too(tmp_path: Path) -> No
     (outside / "passwords").write_text(SECRET, encoding="utf-8")
     (project / "data" / "policy.yaml").unlink()
     (project / "data" / "policy.yaml").symlink_to(outside / "passwords")
-    with pytest.raises(ProjectError, match="policy: 'data/policy.yaml' leads outside the project"):
+    with pytest.raises(ProjectError, match=r"policy: 'data/policy\.yaml' leads outside the project"):
         find_project(project)
 
 
