@@ -142,9 +142,7 @@ def _action_check(project: Path, tmp_path: Path) -> tuple[int, str, str, str]:
 
 
 @pytest.mark.parametrize("key", ["policy", "locales", "output"])
-def test_the_action_on_a_configuration_that_points_outside_fails_without_quoting_it(
-    tmp_path: Path, key: str
-) -> None:
+def test_the_action_on_a_configuration_that_points_outside_fails_without_quoting_it(tmp_path: Path, key: str) -> None:
     secret = "machine github.com login ci-bot password ghp_" + "s3cr3t" * 40
     (tmp_path / "secret").mkdir()
     (tmp_path / "secret" / "credentials.txt").write_text(secret, encoding="utf-8")

@@ -405,9 +405,7 @@ def _hostile(tmp_path: Path, key: str, value: str) -> Path:
     ("key", "value"),
     [("policy", "../secret/credentials.txt"), ("locales", "../outside/locales"), ("output", "../outside/site")],
 )
-def test_a_configured_path_outside_the_project_is_refused_naming_its_key(
-    tmp_path: Path, key: str, value: str
-) -> None:
+def test_a_configured_path_outside_the_project_is_refused_naming_its_key(tmp_path: Path, key: str, value: str) -> None:
     project = _hostile(tmp_path, key, value)
     with pytest.raises(ProjectError) as caught:
         find_project(project)
