@@ -64,7 +64,7 @@ def test_translator_checks_pass_strictly(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_pot_files_are_in_step_with_their_sources(tmp_path: Path) -> None:
     policy, source = load_with_source(POLICY)
-    expected = catalogs.policy_template(policy, source, "../data/policy.yaml")
+    expected = catalogs.policy_template(policy, source, "data/policy.yaml")
     shipped = catalogs.read_catalog(LOCALES / "policy.pot")
     assert [(m.context, m.id, m.locations) for m in shipped] == [(m.context, m.id, m.locations) for m in expected], (
         "run: policykit i18n extract && policykit i18n update"

@@ -100,14 +100,18 @@ def _read(file: Path) -> Catalog | None:
         raise Unusable([_catalog_finding(error)]) from None
 
 
-def _write_template(policy: Policy, source: Source, folder: Path) -> Catalog:
+def _policy_template(policy: Policy, source: Source, root: Path, folder: Path) -> tuple[Catalog, str]:
+    """The policy's .pot, its `#:` references relative to the project's root, and the
+    X-Poedit-Basepath a catalogue in `folder` needs to reach that root."""
     from policykit.i18n import catalogs
 
-    target = folder / f"{catalogs.POLICY_DOMAIN}.pot"
-    reference = Path(os.path.relpath(source.file, folder)).as_posix()
-    template = catalogs.policy_template(policy, source, reference)
-    catalogs.write_catalog(target, template)
-    return template
+    reference = Path(os.path.relpath(source.file, root)).as_posix()
+    return catalogs.policy_template(policy, source, reference), _basepath(root, folder)
+
+
+def _basepath(root: Path, folder: Path) -> str:
+    """The project's root as seen from `folder` (Poedit resolves references from there)."""
+    return Path(os.path.relpath(os.path.abspath(root), os.path.abspath(folder))).as_posix()
 
 
 @i18n.command()
@@ -116,16 +120,20 @@ def _write_template(policy: Policy, source: Source, folder: Path) -> Catalog:
 def extract(path: str | None, locales: Path | None, quiet: bool, ui: bool) -> None:
     """Write the .pot of every translatable string (LOCALES/policy.pot)."""
     from policykit.i18n import catalogs
+    from policykit.i18n.transaction import replace_all
 
     if ui:
-        target = _ui_folder() / f"{catalogs.UI_DOMAIN}.pot"
-        catalogs.write_catalog(target, catalogs.ui_template())
+        folder = _ui_folder()
+        target = folder / f"{catalogs.UI_DOMAIN}.pot"
+        content = catalogs.catalog_bytes(catalogs.ui_template())
     else:
         project = find_policy(path, quiet=quiet, writes=True)
         policy, source = load_policy_with_source(str(project.policy))
         folder = locales or project.locales
-        _write_template(policy, source, folder)
+        template, basepath = _policy_template(policy, source, project.root, folder)
         target = folder / f"{catalogs.POLICY_DOMAIN}.pot"
+        content = catalogs.catalog_bytes(template, basepath=basepath)
+    replace_all(folder, {target: content})
     click.echo(f"wrote {target}", err=True)
 
 
@@ -133,23 +141,46 @@ def extract(path: str | None, locales: Path | None, quiet: bool, ui: bool) -> No
 @_options
 @click.option("--ui", is_flag=True, help="The package's template strings instead of the policy's (checkout only).")
 @click.option("--locale", "new_locales", multiple=True, help="Also start a catalogue for this locale.")
-def update(path: str | None, locales: Path | None, quiet: bool, ui: bool, new_locales: tuple[str, ...]) -> None:
+@click.option(
+    "--compendium",
+    "compendia",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A .po file whose translations fill strings no catalogue has yet, as msgmerge's compendium (repeatable).",
+)
+def update(
+    path: str | None,
+    locales: Path | None,
+    quiet: bool,
+    ui: bool,
+    new_locales: tuple[str, ...],
+    compendia: tuple[Path, ...],
+) -> None:
     """Re-read the policy, rewrite the .pot, and merge it into every locale as msgmerge
     does: unchanged strings stay, changed ones become fuzzy, none is lost. A locale the
-    package has no template strings for gets the project's own policykit.po too."""
-    from policykit.errors import UnknownLocaleError
+    package has no template strings for gets the project's own policykit.po too.
+
+    All or nothing: every catalogue is read first, and if one cannot be, nothing is
+    written (exit 2); then all files are replaced as one set."""
+    from policykit.errors import CatalogError, UnknownLocaleError
     from policykit.i18n import catalogs
+    from policykit.i18n.compendium import fill_from, read_compendia
+    from policykit.i18n.transaction import recover, replace_all
     from policykit.i18n.values import normalize_locale
 
+    basepath: str | None = None
+    root = Path(".")
     if ui:
         folder, domain = _ui_folder(), catalogs.UI_DOMAIN
         template, wanted = catalogs.ui_template(), catalogs.ui_strings()
-        catalogs.write_catalog(folder / f"{domain}.pot", template)
     else:
         project = find_policy(path, quiet=quiet, writes=True)
         policy, source = load_policy_with_source(str(project.policy))
         folder, domain = locales or project.locales, catalogs.POLICY_DOMAIN
-        template, wanted = _write_template(policy, source, folder), catalogs.policy_strings(policy)
+        root = project.root
+        template, basepath = _policy_template(policy, source, root, folder)
+        wanted = catalogs.policy_strings(policy)
+    recover(folder)
     try:
         added = {normalize_locale(name) for name in new_locales}
     except UnknownLocaleError as error:
@@ -164,14 +195,33 @@ def update(path: str | None, locales: Path | None, quiet: bool, ui: bool, new_lo
             target = catalogs.ui_catalog_file(folder, locale)
             if target.parent.parent.parent == folder and (target.is_file() or locale != source_locale):
                 targets.append((target, locale, ui_template, ui_wanted))
+    existing: dict[Path, Catalog | None] = {}
+    broken: list[Finding] = []
+    for target, *_ in targets:  # every catalogue first: one that cannot be read stops them all
+        try:
+            existing[target] = catalogs.read_catalog(target) if target.is_file() else None
+        except CatalogError as error:
+            broken.append(_catalog_finding(error))
+    memory = read_compendia(compendia)
+    if broken or memory.findings:
+        click.echo(format_text([*broken, *memory.findings]), nl=False, err=True)
+        click.echo(f"nothing written: {len(broken) + len(memory.findings)} catalogue(s) cannot be read", err=True)
+        raise click.exceptions.Exit(2)
+    files = {folder / f"{domain}.pot": catalogs.catalog_bytes(template, basepath=basepath)}
+    lines = []
     for target, locale, source_template, source_wanted in targets:
-        merged = catalogs.merge(source_template, _read(target), locale)
-        catalogs.write_catalog(target, merged)
+        merged = catalogs.merge(source_template, existing[target], locale)
+        reused = fill_from(merged, memory.catalogs, locale)
+        own_base = _basepath(root, target.parent) if basepath is not None and source_template is template else None
+        files[target] = catalogs.catalog_bytes(merged, basepath=own_base)
         counts = catalogs.stats(merged, source_wanted)
-        click.echo(
-            f"{target}: {counts.translated} translated, {counts.fuzzy} fuzzy, {counts.untranslated} untranslated",
-            err=True,
+        lines.append(
+            f"{target}: {counts.translated} translated, {counts.fuzzy} fuzzy, {counts.untranslated} untranslated"
+            + (f", {reused} from the compendium" if reused else "")
         )
+    replace_all(folder, files)
+    for line in lines:
+        click.echo(line, err=True)
 
 
 def _locales_in(folder: Path, domain: str) -> list[str]:
@@ -325,13 +375,19 @@ def compile(path: str | None, locales: Path | None, quiet: bool, strict: bool) -
 
     project = find_policy(path, quiet=quiet, writes=True)
     folder = locales or project.locales
+    from policykit.i18n.transaction import recover, replace_all
+
+    recover(folder)
     findings = _translation_findings(path, locales, True, strict)
     if exit_code(findings):
         click.echo(format_text(findings), nl=False, err=True)
         click.echo("nothing compiled", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
+    files: dict[Path, bytes] = {}
     for domain in (catalogs.POLICY_DOMAIN, catalogs.UI_DOMAIN):
         for locale in _locales_in(folder, domain):  # the project's own files, never the package's
             file = catalogs.catalog_path(folder, locale, domain)
-            catalogs.write_mo_file(file.with_suffix(".mo"), catalogs.read_catalog(file))
-            click.echo(f"wrote {file.with_suffix('.mo')}", err=True)
+            files[file.with_suffix(".mo")] = catalogs.mo_bytes(catalogs.read_catalog(file))
+    replace_all(folder, files)  # every .mo, or none
+    for file in files:
+        click.echo(f"wrote {file}", err=True)

@@ -87,8 +87,8 @@ def init(
     write_output(files["policykit.toml"], CONFIG)
     write_output(files["policy.yaml"], policy_text)
     write_output(files["policy.schema.json"], (data_dir() / "policy.schema.json").read_text(encoding="utf-8"))
-    catalogs.write_catalog(
-        folder / "locales" / "policy.pot", catalogs.policy_template(policy, source, "../policy.yaml")
+    catalogs.write_catalog(  # references from the project's root, which Poedit finds by the base path
+        folder / "locales" / "policy.pot", catalogs.policy_template(policy, source, "policy.yaml"), basepath=".."
     )
     click.echo(f"started a policykit project in {folder}: policykit.toml, policy.yaml, locales/", err=True)
     click.echo("next: edit policy.yaml, then `policykit check` and `policykit build`", err=True)

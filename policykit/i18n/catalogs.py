@@ -29,7 +29,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from policykit import inline
 from policykit.atomic import write_atomic
 from policykit.errors import CatalogError
-from policykit.i18n import contexts
+from policykit.i18n import contexts, previous
 from policykit.i18n.messages import message_line, policy_messages
 from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.model import Policy
@@ -42,10 +42,12 @@ __all__ = [
     "UI_DOMAIN",
     "CatalogError",
     "CatalogStats",
+    "catalog_bytes",
     "catalog_path",
     "locales_in",
     "lookup",
     "merge",
+    "mo_bytes",
     "policy_strings",
     "policy_template",
     "read_catalog",
@@ -124,7 +126,7 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Raises CatalogError for a file that is missing, unreadable or not valid gettext."""
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=locale, abort_invalid=True)
+            catalog = read_po(handle, locale=locale, abort_invalid=True)
     except PoFileError as error:
         raise CatalogError(path, f"not valid gettext: {str(error).rsplit(' on ', 1)[0]}", error.lineno + 1) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
@@ -134,20 +136,37 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     except AttributeError:  # Babel fails so on a header date it cannot parse (a folded line, a typo)
         message = "its header cannot be read: POT-Creation-Date or PO-Revision-Date is not a date such as "
         raise CatalogError(path, message + "'2025-01-01 10:00+0000' on one line", 1) from None
+    previous.repair_comments(catalog)  # `#|` lines, which Babel reads as comments
+    return catalog
 
 
-def write_catalog(path: Path, catalog: Catalog, *, width: int = 79) -> None:
+def catalog_bytes(catalog: Catalog, *, width: int = 79, basepath: str | None = None) -> bytes:
+    """The .po (or .pot) file of `catalog`: previous msgids as `#|` lines as msgmerge
+    writes them, and with `basepath` the X-Poedit-Basepath header (the folder the `#:`
+    references are relative to, from the file's own folder)."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=width, sort_output=False, include_previous=True, omit_header=False)
     # Babel stamps its own version; the same catalogue must give the same bytes everywhere.
     content = _GENERATED_BY.sub(lambda _: b'"Generated-By: policykit\\n"', buffer.getvalue(), count=1)
-    write_atomic(path, content, make_parents=True)  # a new locale's LC_MESSAGES folder
+    content = previous.write_previous(content, catalog, width)
+    return previous.add_basepath(content, basepath) if basepath is not None else content
+
+
+def write_catalog(path: Path, catalog: Catalog, *, width: int = 79, basepath: str | None = None) -> None:
+    """Write `catalog` to `path` atomically (catalog_bytes)."""
+    write_atomic(path, catalog_bytes(catalog, width=width, basepath=basepath), make_parents=True)
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    """The compiled .mo of `catalog` (fuzzy entries left out, as msgfmt)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
 
 
 def write_mo_file(path: Path, catalog: Catalog) -> None:
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    write_atomic(path, buffer.getvalue())
+    """Write the .mo of `catalog` to `path` atomically."""
+    write_atomic(path, mo_bytes(catalog))
 
 
 def _header_comment(project: str, source: str) -> str:
@@ -267,10 +286,13 @@ def merge(template: Catalog, existing: Catalog | None, locale: str) -> Catalog:
         catalog = existing
         _fill_header(catalog, header, force=False)
     _migrate_legacy_contexts(catalog, template)
+    hints = {(m.context, str(m.id)): m.previous_id for m in catalog if m.id and m.fuzzy and m.previous_id}
     catalog.update(template, update_header_comment=False, keep_user_comments=True, update_creation_date=True)
     for message in catalog:
         if message.id and not message.fuzzy:
-            message.previous_id = []  # a hint is only for an entry still to review
+            message.previous_id = []  # a hint is only for an entry still to review, as msgmerge
+        elif message.id and not message.previous_id:
+            message.previous_id = hints.get((message.context, str(message.id)), [])  # still fuzzy: kept
     return catalog
 
 
