@@ -126,9 +126,13 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Raises CatalogError for a file that is missing, unreadable or not valid gettext."""
     try:
         with path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale, abort_invalid=True)
+            data = handle.read()
+        _check_strings(path, data)
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     except PoFileError as error:
-        raise CatalogError(path, f"not valid gettext: {str(error).rsplit(' on ', 1)[0]}", error.lineno + 1) from None
+        raise CatalogError(
+            path, f"not valid gettext: {_capped(str(error).rsplit(' on ', 1)[0])}", error.lineno + 1
+        ) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise CatalogError(path, f"cannot be read: {error}") from None
     except LookupError as error:  # the header's charset names no codec Python has
@@ -150,6 +154,32 @@ def catalog_bytes(catalog: Catalog, *, width: int = 79, basepath: str | None = N
     content = _GENERATED_BY.sub(lambda _: b'"Generated-By: policykit\\n"', buffer.getvalue(), count=1)
     content = previous.write_previous(content, catalog, width)
     return previous.add_basepath(content, basepath) if basepath is not None else content
+
+
+_KEYWORD_LINE = re.compile(r"(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(\".*)\Z")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"\Z')
+_MAX_SHOWN = 200
+
+
+def _capped(text: str) -> str:
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _check_strings(path: Path, data: bytes) -> None:
+    """A string that is not closed: Babel reads `msgid "unterminated` as 'unterminate'
+    and goes on; msgfmt refuses it. The whole line is quoted in the error."""
+    for number, raw in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
+        line = raw.strip()
+        keyword = _KEYWORD_LINE.match(line)
+        quoted = (
+            keyword.group(1)
+            if keyword
+            else (line.removeprefix("#~").strip() if line.startswith(('"', '#~ "')) else None)
+        )
+        if quoted is not None and not _QUOTED.match(quoted):
+            raise CatalogError(
+                path, f"not valid gettext: the string is not closed with a quote: {_capped(line)}", number
+            )
 
 
 def write_catalog(path: Path, catalog: Catalog, *, width: int = 79, basepath: str | None = None) -> None:

@@ -42,7 +42,7 @@ def read_compendia(files: Sequence[Path]) -> Compendia:
             findings.append(Finding("PK510", Severity.ERROR, error.message, str(error.path), error.line, 0))
             continue
         if catalog.locale is None:
-            message = "a compendium must name its language in the header (\"Language: nl\\n\")"
+            message = 'a compendium must name its language in the header ("Language: nl\\n")'
             findings.append(Finding("PK510", Severity.ERROR, message, str(file), 1, 1))
             continue
         found.append(catalog)
