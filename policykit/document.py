@@ -24,7 +24,7 @@ from attrs import frozen
 from policykit import convert, inline
 from policykit.i18n import contexts, values
 from policykit.i18n.strings import TEMPLATE_STRINGS
-from policykit.inline import Inline, Isolate, Link, Placeholder, Text
+from policykit.inline import Inline, Isolate, Link, Placeholder, Text, title_text
 from policykit.model import (
     BUILTIN_CATEGORIES,
     Article,
@@ -226,7 +226,7 @@ class _Localizer:
         builtin = f"category.{category.id}"
         if builtin in self.labels and category in BUILTIN_CATEGORIES:
             return self.labels[builtin]
-        return self.t.policy_text(contexts.category(category.id, "title"), category.title)
+        return title_text(self.t.policy_text(contexts.category(category.id, "title"), category.title))
 
     def purpose(self, cookie: Cookie) -> Nodes:
         text = self.t.policy_text(contexts.COOKIE_PURPOSE, cookie.purpose)
@@ -359,7 +359,7 @@ class _Localizer:
 
     def caption(self, table: CookieTable, anchor: str) -> str:
         if table.caption is not None:
-            return self.t.policy_text(contexts.caption(anchor), table.caption)
+            return title_text(self.t.policy_text(contexts.caption(anchor), table.caption))
         if table.party is not None:
             party = self.isolated_text(self.party_name(self.parties[table.party]))
             return substitute(self.labels["caption_party"], party=party)
@@ -372,7 +372,8 @@ class _Localizer:
     def section(self, section: Section, article: Article, article_number: int, number: int) -> DocSection:
         anchor = section_id(section, article_number, number)
         context = contexts.anchor(article, section)
-        title = None if section.title is None else self.t.policy_text(contexts.title(context), section.title)
+        title = section.title
+        title = None if title is None else title_text(self.t.policy_text(contexts.title(context), title))
         blocks = [self.block(block, context) for block in section.body]
         label = f"{article_number}.{number}"
         if title is None and blocks and isinstance(blocks[0], DocParagraph):
@@ -382,7 +383,7 @@ class _Localizer:
     def article(self, article: Article, number: int) -> DocArticle:
         anchor = article_id(article, number)
         context = contexts.anchor(article)
-        title = self.t.policy_text(contexts.title(context), article.title)
+        title = title_text(self.t.policy_text(contexts.title(context), article.title))
         heading = substitute(self.labels["article_heading"], number=str(number), title=title)
         return DocArticle(
             anchor,
@@ -429,7 +430,7 @@ def localize(policy: Policy, locale: str | None = None, translator: Translator |
     return Document(
         language=locale.replace("_", "-"),
         direction=values.text_direction(locale),
-        title=translator.policy_text(contexts.META_TITLE, meta.title),
+        title=title_text(translator.policy_text(contexts.META_TITLE, meta.title)),
         description=substitute(labels["description"], website=website),
         author=meta.controller.organisation,
         articles=tuple(lz.article(article, i + 1) for i, article in enumerate(policy.articles)),

@@ -22,6 +22,7 @@ from typing import Any
 from policykit.document import Translator, version_id
 from policykit.i18n import contexts, values
 from policykit.i18n.strings import TEMPLATE_STRINGS
+from policykit.inline import title_text
 from policykit.model import BUILTIN_CATEGORIES, Category, Cookie, Lifetime, Policy, Storage, Unit
 from policykit.syntax import format_lifetime
 
@@ -80,7 +81,7 @@ def _category_title(translator: Translator, category: Category) -> str:
     key = f"category.{category.id}"
     if key in TEMPLATE_STRINGS and category in BUILTIN_CATEGORIES:
         return translator.template_text(key)
-    return translator.policy_text(contexts.category(category.id, "title"), category.title)
+    return title_text(translator.policy_text(contexts.category(category.id, "title"), category.title))
 
 
 def _lifetime_text(translator: Translator, lifetime: Lifetime, locale: str) -> str:
@@ -115,7 +116,7 @@ def _translation(policy: Policy, locale: str, translator: Translator) -> dict[st
         }
     return {
         "version_id": version_id(policy, translator.fingerprint),
-        "title": translator.policy_text(contexts.META_TITLE, policy.meta.title),
+        "title": title_text(translator.policy_text(contexts.META_TITLE, policy.meta.title)),
         "categories": categories,
         "cookies": cookies,
     }
@@ -169,7 +170,7 @@ def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = Non
     return {
         "schema_version": SCHEMA_VERSION,
         "policy": {
-            "title": policy.meta.title,
+            "title": title_text(policy.meta.title),
             "language": str(policy.meta.language),
             "version": policy.meta.version,
             "version_id": version_id(policy),
@@ -179,7 +180,7 @@ def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = Non
         "categories": [
             {
                 "id": category.id,
-                "title": category.title,
+                "title": title_text(category.title),
                 "description": category.description,
                 "consent_required": category.consent_required,
                 "kind": None if category.kind is None else category.kind.value,

@@ -33,6 +33,7 @@ __all__ = [
     "placeholders",
     "plain_text",
     "tags",
+    "title_text",
     "walk",
 ]
 
@@ -98,6 +99,15 @@ Inline = Text | Placeholder | Emphasis | Strong | Link | Isolate
 def is_safe_href(href: str) -> bool:
     """Only web and mail links: no javascript:, data:, file: or relative paths."""
     return href.lower().startswith(_SAFE_SCHEMES) and not any(c.isspace() for c in href)
+
+
+def title_text(title: str) -> str:
+    """A title (meta, article, section, category, caption) as it is shown: a title holds
+    no placeholder or tag, so its only markup is the escaped brace, '{{' for '{' and
+    '}}' for '}' (what `check` asks a writer to type)."""
+    if "{" not in title and "}" not in title:
+        return title
+    return title.replace("{{", "{").replace("}}", "}")
 
 
 def parse_inline(source: str) -> tuple[Inline, ...]:

@@ -308,7 +308,7 @@ def test_consent_configs_escape_hostile_text(tmp_path: Path) -> None:
     probe = (
         "const cc = (await import('./cc.mjs')).default; const k = (await import('./klaro.js')).default;"
         "const re = cc.categories.functional.autoClear.cookies[0].name;"
-        "const kr = new RegExp(k.services[0].cookies[0]);"
+        "const kr = new RegExp(k.services[0].cookies[0][0]);"
         "console.log(JSON.stringify([re.test('cart.id(v2)xyz'), re.test('cartXid(v2)'), kr.test('cart.id(v2)1'),"
         " k.translations.en['site-functional'].description]));"
     )

@@ -31,7 +31,18 @@ _FORMAT_NAMES = ("tcf", "ocd-csv", "klaro", "cookieconsent", "edpb-wat")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
 )
-@click.option("--locale", default=None, help="klaro and cookieconsent: the language (default: the policy's).")
+@click.option(
+    "--locale",
+    default=None,
+    help="klaro and cookieconsent: the language, or several separated by commas (nl,en: one config with "
+    "every one, the first the default; default: the policy's).",
+)
+@click.option(
+    "--policy-url",
+    default=None,
+    help='klaro and cookieconsent: the policy\'s address, http(s) or a path from "/"; "{locale}" stands for each '
+    "locale (https://example.com/{locale}/).",
+)
 @click.option(
     "--locales",
     type=click.Path(file_okay=False, path_type=Path),
@@ -52,6 +63,7 @@ def export(
     format_name: str,
     output: Path | None,
     locale: str | None,
+    policy_url: str | None,
     locales: Path | None,
     catalogue_path: str | None,
     no_catalogue: bool,
@@ -69,10 +81,17 @@ def export(
     from policykit.errors import UnknownLocaleError
     from policykit.exports import FORMATS
     from policykit.exports import export as export_policy
+    from policykit.exports.common import valid_policy_url
 
     chosen = FORMATS[format_name]
     if locale is not None and not chosen.localized:
         raise click.UsageError(f"--locale applies to klaro and cookieconsent, not to {format_name}")
+    if policy_url is not None and not chosen.localized:
+        raise click.UsageError(f"--policy-url applies to klaro and cookieconsent, not to {format_name}")
+    if policy_url is not None and not valid_policy_url(policy_url):
+        raise click.BadParameter(
+            "an http(s) address or a path starting with '/', without spaces", param_hint="--policy-url"
+        )
     if (catalogue_path is not None or no_catalogue) and format_name != "tcf":
         raise click.UsageError(f"--catalogue and --no-catalogue apply to tcf, not to {format_name}")
     project = find_policy(path, quiet=quiet)
@@ -83,9 +102,16 @@ def export(
         vendors = False if no_catalogue else _catalogue(catalogue_path)
         result = export_tcf(policy, source, catalogue=vendors)
     else:
-        translator = _translator(policy, locale, locales or project.locales) if chosen.localized else None
+        asked: list[tuple[str | None, CatalogTranslator | None]] = [(None, None)]
+        if chosen.localized and locale is not None:
+            codes = [code.strip() for code in locale.split(",")]
+            if not all(codes):
+                raise click.BadParameter("an empty locale in the list", param_hint="--locale")
+            asked = [(code, _translator(policy, code, locales or project.locales)) for code in dict.fromkeys(codes)]
+        elif chosen.localized:
+            asked = [(None, _translator(policy, None, locales or project.locales))]
         try:
-            result = export_policy(policy, format_name, locale, translator, source)
+            result = export_policy(policy, format_name, source=source, locales=asked, policy_url=policy_url)
         except UnknownLocaleError as error:
             raise click.BadParameter(str(error), param_hint="--locale") from None
     if result.findings:

@@ -7,11 +7,12 @@ One module per format; FORMATS is the registry, `export()` the one entry point.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from policykit.errors import PolicykitError
 from policykit.exports.common import Export
 
 if TYPE_CHECKING:
@@ -19,46 +20,63 @@ if TYPE_CHECKING:
     from policykit.model import Policy
     from policykit.source import Source
 
-__all__ = ["FORMATS", "Export", "ExportFormat", "export"]
+__all__ = ["FORMATS", "Export", "ExportFormat", "Options", "UnknownFormatError", "export"]
+
+
+@frozen
+class Options:
+    """What an export is asked for besides the policy: the locales of the consent tools
+    (each with its translator; None: the policy's own language), the policy's address
+    ("{locale}" for each locale) and where the findings are placed."""
+
+    locales: tuple[tuple[str | None, Translator | None], ...] = ((None, None),)
+    policy_url: str | None = None
+    source: Source | None = None
 
 
 @frozen
 class ExportFormat:
+    """One export format: its name, usual file ending, summary and builder."""
+
     name: str
     suffix: str  # the usual file name ending
     summary: str
     localized: bool  # whether --locale changes it
-    build: Callable[[Policy, str | None, Translator | None, Source | None], Export]
+    build: Callable[[Policy, Options], Export]
 
 
-def _tcf(policy: Policy, locale: str | None, translator: Translator | None, source: Source | None) -> Export:
+class UnknownFormatError(PolicykitError, ValueError):
+    """An export format policykit does not have."""
+
+
+def _tcf(policy: Policy, options: Options) -> Export:
     from policykit.exports.tcf import export_tcf
 
-    return export_tcf(policy, source)  # cookieRefresh from the built-in vendor catalogue
+    return export_tcf(policy, options.source)  # cookieRefresh from the built-in vendor catalogue
 
 
-def _ocd_csv(policy: Policy, locale: str | None, translator: Translator | None, source: Source | None) -> Export:
+def _ocd_csv(policy: Policy, options: Options) -> Export:
     from policykit.exports.ocd_csv import export_ocd_csv
 
-    return export_ocd_csv(policy, source)
+    return export_ocd_csv(policy, options.source)
 
 
-def _edpb_wat(policy: Policy, locale: str | None, translator: Translator | None, source: Source | None) -> Export:
+def _edpb_wat(policy: Policy, options: Options) -> Export:
     from policykit.exports.edpb_wat import export_edpb_wat
 
-    return export_edpb_wat(policy, source)
+    return export_edpb_wat(policy, options.source)
 
 
-def _klaro(policy: Policy, locale: str | None, translator: Translator | None, source: Source | None) -> Export:
+def _klaro(policy: Policy, options: Options) -> Export:
     from policykit.exports.klaro import export_klaro
 
-    return export_klaro(policy, locale, translator)
+    return export_klaro(policy, locales=options.locales, policy_url=options.policy_url, source=options.source)
 
 
-def _cookieconsent(policy: Policy, locale: str | None, translator: Translator | None, source: Source | None) -> Export:
+def _cookieconsent(policy: Policy, options: Options) -> Export:
     from policykit.exports.cookieconsent import export_cookieconsent
 
-    return export_cookieconsent(policy, locale, translator)
+    return export_cookieconsent(policy, locales=options.locales, policy_url=options.policy_url)
 
 
 FORMATS: Mapping[str, ExportFormat] = {
@@ -79,6 +97,15 @@ def export(
     locale: str | None = None,
     translator: Translator | None = None,
     source: Source | None = None,
+    *,
+    locales: Sequence[tuple[str | None, Translator | None]] | None = None,
+    policy_url: str | None = None,
 ) -> Export:
-    """The policy in `format_name` (a key of FORMATS). Findings are placed in `source`."""
-    return FORMATS[format_name].build(policy, locale, translator, source)
+    """The policy in `format_name` (a key of FORMATS). The consent tools' formats are in
+    `locale` (with its `translator`), or in every one of `locales`, the first the
+    default. Findings are placed in `source`. An unknown format is an UnknownFormatError."""
+    chosen = FORMATS.get(format_name)
+    if chosen is None:
+        raise UnknownFormatError(f"no export format {format_name!r}; the formats: {', '.join(FORMATS)}")
+    asked = tuple(locales) if locales else ((locale, translator),)
+    return chosen.build(policy, Options(asked, policy_url, source))

@@ -17,7 +17,7 @@ import attrs
 from attrs import frozen
 
 from policykit.findings import Finding, Severity
-from policykit.model import BUILTIN_CATEGORIES, Article, Cookie, CookieTable, Policy
+from policykit.model import BUILTIN_CATEGORIES, Article, Cookie, CookieTable, Policy, Role
 
 if TYPE_CHECKING:
     from policykit.document import Translator
@@ -32,11 +32,17 @@ __all__ = [
     "JsValue",
     "Localized",
     "Problem",
+    "cookie_domains",
+    "is_host",
     "js_literal",
+    "js_string",
     "localized",
     "name_regex",
+    "policy_url_for",
+    "safe_names",
     "to_findings",
     "translated",
+    "valid_policy_url",
 ]
 
 # Export findings: a cookie the format cannot carry, or a value it needs that the
@@ -99,36 +105,107 @@ class JsRegex:
 
 JsValue = None | bool | int | str | JsRegex | Sequence["JsValue"] | dict[str, "JsValue"]
 
+# In a JavaScript string, besides what JSON escapes: "<" (so that neither "</script" nor
+# "<!--" can end or derail an inline script), ">" for symmetry, the line terminators
+# U+2028/U+2029 (older engines end a string there) and lone surrogates (which UTF-8
+# cannot write).
+_JS_STRING_UNSAFE = re.compile("[<>\u2028\u2029\ud800-\udfff]")
 
-def _js_string(text: str) -> str:
-    # JSON strings are JavaScript strings, except that older engines end a string at
-    # U+2028/U+2029; "</script" is harmless in a .js file but escaped all the same.
-    return (
-        json.dumps(text, ensure_ascii=False)
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-        .replace("</", "<\\/")
-    )
+
+def _unicode_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # a surrogate pair: JavaScript strings and non-u regexes are UTF-16
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def js_string(text: str) -> str:
+    """A double-quoted JavaScript string literal of `text`, safe inline in HTML too."""
+    return _JS_STRING_UNSAFE.sub(lambda m: _unicode_escape(m.group(0)), json.dumps(text, ensure_ascii=False))
+
+
+def _js_regex_source(source: str) -> str:
+    """`source` as the body of a RegExp literal (no flags) that matches the same: printable
+    ASCII as written, "/" escaped, every other character (line terminators, "<", ">",
+    non-ASCII) as a \\uXXXX escape, so that no character can end the literal or the script."""
+    out: list[str] = []
+    escaped = False
+    for char in source:
+        printable = " " <= char <= "~" and char not in "<>"
+        if escaped:
+            # An escaped printable keeps its meaning (\\. \\d); an escaped other character
+            # is an identity escape, which is the character itself.
+            out.append("\\" + char if printable else _unicode_escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "/":
+            out.append("\\/")
+        else:
+            out.append(char if printable else _unicode_escape(char))
+    if escaped:
+        out.append("\\\\")  # a trailing lone backslash, matched literally
+    return "".join(out)
+
+
+def _js_key(key: str) -> str:
+    # A quoted "__proto__" key in an object literal sets the prototype; a computed one
+    # is an ordinary property.
+    return "[" + js_string(key) + "]" if key == "__proto__" else js_string(key)
 
 
 def js_literal(value: JsValue, indent: int = 0) -> str:
     """A JavaScript literal for plain data and RegExp values, laid out like JSON."""
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(value, JsRegex):
-        # name_regex never writes "/", which would end the literal: escape any other's.
-        return "/" + value.source.replace("/", "\\/") + "/"
+        return "/" + (_js_regex_source(value.source) or "(?:)") + "/"
     if value is None or isinstance(value, (bool, int)):
         return json.dumps(value)
     if isinstance(value, str):
-        return _js_string(value)
+        return js_string(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = [f"{inner}{_js_string(key)}: {js_literal(item, indent + 1)}" for key, item in value.items()]
+        items = [f"{inner}{_js_key(key)}: {js_literal(item, indent + 1)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if not value:
         return "[]"
     return "[\n" + ",\n".join(inner + js_literal(item, indent + 1) for item in value) + "\n" + pad + "]"
+
+
+# A name another language's syntax can carry as it is: a CSS attribute selector, an
+# HTML id, a JavaScript identifier-like key.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}\Z")
+
+
+def safe_names(keys: Sequence[tuple[str, ...]], reserved: frozenset[str] = frozenset()) -> dict[tuple[str, ...], str]:
+    """A name for each key (a tuple of ids), unique by construction: the ids joined by
+    "-" where that is a safe name (letters, digits, "_", "-"), not `reserved` and no
+    other key's; otherwise a slug of it and a hash of the ids themselves."""
+    import hashlib
+
+    preferred = {key: "-".join(key) for key in keys}
+    counts: dict[str, int] = {}
+    for name in preferred.values():
+        counts[name] = counts.get(name, 0) + 1
+    names: dict[tuple[str, ...], str] = {}
+    used = set(reserved)
+    for key, name in preferred.items():
+        if _SAFE_NAME.match(name) and counts[name] == 1 and name not in reserved:
+            names[key] = name
+            used.add(name)
+    for key, name in preferred.items():
+        if key in names:
+            continue
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_")[:40] or "id"
+        digest = hashlib.sha256("\0".join(key).encode("utf-8", "surrogatepass")).hexdigest()
+        size = 8
+        while f"{slug}-{digest[:size]}" in used:
+            size += 8
+        names[key] = f"{slug}-{digest[:size]}"
+        used.add(names[key])
+    return names
 
 
 @frozen
@@ -162,7 +239,7 @@ def localized(policy: Policy, locale: str | None, translator: Translator | None)
     exactly as in the rendered policy."""
     from policykit.document import DocTable, localize
     from policykit.i18n import contexts
-    from policykit.inline import plain_text
+    from policykit.inline import plain_text, title_text
 
     # The first article, its body replaced by one table of every cookie, keeps its own id
     # and title, so that every string is one the catalogues know.
@@ -186,7 +263,9 @@ def localized(policy: Policy, locale: str | None, translator: Translator | None)
         if label in document.labels and category in BUILTIN_CATEGORIES:
             categories[category.id] = document.labels[label]
         else:
-            categories[category.id] = translated(translator, contexts.category(category.id, "title"), category.title)
+            categories[category.id] = title_text(
+                translated(translator, contexts.category(category.id, "title"), category.title)
+            )
         if category.description is not None:
             descriptions[category.id] = translated(
                 translator, contexts.category(category.id, "description"), category.description
@@ -198,3 +277,42 @@ def localized(policy: Policy, locale: str | None, translator: Translator | None)
 
 def translated(translator: Translator | None, context: str, text: str) -> str:
     return text if translator is None else translator.policy_text(context, text)
+
+
+def policy_url_for(policy_url: str | None, locale: str) -> str | None:
+    """The policy's address in `locale`: `policy_url` with "{locale}" replaced."""
+    return None if policy_url is None else policy_url.replace("{locale}", locale)
+
+
+def valid_policy_url(url: str) -> bool:
+    """An address a consent tool may link to: http(s), or a path on the site ("/..."),
+    with no space or control character."""
+    if any(c.isspace() or ord(c) < 0x20 or c == "\x7f" for c in url):
+        return False
+    lowered = url.lower()
+    return lowered.startswith(("https://", "http://")) or (url.startswith("/") and not url.startswith("//"))
+
+
+# What a cookie's Domain attribute can be: a host name, optionally with a leading dot.
+_HOST = re.compile(r"\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?)*\Z")
+
+
+def is_host(domain: str) -> bool:
+    """Whether `domain` is a host name a cookie's Domain attribute can hold."""
+    return len(domain) <= 253 and bool(_HOST.match(domain))
+
+
+def cookie_domains(policy: Policy, cookie: Cookie) -> list[str]:
+    """The domains a cookie is set on, as far as the policy says: its own, else its
+    party's, else (for the first party) the host of the policy's website."""
+    from urllib.parse import urlsplit
+
+    if cookie.domain:
+        return [cookie.domain]
+    party = policy.party(cookie.party)
+    if party.domains:
+        return list(party.domains)
+    if party.role is Role.FIRST_PARTY and policy.meta.website:
+        host = urlsplit(policy.meta.website).hostname
+        return [host] if host else []
+    return []

@@ -12,15 +12,25 @@ the config, so that
 - categories: one per category that has cookies; `readOnly` and `enabled` when it needs
   no consent. `autoClear.cookies` lists its cookie names, `[{name}]`, a string for an
   exact name and a RegExp literal for a pattern (`_ga_*` -> /^_ga_.*$/); that is why the
-  output is a JavaScript module rather than JSON. Storage other than cookies is in the
+  output is a JavaScript module rather than JSON. Each name comes once without a
+  domain (the library clears the page's host, and its parent after "www.") and once
+  for each domain the cookie is declared on (its own, its party's, the website's). Storage other than cookies is in the
   table but not in autoClear (the library clears only cookies).
 - services: one per party within a category, labelled with the party's name, with the
   same cookies.
-- language.translations, for the locale asked only: the preferences modal has a
-  section per category (its title and description, `linkedCategory`) with a
-  `cookieTable` whose headers and rows are the rendered policy's own (name, provider,
-  purpose, lifetime, made by the same `localize`). Autoclear, services and tables come
-  from the same records, so a cookie is declared once for every language.
+- language.translations, for every locale asked, in one config (the first is the
+  default; with more than one, `autoDetect: "document"` picks the page's
+  `<html lang>`; `rtl` lists the right-to-left ones): the preferences modal has a
+  section per category (its title, `linkedCategory`, and its description: the
+  category's own, else the purposes of its cookies, so that no section is empty) with
+  a `cookieTable` whose headers and rows are the rendered policy's own (name,
+  provider, purpose, lifetime, made by the same `localize`). Autoclear, services and
+  tables come from the same records, so a cookie is declared once for every language.
+- the policy's link (`policy_url`, "{locale}" standing for each locale): the consent
+  modal's footer and a last section of the preferences modal link to it, titled
+  with the policy's own title.
+- revision: from the policy's version, a number that changes whenever the version
+  does (CRC-32 of it), so that a new version asks every visitor again; 0 without one.
 - The library shows titles, descriptions and cells as HTML: every text is escaped.
 - The banner's own words (title, buttons) are policykit's, in en, nl, de and fr; for
   another locale they are English and a PK853 finding says so.
@@ -29,16 +39,21 @@ the config, so that
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from policykit.exports.common import (
     Export,
     JsRegex,
     JsValue,
+    Localized,
+    cookie_domains,
+    is_host,
     js_literal,
     localized,
     name_regex,
+    policy_url_for,
+    safe_names,
 )
 from policykit.findings import Finding, Severity
 from policykit.model import Policy, Storage
@@ -46,7 +61,7 @@ from policykit.model import Policy, Storage
 if TYPE_CHECKING:
     from policykit.document import Translator
 
-__all__ = ["BANNER_TEXT", "SPEC_VERSION", "cookieconsent_config", "export_cookieconsent"]
+__all__ = ["BANNER_TEXT", "SPEC_VERSION", "cookieconsent_config", "export_cookieconsent", "revision"]
 
 SPEC_VERSION = "cookieconsent 3 (vanilla-cookieconsent 3.x) CookieConsent.run config"
 
@@ -109,70 +124,128 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def revision(policy: Policy) -> int:
+    """cookieconsent's revision for the policy's version: a non-negative number that
+    changes with the version (0 when the policy has none)."""
+    import zlib
+
+    version = policy.meta.version
+    return 0 if version is None else zlib.crc32(version.encode("utf-8", "surrogatepass")) & 0x7FFFFFFF
+
+
+def _banner(locale: str) -> tuple[Mapping[str, str], bool]:
+    primary = locale.split("-")[0].lower()
+    banner = BANNER_TEXT.get(locale) or BANNER_TEXT.get(primary)
+    return (banner, True) if banner is not None else (BANNER_TEXT["en"], False)
+
+
 def cookieconsent_config(
-    policy: Policy, locale: str | None = None, translator: Translator | None = None
+    policy: Policy,
+    locale: str | None = None,
+    translator: Translator | None = None,
+    *,
+    locales: Sequence[tuple[str | None, Translator | None]] | None = None,
+    policy_url: str | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """The config as data (RegExp values as JsRegex), and whether the banner's own words
-    exist in the locale (else they are English)."""
-    words = localized(policy, locale, translator)
-    lang = words.locale
-    primary = lang.split("-")[0].lower()
-    banner = BANNER_TEXT.get(lang) or BANNER_TEXT.get(primary)
-    known = banner is not None
-    banner = banner or BANNER_TEXT["en"]
+    """The config as data (RegExp values as JsRegex), in `locale` or in every one of
+    `locales`, and whether the banner's own words exist in each (else they are English)."""
+    asked = list(locales) if locales else [(locale, translator)]
+    every = [localized(policy, code, t) for code, t in asked]
     # Categories in the policy's order (the built-in ones first), parties as they come.
     by_category: dict[str, dict[str, list[int]]] = {category.id: {} for category in policy.all_categories}
     for index, cookie in enumerate(policy.cookies):
         by_category[cookie.category].setdefault(cookie.party, []).append(index)
+    used = {category_id: parties for category_id, parties in by_category.items() if parties}
+    # Category and service names are keys of the library's objects, values in its
+    # consent cookie and attributes in its HTML: safe names, unique by construction.
+    category_names = {c: name for (c,), name in safe_names([(c,) for c in used]).items()}
+    party_names = {p: name for (p,), name in safe_names([(p.id,) for p in policy.parties]).items()}
     categories: dict[str, Any] = {}
-    sections: list[dict[str, Any]] = []
-    headers = {key: _e(words.headers[key]) for key in ("name", "provider", "purpose", "lifetime")}
-    for category_id, parties in by_category.items():
-        if not parties:
-            continue
+    for category_id, parties in used.items():
         category = policy.category(category_id)
         services: dict[str, Any] = {}
         clear: list[JsValue] = []
-        body: list[dict[str, str]] = []
         for party_id, indexes in parties.items():
             party = policy.party(party_id)
-            names = [c.name for c in (policy.cookies[i] for i in indexes) if c.name and c.storage is Storage.COOKIE]
-            items: list[JsValue] = [{"name": _name(name)} for name in names]
-            services[party_id] = {"label": _e(party.name or party.id), "cookies": items}
+            items: list[JsValue] = []
+            for cookie in (policy.cookies[i] for i in indexes):
+                if not cookie.name or cookie.storage is not Storage.COOKIE:
+                    continue
+                # The page's own host (and its parent, after "www."), then each declared one.
+                items.append({"name": _name(cookie.name)})
+                domains = dict.fromkeys(d.lstrip(".") for d in cookie_domains(policy, cookie) if is_host(d))
+                items += [{"name": _name(cookie.name), "domain": domain} for domain in domains]
+            services[party_names[party_id]] = {"label": _e(party.name or party.id), "cookies": items}
             clear += items
-            for i in indexes:
-                row = words.rows[i]
-                body.append(
-                    {
-                        "name": _e(row.name),
-                        "provider": _e(row.provider),
-                        "purpose": _e(row.purpose),
-                        "lifetime": _e(row.lifetime),
-                    }
-                )
         necessary = not category.consent_required
-        categories[category_id] = {
+        categories[category_names[category_id]] = {
             "enabled": necessary,
             "readOnly": necessary,
             "autoClear": {"cookies": clear},
             "services": services,
         }
+    translations: dict[str, Any] = {}
+    known = True
+    rtl: list[str] = []
+    for words in every:
+        lang = words.locale
+        if lang in translations:
+            continue
+        banner, has_words = _banner(lang)
+        known = known and has_words
+        if words.direction == "rtl":
+            rtl.append(lang)
+        translations[lang] = _translation(words, banner, used, category_names, policy_url_for(policy_url, lang))
+    default = every[0].locale
+    language: dict[str, Any] = {"default": default}
+    if len(translations) > 1:
+        language["autoDetect"] = "document"
+    if rtl:
+        language["rtl"] = rtl[0] if len(rtl) == 1 else rtl
+    language["translations"] = translations
+    return {"revision": revision(policy), "categories": categories, "language": language}, known
+
+
+def _translation(
+    words: Localized,
+    banner: Mapping[str, str],
+    used: Mapping[str, Any],
+    category_names: Mapping[str, str],
+    url: str | None,
+) -> dict[str, Any]:
+    headers = {key: _e(words.headers[key]) for key in ("name", "provider", "purpose", "lifetime")}
+    sections: list[dict[str, Any]] = []
+    for category_id, parties in used.items():
+        indexes = [i for party_indexes in parties.values() for i in party_indexes]
+        rows = [words.rows[i] for i in indexes]
+        body = [
+            {"name": _e(r.name), "provider": _e(r.provider), "purpose": _e(r.purpose), "lifetime": _e(r.lifetime)}
+            for r in rows
+        ]
+        description = words.category_descriptions.get(category_id)
+        if description is None:
+            description = " ".join(dict.fromkeys(r.purpose for r in rows))
         sections.append(
             {
                 "title": _e(words.categories[category_id]),
-                "description": _e(words.category_descriptions.get(category_id, "")),
-                "linkedCategory": category_id,
+                "description": _e(description),
+                "linkedCategory": category_names[category_id],
                 "cookieTable": {"headers": headers, "body": body},
             }
         )
-    translation = {
-        "consentModal": {
-            "title": _e(banner["title"]),
-            "description": _e(banner["description"]),
-            "acceptAllBtn": _e(banner["accept_all"]),
-            "acceptNecessaryBtn": _e(banner["reject_all"]),
-            "showPreferencesBtn": _e(banner["manage"]),
-        },
+    consent: dict[str, Any] = {
+        "title": _e(banner["title"]),
+        "description": _e(banner["description"]),
+        "acceptAllBtn": _e(banner["accept_all"]),
+        "acceptNecessaryBtn": _e(banner["reject_all"]),
+        "showPreferencesBtn": _e(banner["manage"]),
+    }
+    if url is not None:
+        link = f'<a href="{_e(url)}">{_e(words.title)}</a>'
+        consent["footer"] = link
+        sections.append({"title": _e(words.title), "description": link})
+    return {
+        "consentModal": consent,
         "preferencesModal": {
             "title": _e(banner["preferences_title"]),
             "acceptAllBtn": _e(banner["accept_all"]),
@@ -182,18 +255,23 @@ def cookieconsent_config(
             "sections": sections,
         },
     }
-    language: dict[str, Any] = {"default": lang, "translations": {lang: translation}}
-    if words.direction == "rtl":
-        language["rtl"] = lang
-    return {"categories": categories, "language": language}, known
 
 
-def export_cookieconsent(policy: Policy, locale: str | None = None, translator: Translator | None = None) -> Export:
-    """An ES module that exports the config for the locale asked."""
-    config, known = cookieconsent_config(policy, locale, translator)
-    findings = list(getattr(translator, "findings", ()))
-    if not known:
-        lang = config["language"]["default"]
+def export_cookieconsent(
+    policy: Policy,
+    locale: str | None = None,
+    translator: Translator | None = None,
+    *,
+    locales: Sequence[tuple[str | None, Translator | None]] | None = None,
+    policy_url: str | None = None,
+) -> Export:
+    """An ES module that exports the config, for `locale` or for every one of `locales`."""
+    config, _ = cookieconsent_config(policy, locale, translator, locales=locales, policy_url=policy_url)
+    translators = [t for _, t in locales] if locales else [translator]
+    findings = [f for t in translators for f in getattr(t, "findings", ())]
+    for lang in config["language"]["translations"]:
+        if _banner(lang)[1]:
+            continue
         findings.append(
             Finding(
                 NO_BANNER_WORDS,

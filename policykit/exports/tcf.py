@@ -41,10 +41,9 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from policykit.exports.common import LEFT_OUT, NOT_DECLARED, Export, Problem, to_findings
-from policykit.model import CategoryKind, Cookie, Policy, Role, Storage
+from policykit.exports.common import LEFT_OUT, NOT_DECLARED, Export, Problem, cookie_domains, to_findings
+from policykit.model import CategoryKind, Cookie, Policy, Storage
 
 if TYPE_CHECKING:
     from policykit.catalogue import Catalogue
@@ -86,18 +85,6 @@ def _identifier(cookie: Cookie) -> str | None:
     return name
 
 
-def _domains(policy: Policy, cookie: Cookie) -> list[str]:
-    if cookie.domain:
-        return [cookie.domain]
-    party = policy.party(cookie.party)
-    if party.domains:
-        return list(party.domains)
-    if party.role is Role.FIRST_PARTY and policy.meta.website:
-        host = urlsplit(policy.meta.website).hostname
-        return [host] if host else []
-    return []
-
-
 def disclosure(
     policy: Policy, index: int, refreshed: Collection[str] = ()
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -129,7 +116,7 @@ def disclosure(
         entry["cookieRefresh"] = cookie.id in refreshed or (cookie.name or "") in refreshed
     else:
         entry["maxAgeSeconds"] = None
-    domains = _domains(policy, cookie)
+    domains = cookie_domains(policy, cookie)
     if not domains:
         problems.append(Problem(NOT_DECLARED, index, "domain", "TCF needs the domains of a cookie; none declared"))
     entry["domains"] = domains
