@@ -23,6 +23,7 @@ from attrs import frozen
 from policykit.errors import PolicykitError
 from policykit.i18n import contexts
 from policykit.model import Article, Cookie, Lifetime, Paragraph, Party, Policy
+from policykit.syntax import format_lifetime
 
 __all__ = ["Change", "ChangeSet", "diff", "notice"]
 
@@ -54,19 +55,16 @@ class ChangeSet:
 
 
 def _lifetime_value(lifetime: Lifetime) -> str:
-    if lifetime.duration is not None:
-        amount, unit = lifetime.duration.amount, lifetime.duration.unit.value
-        text = f"{amount} {unit}{'' if amount == 1 else 's'}"
-    else:
-        text = lifetime.persistence.value
-    return f"{text} or until {lifetime.until}" if lifetime.until else text
+    return format_lifetime(lifetime)
 
 
 def _longer(old: Lifetime, new: Lifetime) -> bool:
-    """True unless the new lifetime is known to be no longer than the old one."""
-    if new.is_session or (new.seconds is not None and old.seconds is not None and new.seconds <= old.seconds):
+    """True unless the new lifetime's longest case is known to be no longer than the
+    old one's (Lifetime.longest())."""
+    was, now = old.longest(), new.longest()
+    if now.is_session or (now.seconds is not None and was.seconds is not None and now.seconds <= was.seconds):
         return False
-    return not (new.persistence is old.persistence and new.seconds is None and old.seconds is None)
+    return not (now.persistence is was.persistence and now.seconds is None and was.seconds is None)
 
 
 def _label(cookie: Cookie) -> str:
@@ -201,19 +199,11 @@ class _Words:
     def lifetime(self, value: str | None, cookie: Cookie | None) -> str:
         if cookie is None or value is None:
             return self.label("not_stated")
+        from policykit.i18n.lifetimes import lifetime_words
+
         lifetime = cookie.lifetime
-        if lifetime.duration is not None:
-            text = self.values.format_duration(lifetime.duration, self.locale)
-        elif lifetime.is_session:
-            text = self.label("session")
-        elif lifetime.is_persistent:
-            text = self.label("persistent")
-        else:
-            text = self.label("not_stated")
-        if lifetime.until:
-            event = self.t.policy_text(contexts.COOKIE_UNTIL, lifetime.until)
-            text = self.label("or_until", lifetime=text, event=event)
-        return text
+        event = None if lifetime.until is None else self.t.policy_text(contexts.COOKIE_UNTIL, lifetime.until)
+        return lifetime_words(lifetime, self.locale, self.t.template_text, event)
 
     def party(self, policy: Policy, party_id: str | None) -> str:
         party: Party | None = next((p for p in policy.parties if p.id == party_id), None)

@@ -23,6 +23,7 @@ from attrs import frozen
 
 from policykit import convert, inline
 from policykit.i18n import contexts, values
+from policykit.i18n.lifetimes import lifetime_words
 from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.inline import Inline, Isolate, Link, Placeholder, Text, title_text
 from policykit.model import (
@@ -35,6 +36,7 @@ from policykit.model import (
     Lifetime,
     Paragraph,
     Party,
+    Persistence,
     Policy,
     Ref,
     RefField,
@@ -201,21 +203,14 @@ class _Localizer:
 
     def _lifetime_text(self, lifetime: Lifetime) -> str:
         """A lifetime without its `until` event, which is the cookie's own text."""
-        if lifetime.duration is not None:
-            return values.format_duration(lifetime.duration, self.locale)
-        if lifetime.is_session:
-            return self.labels["session"]
-        if lifetime.is_persistent:
-            return self.labels["persistent"]
-        return self.labels["not_stated"]
+        return lifetime_words(lifetime, self.locale, self.labels.__getitem__)
 
     def cookie_lifetime(self, cookie: Cookie) -> str:
         lifetime = cookie.lifetime
-        if lifetime.until is None or (not lifetime.stated and not lifetime.is_persistent):
+        if lifetime.until is None or lifetime.persistence is Persistence.NOT_STATED:
             return self.lifetime_text(lifetime)
-        text = self.lifetime_text(Lifetime(lifetime.persistence, lifetime.duration))
         event = self.t.policy_text(contexts.COOKIE_UNTIL, lifetime.until)
-        return substitute(self.labels["or_until"], lifetime=text, event=event)
+        return lifetime_words(lifetime, self.locale, self.labels.__getitem__, event)
 
     def party_name(self, party: Party) -> str:
         # A legal name is not translated.

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from policykit.document import Translator, version_id
-from policykit.i18n import contexts, values
+from policykit.i18n import contexts
+from policykit.i18n.lifetimes import lifetime_words
 from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.inline import title_text
 from policykit.model import BUILTIN_CATEGORIES, Category, Cookie, Lifetime, Policy, Storage, Unit
@@ -85,15 +86,7 @@ def _category_title(translator: Translator, category: Category) -> str:
 
 
 def _lifetime_text(translator: Translator, lifetime: Lifetime, locale: str) -> str:
-    if lifetime.duration is not None:
-        text = values.format_duration(lifetime.duration, locale)
-    elif lifetime.is_session:
-        text = translator.template_text("session")
-    elif lifetime.is_persistent:
-        text = translator.template_text("persistent")
-    else:
-        text = translator.template_text("not_stated")
-    return text
+    return lifetime_words(lifetime, locale, translator.template_text)
 
 
 def _translation(policy: Policy, locale: str, translator: Translator) -> dict[str, Any]:

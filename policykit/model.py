@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NewType
 
+import attrs
 from attrs import field, frozen
 
 from policykit.findings import excerpt
@@ -119,48 +120,112 @@ class Lifetime:
     - persistent without a duration: the policy says it persists but not how long;
     - not stated: the policy says nothing at all.
 
-    `until` names an event that ends it early ("logout").
+    A duration may be a `maximum` ("up to 2 years": the site may configure less) and may
+    be `renewed` ("2 years from your last visit": each visit sets it again). A lifetime
+    may depend on a choice the reader makes: `choice` is the other case ("session or 14
+    days": a session cookie, or 14 days with "Remember me"). `until` names an event that
+    ends it early ("logout"), in every case.
+
+    What the checks, the audit, the diff and the exports compare is the longest case:
+    `longest()` (a Lifetime of one case) and `longest_seconds()` (its duration, which
+    `seconds` also gives). `cases` lists every case.
     """
 
     persistence: Persistence
     duration: Duration | None = None
     until: str | None = None
+    maximum: bool = False  # the duration is the longest it lives ("up to 2 years")
+    renewed: bool = False  # the duration counts from the last visit
+    choice: Lifetime | None = None  # the other case of a choice ("session or 14 days")
 
     def __attrs_post_init__(self) -> None:
         if self.duration is not None and self.persistence is not Persistence.PERSISTENT:
             raise ValueError("only a persistent lifetime has a duration")
         if self.duration is not None and self.duration.amount < 0:
             raise ValueError("a duration cannot be negative")
+        if (self.maximum or self.renewed) and self.duration is None:
+            raise ValueError("only a duration can be a maximum ('up to') or renewed ('from your last visit')")
+        choice = self.choice
+        if choice is not None:
+            if choice.choice is not None or choice.until is not None:
+                raise ValueError("the other case of a choice is one plain lifetime, such as '14 days'")
+            if Persistence.NOT_STATED in (self.persistence, choice.persistence):
+                raise ValueError("a lifetime that is 'not stated' cannot be one case of a choice")
+            if attrs.evolve(self, choice=None, until=None) == choice:
+                raise ValueError("the two cases of a choice are the same")
 
     @classmethod
     def session(cls, until: str | None = None) -> Lifetime:
         return cls(Persistence.SESSION, until=until)
 
     @classmethod
-    def of(cls, amount: int, unit: Unit, until: str | None = None) -> Lifetime:
-        return cls(Persistence.PERSISTENT, Duration(amount, unit), until)
+    def of(
+        cls,
+        amount: int,
+        unit: Unit,
+        until: str | None = None,
+        *,
+        maximum: bool = False,
+        renewed: bool = False,
+        choice: Lifetime | None = None,
+    ) -> Lifetime:
+        return cls(Persistence.PERSISTENT, Duration(amount, unit), until, maximum, renewed, choice)
 
     @classmethod
     def not_stated(cls) -> Lifetime:
         return cls(Persistence.NOT_STATED)
 
     @property
+    def cases(self) -> tuple[Lifetime, ...]:
+        """Each case on its own, with the lifetime's `until`: one, or two for a choice."""
+        if self.choice is None:
+            return (self,)
+        return (attrs.evolve(self, choice=None), attrs.evolve(self.choice, until=self.until))
+
+    def longest(self) -> Lifetime:
+        """The case that can last longest: a session is shortest, a persistent lifetime
+        without a duration longest (nothing bounds it). Equal lengths: the first case."""
+        if self.choice is None:
+            return self
+        return max(self.cases, key=_reach)
+
+    def longest_seconds(self) -> int | None:
+        """The longest case's duration in seconds: None when it is a session, persistent
+        for an unstated time, or not stated."""
+        longest = self.longest()
+        return None if longest.duration is None else longest.duration.seconds
+
+    @property
     def is_session(self) -> bool:
-        return self.persistence is Persistence.SESSION
+        """True when the cookie never outlives the session, whatever the choice."""
+        return all(case.persistence is Persistence.SESSION for case in self.cases)
 
     @property
     def is_persistent(self) -> bool:
-        return self.persistence is Persistence.PERSISTENT
+        """True when the cookie outlives the session in at least one case."""
+        return any(case.persistence is Persistence.PERSISTENT for case in self.cases)
+
+    @property
+    def may_be_session(self) -> bool:
+        """True when one case is a session cookie ("session or 14 days")."""
+        return any(case.persistence is Persistence.SESSION for case in self.cases)
 
     @property
     def stated(self) -> bool:
-        """True when a reader learns how long the cookie lives."""
-        return self.is_session or self.duration is not None
+        """True when a reader learns how long the cookie lives, in every case."""
+        return all(case.persistence is Persistence.SESSION or case.duration is not None for case in self.cases)
 
     @property
     def seconds(self) -> int | None:
-        """The duration in seconds; None for a session or an unstated lifetime."""
-        return None if self.duration is None else self.duration.seconds
+        """The longest case's duration in seconds (`longest_seconds()`); None for a
+        session or an unstated lifetime."""
+        return self.longest_seconds()
+
+
+def _reach(case: Lifetime) -> float:
+    if case.persistence is Persistence.SESSION:
+        return 0.0
+    return float("inf") if case.duration is None else float(case.duration.seconds)
 
 
 class Role(enum.Enum):
@@ -493,7 +558,8 @@ class Policy:
                 continue
             if table.category is not None and cookie.category != table.category:
                 continue
-            if table.persistence is not None and cookie.lifetime.persistence is not table.persistence:
+            # The longest case: 'session or 14 days' is listed with the persistent cookies.
+            if table.persistence is not None and cookie.lifetime.longest().persistence is not table.persistence:
                 continue
             yield cookie
 

@@ -11,6 +11,8 @@ import datetime as dt
 import functools
 import re
 
+import attrs
+
 from policykit.findings import excerpt
 from policykit.model import Duration, Lifetime, Persistence, Unit
 
@@ -35,36 +37,68 @@ def _any_case(word: str) -> str:
 
 # A person writes "13 Months" or "Session"; the file form (dump) is lowercase.
 _KEYWORDS = "|".join(_any_case(p.value) for p in Persistence)
+_CASE_KEYWORDS = "|".join(_any_case(p.value) for p in (Persistence.SESSION, Persistence.PERSISTENT))
 _UNITS = "|".join(_any_case(unit.value) for unit in Unit)
 _UNTIL = _any_case(" or until ")
+_OR = _any_case(" or ")
+_UP_TO = _any_case("up to ")
+_RENEWED = _any_case(" from your last visit")
+
+
+def _case(prefix: str) -> str:
+    """One case of a lifetime: 'session', 'persistent', '2 years', 'up to 2 years',
+    '2 years from your last visit' (Python flavour, groups named with `prefix`)."""
+    return (
+        rf"(?:(?P<{prefix}keyword>{_CASE_KEYWORDS})|(?P<{prefix}up>{_UP_TO})?(?P<{prefix}amount>[1-9][0-9]{{0,5}}) "
+        rf"(?P<{prefix}unit>{_UNITS})[sS]?(?P<{prefix}renewed>{_RENEWED})?)"
+    )
+
+
 _LIFETIME = re.compile(
-    rf"(?:(?P<keyword>{_KEYWORDS})|(?P<amount>[1-9][0-9]{{0,5}}) (?P<unit>{_UNITS})[sS]?)"
+    rf"(?:(?P<not_stated>{_any_case('not stated')})|{_case('a_')}(?:{_OR}{_case('b_')})?)"
     rf"(?:{_UNTIL}(?P<until>\S.*))?\Z"
 )
+_CASE_PATTERN = rf"(?:{_CASE_KEYWORDS}|(?:{_UP_TO})?[1-9][0-9]{{0,5}} (?:{_UNITS})[sS]?(?:{_RENEWED})?)"
 # The same grammar for the JSON Schema (ECMA 262 flavour, no named groups).
-LIFETIME_PATTERN = rf"^({_KEYWORDS}|[1-9][0-9]{{0,5}} ({_UNITS})[sS]?)({_UNTIL}\S.*)?$"
+LIFETIME_PATTERN = rf"^({_any_case('not stated')}|{_CASE_PATTERN}({_OR}{_CASE_PATTERN})?)({_UNTIL}\S.*)?$"
+
+_EXAMPLES = (
+    "expected a lifetime such as 'session', '90 days', 'up to 2 years', '2 years from your last visit', "
+    "'session or 14 days', 'persistent', 'not stated' or '365 days or until logout'"
+)
+
+
+def _read_case(match: re.Match[str], prefix: str) -> Lifetime:
+    keyword = match.group(f"{prefix}keyword")
+    if keyword is not None:
+        return Lifetime(Persistence(keyword.lower()))
+    return Lifetime.of(
+        int(match.group(f"{prefix}amount")),
+        Unit(match.group(f"{prefix}unit").lower()),
+        maximum=match.group(f"{prefix}up") is not None,
+        renewed=match.group(f"{prefix}renewed") is not None,
+    )
 
 
 @functools.lru_cache(maxsize=4096)  # lifetimes repeat; a Lifetime is immutable, so share it
 def parse_lifetime(text: str) -> Lifetime:
-    """Parse 'session', 'persistent', 'not stated' or '90 days', each optionally
-    followed by ' or until <event>', in any case ('13 Months', 'Session')."""
+    """Parse 'session', 'persistent', 'not stated', '90 days', 'up to 2 years' (a
+    maximum) or '2 years from your last visit' (renewed); two cases joined by 'or'
+    ('session or 14 days': it depends on a choice); each optionally followed by
+    ' or until <event>'; in any case ('13 Months', 'Session')."""
     match = _LIFETIME.match(text)
     if match is None:
-        raise ValueError(
-            "expected a lifetime such as 'session', '90 days', '13 months', "
-            f"'persistent', 'not stated' or '365 days or until logout', got {excerpt(text)}"
-        )
+        raise ValueError(f"{_EXAMPLES}, got {excerpt(text)}")
     until = match.group("until")
-    keyword = match.group("keyword")
-    if keyword is None:
-        return Lifetime.of(int(match.group("amount")), Unit(match.group("unit").lower()), until)
-    keyword = keyword.lower()
-    if keyword == "not stated":
+    if match.group("not_stated") is not None:
         if until is not None:
             raise ValueError("a lifetime that is 'not stated' cannot end 'or until' an event")
         return Lifetime.not_stated()
-    return Lifetime(Persistence(keyword), until=until)
+    first = _read_case(match, "a_")
+    choice = _read_case(match, "b_") if match.group("b_keyword") or match.group("b_amount") else None
+    if choice is not None and choice == first:
+        raise ValueError(f"the two cases of the lifetime {excerpt(text)} are the same; write one")
+    return attrs.evolve(first, until=until, choice=choice)
 
 
 def format_duration(duration: Duration) -> str:
@@ -72,9 +106,22 @@ def format_duration(duration: Duration) -> str:
     return f"{duration.amount} {duration.unit.value}{plural}"
 
 
+def _format_case(case: Lifetime) -> str:
+    if case.duration is None:
+        return case.persistence.value
+    text = format_duration(case.duration)
+    if case.maximum:
+        text = f"up to {text}"
+    if case.renewed:
+        text += " from your last visit"
+    return text
+
+
 def format_lifetime(lifetime: Lifetime) -> str:
     """The file form of a lifetime; parse_lifetime(format_lifetime(x)) == x."""
-    text = format_duration(lifetime.duration) if lifetime.duration is not None else lifetime.persistence.value
+    text = _format_case(lifetime)
+    if lifetime.choice is not None:
+        text += f" or {_format_case(lifetime.choice)}"
     if lifetime.until is not None:
         text += f" or until {lifetime.until}"
     return text

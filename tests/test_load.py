@@ -101,7 +101,8 @@ def test_four_mistakes_come_back_in_one_round() -> None:
         "14:5: error PK003 parties[google].colour: unknown key; did you mean 'country'? expected one of: id, name, "
         "role, country, privacy_policy, transfer, domains, silence, service",
         "20:15: error PK005 cookies[session_id].lifetime: expected a lifetime such as 'session', '90 days', "
-        "'13 months', 'persistent', 'not stated' or '365 days or until logout', got 'ninety days'",
+        "'up to 2 years', '2 years from your last visit', 'session or 14 days', 'persistent', 'not stated' or "
+        "'365 days or until logout', got 'ninety days'",
         "22:12: error PK006 cookies[_ga].party: party 'gogle' is not declared under parties; did you mean "
         "'google'? (declared: google, site)",
         "31:29: error PK006 articles[0].body[1].refs.ga.cookie: cookie '_gaa' is not declared under cookies; "

@@ -43,6 +43,41 @@ def test_until_event_is_kept() -> None:
     assert lifetime.seconds == 365 * 86_400
 
 
+def test_the_longest_case_of_a_choice() -> None:
+    remember_me = Lifetime(Persistence.SESSION, until="logout", choice=Lifetime.of(14, Unit.DAY))
+    assert remember_me.cases == (Lifetime.session(until="logout"), Lifetime.of(14, Unit.DAY, until="logout"))
+    assert remember_me.longest() == Lifetime.of(14, Unit.DAY, until="logout")
+    assert remember_me.longest_seconds() == remember_me.seconds == 14 * 86_400
+    assert remember_me.is_persistent and remember_me.may_be_session and not remember_me.is_session
+    assert remember_me.stated
+    # 'persistent' with no duration is unbounded: the longest case, whose length is not known.
+    unknown = Lifetime(Persistence.SESSION, choice=Lifetime(Persistence.PERSISTENT))
+    assert unknown.longest() == Lifetime(Persistence.PERSISTENT) and unknown.longest_seconds() is None
+    assert not unknown.stated
+    # Equal lengths: the first case.
+    assert Lifetime.of(1, Unit.YEAR, choice=Lifetime.of(12, Unit.MONTH)).longest() == Lifetime.of(1, Unit.YEAR)
+
+
+def test_a_maximum_and_a_renewal_last_their_duration_at_the_longest() -> None:
+    assert Lifetime.of(2, Unit.YEAR, maximum=True).longest_seconds() == 2 * 365 * 86_400
+    assert Lifetime.of(2, Unit.YEAR, renewed=True).longest_seconds() == 2 * 365 * 86_400
+    assert Lifetime.of(2, Unit.YEAR, renewed=True) != Lifetime.of(2, Unit.YEAR)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Lifetime(Persistence.SESSION, maximum=True), "only a duration"),
+        (lambda: Lifetime(Persistence.SESSION, choice=Lifetime.session()), "the same"),
+        (lambda: Lifetime(Persistence.SESSION, choice=Lifetime.not_stated()), "not stated"),
+        (lambda: Lifetime(Persistence.SESSION, choice=Lifetime.of(1, Unit.DAY, until="x")), "one plain lifetime"),
+    ],
+)
+def test_impossible_lifetimes_are_refused(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()  # type: ignore[operator]
+
+
 def test_only_persistent_lifetimes_have_a_duration() -> None:
     from policykit.model import Duration
 

@@ -40,6 +40,17 @@ from tests_strategies import lifetimes
         ("Not stated", Lifetime.not_stated()),
         ("Persistent", Lifetime(Persistence.PERSISTENT)),
         ("1 YEAR Or Until Logout", Lifetime.of(1, Unit.YEAR, until="Logout")),
+        # What vendors and sites really state: a choice, a maximum, a renewal.
+        ("session or 14 days", Lifetime(Persistence.SESSION, choice=Lifetime.of(14, Unit.DAY))),
+        ("up to 2 years", Lifetime.of(2, Unit.YEAR, maximum=True)),
+        ("2 years from your last visit", Lifetime.of(2, Unit.YEAR, renewed=True)),
+        ("Up To 25 Months From Your Last Visit", Lifetime.of(25, Unit.MONTH, maximum=True, renewed=True)),
+        (
+            "session or 14 days or until logout",
+            Lifetime(Persistence.SESSION, until="logout", choice=Lifetime.of(14, Unit.DAY)),
+        ),
+        ("14 days or session", Lifetime.of(14, Unit.DAY, choice=Lifetime.session())),
+        ("session or persistent", Lifetime(Persistence.SESSION, choice=Lifetime(Persistence.PERSISTENT))),
     ],
 )
 def test_parse_lifetime(text: str, expected: Lifetime) -> None:
@@ -48,7 +59,26 @@ def test_parse_lifetime(text: str, expected: Lifetime) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["ninety", "90", "90 fortnights", "0 days", "-1 days", "90  days", "Not Stated or until x", "sessions", ""]
+    "text",
+    [
+        "ninety",
+        "90",
+        "90 fortnights",
+        "0 days",
+        "-1 days",
+        "90  days",
+        "Not Stated or until x",
+        "sessions",
+        "",
+        "up to session",
+        "session or not stated",
+        "not stated or 2 days",
+        "session or session",
+        "2 years or 2 years",
+        "2 years from the last visit",
+        "session or 14 days or 30 days",
+        "session or until",
+    ],
 )
 def test_parse_lifetime_rejects(text: str) -> None:
     with pytest.raises(ValueError, match=r"lifetime|not stated"):

@@ -21,6 +21,11 @@ TEMPLATE_STRINGS: dict[str, str] = {
     "persistent": "Persistent (duration not stated)",
     "not_stated": "Not stated",
     "or_until": "{lifetime} or until {event}",
+    # A lifetime's cases (policykit/i18n/lifetimes.py): {duration} is "2 years".
+    "lifetime.up_to": "up to {duration}",
+    "lifetime.renewed": "{duration} from your last visit",
+    "lifetime.up_to_renewed": "up to {duration} from your last visit",
+    "lifetime.choice": "{first} or {second} (depending on your choice)",
     "unnamed": "(no name given)",
     "unknown": "Not stated",
     "caption_all": "Cookies on this website",

@@ -55,7 +55,8 @@ def _lifetime(lifetime: Lifetime) -> str:
 
 
 def _lifetimes_differ(declared: Lifetime, entry: Entry) -> bool:
-    documented = entry.lifetime
+    # Each side's longest case: 'session or 14 days' lasts at most 14 days.
+    declared, documented = declared.longest(), entry.lifetime.longest()
     if declared.persistence is Persistence.NOT_STATED or documented.persistence is Persistence.NOT_STATED:
         return False  # nothing to compare; an unstated lifetime is PK101's
     if declared.is_session or documented.is_session:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import attrs
+
 from policykit.findings import Severity
-from policykit.model import BUILTIN_CATEGORIES, CategoryKind, Duration, Persistence, Storage, Unit
+from policykit.model import BUILTIN_CATEGORIES, CategoryKind, Duration, Lifetime, Persistence, Storage, Unit
 from policykit.rules.base import EVERYWHERE, Context, Issue, rule
 from policykit.syntax import format_lifetime
 
@@ -21,6 +23,14 @@ _CAP = "browser.cookie-max-age-days"
 # Web storage a site cannot give an expiry: it lasts until something clears it.
 _NO_EXPIRY = (Storage.LOCAL_STORAGE, Storage.INDEXEDDB)
 _CNIL = "cnil.audience-measurement-cookie-months"
+
+
+def _longest(lifetime: Lifetime) -> str:
+    """'2 years', or for a lifetime of several cases 'session or 2 years (2 years at the longest)'."""
+    text = format_lifetime(lifetime)
+    if lifetime.choice is None:
+        return text
+    return f"{text} ({format_lifetime(attrs.evolve(lifetime.longest(), until=None))} at the longest)"
 
 
 @rule(
@@ -83,11 +93,11 @@ def beyond_browser_cap(ctx: Context) -> Iterator[Issue]:
     days = ctx.facts.number(_CAP)
     cap = days * Unit.DAY.seconds
     for index, cookie in enumerate(ctx.policy.cookies):
-        seconds = cookie.lifetime.seconds
+        seconds = cookie.lifetime.longest_seconds()
         if cookie.storage is Storage.COOKIE and seconds is not None and seconds > cap:
             yield Issue(
                 ("cookies", index, "lifetime"),
-                f"{ctx.label(cookie)} is declared to last {format_lifetime(cookie.lifetime)}, "
+                f"{ctx.label(cookie)} is declared to last {_longest(cookie.lifetime)}, "
                 f"but browsers keep a cookie for at most {days} days",
             )
 
@@ -108,7 +118,9 @@ def under_wrong_kind(ctx: Context) -> Iterator[Issue]:
             continue
         reported: set[str] = set()
         for at, cookie in ctx.discussed(part):
-            persistence = cookie.lifetime.persistence
+            # The longest case: 'session or 14 days' may persist, so it belongs with
+            # persistent cookies, never under 'session cookies' alone.
+            persistence = cookie.lifetime.longest().persistence
             if persistence in kinds and persistence is not part.about and cookie.id not in reported:
                 reported.add(cookie.id)
                 where = part.title if part.item.title is None else f"{part.title} ('{part.item.title}')"
@@ -140,13 +152,20 @@ def cnil_analytics_lifetime(ctx: Context) -> Iterator[Issue]:
         category = ctx.category_of(cookie)
         if category.consent_required or category.kind is not CategoryKind.ANALYTICS:
             continue
-        seconds = cookie.lifetime.seconds
+        seconds = cookie.lifetime.longest_seconds()
         if seconds is not None and seconds > limit:
             yield Issue(
                 ("cookies", index, "lifetime"),
                 f"{ctx.label(cookie)} is an audience-measurement cookie set without consent "
-                f"('{category.id}') that lasts {format_lifetime(cookie.lifetime)}; "
+                f"('{category.id}') that lasts {_longest(cookie.lifetime)}; "
                 f"the CNIL allows at most {months} months for the exemption",
+            )
+        elif any(case.renewed for case in cookie.lifetime.cases):
+            yield Issue(
+                ("cookies", index, "lifetime"),
+                f"{ctx.label(cookie)} is an audience-measurement cookie set without consent "
+                f"('{category.id}') whose lifetime '{format_lifetime(cookie.lifetime)}' is extended on each "
+                "visit; the CNIL's exemption requires a lifetime that is not",
             )
 
 
@@ -185,7 +204,7 @@ def literal_duration(ctx: Context) -> Iterator[Issue]:
             in_scope = []
         for match in matches:
             said = Duration(int(match.group(1)), Unit(match.group(2).lower()))
-            same = [c for c in in_scope if c.lifetime.duration == said]
+            same = [c for c in in_scope if any(case.duration == said for case in c.lifetime.cases)]
             if same:
                 yield Issue(
                     text.at,
