@@ -105,6 +105,11 @@ class BuildResult:
     seconds: float
     committed: bool
     build_id: str | None = None
+    # locales whose stale translation was published anyway (build_stale): the last
+    # approved one kept, as (locale, its version, its date or None) ...
+    kept: tuple[tuple[str, str, str | None], ...] = ()
+    # ... or built with the source text where it is not translated
+    sourced: tuple[str, ...] = ()
 
 
 @frozen
@@ -453,14 +458,18 @@ def _carry(source: Path, target: Path) -> None:
 # --- the build ------------------------------------------------------------------------
 
 
-def _plan(policy: Policy, built: Sequence[str], fingerprints: dict[str, bytes], common: str) -> list[_Task]:
-    """The outputs of the locales `built` (the policy's own first), each with its key."""
+def _plan(
+    policy: Policy, built: Sequence[str], fingerprints: dict[str, bytes], common: str, also: Sequence[str] = ()
+) -> list[_Task]:
+    """The outputs of the locales `built` (the policy's own first), each with its key;
+    the web pages name `also` (locales published from an earlier build) as alternates."""
     from policykit.document import version_id
 
     source_locale = str(policy.meta.language)
-    locale_set = ",".join(built)
+    published = [*built, *also]
+    locale_set = ",".join(published)
     alternates = (
-        *((_hreflang(other), f"../{_hreflang(other)}/index.html") for other in built),
+        *((_hreflang(other), f"../{_hreflang(other)}/index.html") for other in published),
         ("x-default", "../index.html"),
     )
     tasks: list[_Task] = []
@@ -496,15 +505,18 @@ def build_site(
     output: Path | None = None,
     locales: Sequence[str] = (),
     strict: bool = False,
+    stale: str = "keep",
     jobs: int | None = None,
     progress: Progress | None = None,
     on_plan: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Build the site of `policy` (already checked) into `output` (default: the
     project's). `on_plan` is told how many outputs the build has; `progress` each one
-    as it is done. A catalogue that cannot be read is reported (PK510) and its locale left
-    out. Raises UnknownLocaleError for a locale that cannot be built at all, BuildError
-    for an output folder that cannot be used (or would replace the project's own files), OSError when
+    as it is done. A catalogue that cannot be read is reported (PK510). A locale whose
+    translation is stale or broken is published as `stale` says (build_stale: "keep" the
+    last approved translation, "source" text where it is not translated, "skip" it).
+    Raises UnknownLocaleError for a locale that cannot be built at all, BuildError for an
+    output folder that cannot be used (or would replace the project's own files), OSError when
     writing fails (the previous site is then untouched)."""
     from policykit.document import localize
     from policykit.export import catalogue_json
@@ -558,16 +570,23 @@ def build_site(
             if found is not None and found.findings:
                 findings += found.findings
                 skipped.append(locale)
+        if stale == "source":  # built anyway, the source text where there is no translation
+            sourced = [loc for loc in skipped if translators.get(loc) is not None]
+            skipped = [loc for loc in skipped if loc not in sourced]
+        else:
+            sourced = []
         built = tuple(locale for locale in translators if locale not in skipped)
         if findings and strict:
             return BuildResult(site, built, tuple(skipped), tuple(findings), (), (), (), _since(started), False)
+        kept = _kept(project, policy, site, previous, skipped) if stale == "keep" else {}
+        skipped = [loc for loc in skipped if loc not in kept]
 
-        tasks = _plan(policy, built, fingerprints, common)
+        tasks = _plan(policy, built, fingerprints, common, also=list(kept))
         extras = {
             "cookies.json": catalogue_json(
                 policy, {loc: t for loc, t in translators.items() if t is not None and loc in built}
             ).encode("utf-8"),
-            "index.html": index_page(policy, built).encode("utf-8"),
+            "index.html": index_page(policy, [*built, *kept]).encode("utf-8"),
         }
         if on_plan is not None:
             on_plan(len(tasks) + len(extras))
@@ -575,11 +594,19 @@ def build_site(
         unchanged: list[str] = []
         fresh: dict[str, bytes] = {}
         failed: list[tuple[str, str]] = []
+        stamp = _stamp(policy)
+        for found in kept.values():
+            current.update(found.entries)
+            for name, data in found.files.items():
+                if _sha256_file(site / name) == found.entries[name]["sha256"]:
+                    unchanged.append(name)  # kept before, with the same notice
+                else:
+                    fresh[name] = data
         for task in tasks:
             digest = _up_to_date(task, previous, site)
             if digest is not None:
                 unchanged.append(task.name)
-                current[task.name] = {"key": task.key, "sha256": digest, "version_id": task.version_id}
+                current[task.name] = {"key": task.key, "sha256": digest, "version_id": task.version_id, **stamp}
                 if progress is not None:
                     progress(task.name, "unchanged")
         for name, data in extras.items():
@@ -598,11 +625,14 @@ def build_site(
                 continue
             ok, result = renderer.result(task)
             if ok and isinstance(result, bytes):
+                if task.locale in sourced:
+                    result = _source_notice(project, policy, task, result)
                 fresh[task.name] = result
                 current[task.name] = {
                     "key": task.key,
                     "sha256": hashlib.sha256(result).hexdigest(),
                     "version_id": task.version_id,
+                    **stamp,
                 }
             else:
                 failed.append((task.name, str(result)))
@@ -628,7 +658,63 @@ def build_site(
         _since(started),
         committed,
         build_id if committed else None,
+        tuple((k.locale, k.version, k.date) for k in kept.values()) if committed else (),
+        tuple(sourced) if committed else (),
     )
+
+
+def _stamp(policy: Policy) -> dict[str, str]:
+    """What a manifest entry records of the policy's version, for a later build that keeps it."""
+    stamp = {"date": policy.meta.last_modified.date().isoformat()}
+    if policy.meta.version:
+        stamp["policy_version"] = str(policy.meta.version)
+    return stamp
+
+
+def _current_version(policy: Policy) -> str:
+    """The source-language text's version, as a notice names it."""
+    from policykit.build_stale import version_label
+    from policykit.document import version_id
+
+    return version_label(policy.meta.version, version_id(policy, b""))
+
+
+def _kept(
+    project: Project, policy: Policy, site: Path, previous: dict[str, Any], stale: Sequence[str]
+) -> dict[str, Any]:
+    """locale -> build_stale.Kept for each stale locale whose last complete pages exist."""
+    from babel import Locale
+
+    from policykit.build_stale import keep_pages, notice_strings
+
+    source = str(policy.meta.language)
+    found = {}
+    for locale in stale:
+
+        def notice(version: str, date: str | None, locale: str = locale) -> tuple[str, str]:
+            return notice_strings(project.locales, locale, source, version=version, date=date,
+                                  current=_current_version(policy))  # fmt: skip
+
+        rtl = Locale.parse(locale).character_order == "right-to-left"
+        kept = keep_pages(site, previous, locale, _hreflang(locale), notice, _hreflang(source), rtl)
+        if kept is not None:
+            found[locale] = kept
+    return found
+
+
+def _source_notice(project: Project, policy: Policy, task: _Task, data: bytes) -> bytes:
+    from babel import Locale
+
+    from policykit.build_stale import add_notice, notice_strings
+
+    assert task.locale is not None
+    source = str(policy.meta.language)
+    notice, link = notice_strings(project.locales, task.locale, source, version=None, date=None,
+                                  current=_current_version(policy))  # fmt: skip
+    file = task.name.rsplit("/", 1)[1]
+    href = f"../{_hreflang(source)}/{file if task.output_format != 'pdf' else 'index.html'}"
+    rtl = Locale.parse(task.locale).character_order == "right-to-left"
+    return add_notice(data, task.output_format, notice, link, href, _hreflang(task.locale), rtl)
 
 
 def _cores() -> int:

@@ -216,8 +216,14 @@ def test_plural_and_state_checks(tmp_path: Path) -> None:
         ("PK505", "fuzzy", "warning"),
         ("PK506", "missing", "warning"),
     }
-    strict = {(f.code, f.severity.value) for f in check_catalog(catalog, file, "nl", strict=True)}
-    assert ("PK505", "error") in strict and ("PK506", "error") in strict
+    strict = check_catalog(catalog, file, "nl", strict=True)
+    # One severity per code everywhere (the rule's); --strict refuses warnings instead.
+    assert {(f.code, f.severity.value) for f in strict} == {(code, severity) for code, _, severity in found}
+    from policykit.i18n.checks import TRANSLATION_CHECKS, failing
+
+    assert all(f.severity is next(r.severity for r in TRANSLATION_CHECKS if r.code == f.code) for f in strict)
+    gaps = [f for f in strict if f.code != "PK507"]
+    assert failing(gaps, strict=True) and not failing(gaps, strict=False)
 
 
 def test_unreadable_catalogue(tmp_path: Path) -> None:
@@ -287,7 +293,7 @@ def test_missing_translation_shows_the_source_with_a_warning(tmp_path: Path) -> 
     assert (finding.code, finding.severity.value, finding.path) == ("PK506", "warning", "article-3.section.caption")
     strict = CatalogTranslator("de", locales, strict=True)
     policykit.render(policykit.load(POLICY), "md", "de", translator=strict)
-    assert strict.findings[0].severity.value == "error"
+    assert strict.findings[0].severity.value == "warning"  # one severity per code; strict callers refuse it
 
 
 # --- localized values and right-to-left ---------------------------------------------------------

@@ -334,7 +334,7 @@ def _missing_template_strings(catalog: Catalog | None, file: Path, strict: bool)
     from policykit.findings import Severity
     from policykit.i18n import catalogs
 
-    severity = Severity.ERROR if strict else Severity.WARNING
+    severity = Severity.WARNING  # as render and build report it; --strict refuses it
     where = "the file does not exist" if catalog is None else f"not in {file}"
     return [
         Finding("PK506", severity, f"not translated ({where}); run `policykit i18n update`", str(file), 0, 0, key or "")
@@ -349,7 +349,7 @@ def _missing_template_strings(catalog: Catalog | None, file: Path, strict: bool)
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
 def check_translations(path: str | None, locales: Path | None, quiet: bool, strict: bool, output_format: str) -> None:
     """Report translator errors and stale catalogues as findings, with file and line."""
-    from policykit.findings import exit_code, sort_findings
+    from policykit.findings import sort_findings
     from policykit.i18n.checks import TRANSLATION_CHECKS
 
     findings = sort_findings(_translation_findings(path, locales, quiet, strict))
@@ -359,9 +359,10 @@ def check_translations(path: str | None, locales: Path | None, quiet: bool, stri
         click.echo(format_json(findings), nl=False)
     else:
         click.echo(format_text(findings), nl=False)
-    code = exit_code(findings)
-    if code:
-        raise click.exceptions.Exit(code)
+    from policykit.i18n.checks import failing
+
+    if failing(findings, strict):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
 @i18n.command()
@@ -370,7 +371,6 @@ def check_translations(path: str | None, locales: Path | None, quiet: bool, stri
 def compile(path: str | None, locales: Path | None, quiet: bool, strict: bool) -> None:
     """Write a .mo beside each of the project's .po files. Refuses any translator error,
     and with --strict any gap."""
-    from policykit.findings import exit_code
     from policykit.i18n import catalogs
 
     project = find_policy(path, quiet=quiet, writes=True)
@@ -379,7 +379,9 @@ def compile(path: str | None, locales: Path | None, quiet: bool, strict: bool) -
 
     recover(folder)
     findings = _translation_findings(path, locales, True, strict)
-    if exit_code(findings):
+    from policykit.i18n.checks import failing
+
+    if failing(findings, strict):
         click.echo(format_text(findings), nl=False, err=True)
         click.echo("nothing compiled", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)

@@ -153,10 +153,8 @@ def render(
     translator = _translator(policy, locale, locales or project.locales, strict)
     document = _localize_or_fail(policy, locale, translator)
     if translator is not None and translator.findings:
-        from policykit.findings import exit_code
-
         click.echo(format_text(translator.findings), nl=False, err=True)
-        if strict and exit_code(translator.findings):
+        if strict:
             click.echo(f"{translator.policy_file}: translation problems (--strict); nothing written", err=True)
             raise click.exceptions.Exit(EXIT_FINDINGS)
     content = _render_or_fail(document, output_format, fragment=fragment, templates=templates, pdf_variant=pdf_variant)
@@ -218,15 +216,31 @@ def _stderr_console() -> Console:
     "--strict", is_flag=True, help="A release build: any missing, fuzzy or broken translation writes nothing."
 )
 @click.option(
+    "--stale",
+    type=click.Choice(["keep", "source", "skip"]),
+    default="keep",
+    show_default=True,
+    help="A locale whose translation is stale: keep the pages of the last complete build (with a notice), "
+    "build it with the source text where it is not translated (with a notice), or leave it out.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
     help="Processes that render at once (default: the number of cores).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="List every missing and fuzzy string, not only the counts.")
 @quiet_option
 def build(
-    path: str | None, out_dir: Path | None, chosen: tuple[str, ...], strict: bool, jobs: int | None, quiet: bool
+    path: str | None,
+    out_dir: Path | None,
+    chosen: tuple[str, ...],
+    strict: bool,
+    stale: str,
+    jobs: int | None,
+    verbose: bool,
+    quiet: bool,
 ) -> None:
     """Check the policy (PATH, else the project's) and publish its renders into a directory.
 
@@ -234,8 +248,10 @@ def build(
     index.html, policy.md and policy.pdf under <locale>/ for the policy's language and
     every translation. Outputs whose inputs did not change are not rendered again, and
     the new site replaces the old one as a whole. Nothing is written when the check
-    finds an error. A translation with a missing, fuzzy or broken string is reported
-    once and left out, and the exit code is 1; with --strict nothing is written.
+    finds an error. A translation with a missing, fuzzy or broken string is reported in
+    one line per locale, published as --stale says (by default the last approved
+    translation stays, with a notice), and the exit code is 1; with --strict nothing is
+    written.
     """
     from policykit.build import BuildError, build_site
     from policykit.errors import CatalogError, UnknownLocaleError
@@ -258,6 +274,7 @@ def build(
             output=out_dir,
             locales=chosen,
             strict=strict,
+            stale=stale,
             jobs=jobs,
             progress=bar.done if bar else None,
             on_plan=bar.plan if bar else None,
@@ -273,9 +290,11 @@ def build(
     finally:
         if bar is not None:
             bar.stop()
+    from policykit.cli.stale import shown_findings, stale_lines
+
     problems: list[Finding] = list(result.translation_findings)
     if problems:
-        click.echo(format_text(problems), nl=False, err=True)
+        click.echo(format_text(problems if strict else shown_findings(problems, verbose)), nl=False, err=True)
         if strict:
             click.echo(f"translation problems in {', '.join(result.skipped)} (--strict); nothing written", err=True)
             raise click.exceptions.Exit(EXIT_FINDINGS)
@@ -289,8 +308,10 @@ def build(
         click.echo(f"{summary}; nothing written, the previous site is unchanged", err=True)
         raise click.exceptions.Exit(EXIT_UNUSABLE)
     click.echo(summary, err=True)
-    if result.skipped:
-        click.echo(f"not built, translations incomplete or broken: {', '.join(result.skipped)}", err=True)
+    lines = stale_lines(result, str(policy.meta.language))
+    for line in lines:
+        click.echo(line, err=True)
+    if lines:
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -23,7 +24,14 @@ from policykit.i18n.messages import policy_messages
 from policykit.model import Policy
 from policykit.source import Source
 
-__all__ = ["TRANSLATION_CHECKS", "check_against_policy", "check_catalog", "check_file", "check_translation"]
+__all__ = [
+    "TRANSLATION_CHECKS",
+    "check_against_policy",
+    "check_catalog",
+    "check_file",
+    "check_translation",
+    "failing",
+]
 
 TRANSLATION_CHECKS = (
     RuleInfo(
@@ -100,9 +108,9 @@ _TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
 
 
 def _finding(code: str, message: str, file: Path, entry: Message | None, strict: bool = False) -> Finding:
+    # One severity per code, whatever the command: --strict refuses warnings, it does not
+    # turn them into errors (gaps(), below).
     severity = next(rule.severity for rule in TRANSLATION_CHECKS if rule.code == code)
-    if strict and severity is Severity.WARNING:
-        severity = Severity.ERROR
     line = entry.lineno if entry is not None and entry.lineno else 0
     path = (entry.context or "") if entry is not None else ""
     return Finding(code, severity, message, str(file), line, 1 if line else 0, path)
@@ -207,7 +215,7 @@ def check_against_policy(
 ) -> list[Finding]:
     """A finding, at the string's place in the policy file, for each string of the policy
     that `catalog` (a locale's .po or the .pot) does not hold at all."""
-    severity = Severity.ERROR if strict else Severity.WARNING
+    severity = Severity.WARNING  # the rule's severity; --strict refuses it (gaps())
     findings = []
     for message in policy_messages(policy):
         if catalog is None or catalog.get(message.text, context=message.context) is None:
@@ -224,3 +232,10 @@ def check_against_policy(
                 )
             )
     return findings
+
+
+def failing(findings: Iterable[Finding], strict: bool) -> bool:
+    """Whether `findings` stop a command: an error always; with `strict` (a release)
+    any finding, warnings (fuzzy, untranslated, out of date) included."""
+    found = list(findings)
+    return any(f.severity is Severity.ERROR for f in found) or (strict and bool(found))

@@ -76,7 +76,7 @@ class CatalogTranslator(Translator):
         return result
 
     def _translate(self, catalog: Catalog | None, file: Path | None, context: str, text: str) -> str:
-        severity = Severity.ERROR if self.strict else Severity.WARNING
+        severity = Severity.WARNING  # PK505 and PK506 are warnings everywhere; strict callers refuse them
         where = str(file) if file is not None else f"<no {POLICY_DOMAIN}.po for {self.locale}>"
         state, message = lookup(catalog, context, text)
         if message is None or state != "translated":
