@@ -23,6 +23,8 @@ from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
 from policykit.cli.diff import diff
 from policykit.cli.export import export
 from policykit.cli.i18n import i18n
+from policykit.cli.i18n_cat import export_command as _i18n_export
+from policykit.cli.i18n_cat import import_command as _i18n_import
 from policykit.cli.init import init
 from policykit.cli.render import build, dump, render, schema
 
@@ -45,6 +47,8 @@ def cli(debug: bool) -> None:
     _options["debug"] = debug
 
 
+i18n.add_command(_i18n_export)
+i18n.add_command(_i18n_import)
 for _command in (init, check, rules, facts, schema, dump, render, build, export, i18n, catalogue, audit, scan, diff):
     cli.add_command(_command)
 

@@ -21,7 +21,7 @@ import re
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize, unescape
 
-__all__ = ["add_basepath", "repair_comments", "write_previous"]
+__all__ = ["add_basepath", "basepath_in", "repair_comments", "write_previous"]
 
 _KEYWORD = re.compile(r'(msgctxt|msgid|msgid_plural)\s+("(?:[^"\\]|\\.)*")\Z')
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"\Z')
@@ -105,3 +105,12 @@ def add_basepath(content: bytes, basepath: str) -> bytes:
     value = basepath.replace("\\", "\\\\").replace('"', '\\"')
     line = f'"X-Poedit-Basepath: {value}\\n"'.encode()
     return _HEADER_END.sub(lambda match: match.group(1) + b"\n" + line, content, count=1)
+
+
+_BASEPATH = re.compile(rb'^"X-Poedit-Basepath: ((?:[^"\\]|\\.)*)\\n"$', re.MULTILINE)
+
+
+def basepath_in(content: bytes) -> str | None:
+    """The X-Poedit-Basepath a catalogue's header has (Babel does not keep it), or None."""
+    found = _BASEPATH.search(content)
+    return found.group(1).decode("utf-8", errors="replace").replace('\\"', '"') if found else None
