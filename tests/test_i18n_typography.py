@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003  (the typographic marks are what this file is about)
 """The package's template strings use each language's quotation marks and apostrophes,
 read from PK303's own table (data/wording.yaml, `quotes`): no straight quotes, no
 typewriter apostrophe, only the marks the language uses, each opened one closed."""
