@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from policykit.document import Translator, version_id
+from policykit.globs import linear_regex
 from policykit.i18n import contexts
 from policykit.i18n.lifetimes import lifetime_words
 from policykit.i18n.strings import TEMPLATE_STRINGS
@@ -46,9 +47,10 @@ _REGEX_SPECIAL = set("\\^$.|?*+()[]{}/")
 
 def glob_regex(glob: str) -> str:
     """`_ga_*` -> `^_ga_.*$`: `*` is any run of characters (none included), everything
-    else is literal. Anchored, so it matches a whole cookie name and nothing more."""
-    escaped = ("".join(f"\\{c}" if c in _REGEX_SPECIAL else c for c in part) for part in glob.split("*"))
-    return "^" + ".*".join(escaped) + "$"
+    else is literal. Anchored, so it matches a whole cookie name and nothing more; with
+    several stars, written so that a backtracking engine runs it in linear time
+    (policykit.globs.linear_regex)."""
+    return linear_regex(glob, lambda part: "".join(f"\\{c}" if c in _REGEX_SPECIAL else c for c in part))
 
 
 @functools.cache

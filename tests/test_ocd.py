@@ -214,3 +214,18 @@ _RETENTION_WORDS = st.sampled_from(
 def test_every_imported_lifetime_parses_back(text: str) -> None:
     lifetime = read_retention(text).lifetime
     assert parse_lifetime(format_lifetime(lifetime)) == lifetime
+
+
+def test_an_imported_many_star_pattern_is_matched_in_linear_time(tmp_path: Path) -> None:
+    # `*a*a...*b` once made `catalogue lookup` backtrack for minutes; imported, it is an
+    # entry like any other, and a lookup answers at once (policykit.globs).
+    pattern = "*a" * 30 + "*b"
+    header = (FIXTURES / "ocd" / "catalogue.csv").read_text(encoding="utf-8").splitlines()[0]
+    csv = tmp_path / "hostile.csv"
+    csv.write_text(f"{header}\nh1,Acme,Analytics,{pattern},,Counts visits,1 year,Acme,,0\n", encoding="utf-8")
+    result = import_catalogue(csv, read=dt.date(2026, 12, 1))
+    out = tmp_path / "ocd.yaml"
+    out.write_text(result.yaml, encoding="utf-8")
+    imported = load_catalogue(out)
+    assert imported.match("a" * 60) is None
+    assert imported.match("a" * 59 + "b").name == pattern  # type: ignore[union-attr]

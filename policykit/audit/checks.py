@@ -9,9 +9,7 @@ policy for a cookie never seen.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +18,7 @@ from attrs import frozen
 from policykit.audit.capture import Capture, Observation
 from policykit.audit.setcookie import domain_match
 from policykit.findings import Finding, RuleInfo, Severity, sort_findings
+from policykit.globs import compile_glob
 from policykit.model import Cookie, Party, Policy, Role, Storage
 from policykit.source import Source
 
@@ -109,11 +108,6 @@ def _related(domain: str, other: str) -> bool:
     return domain_match(domain, other) or domain_match(other, domain)
 
 
-@lru_cache(maxsize=4096)
-def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", name)))
-
-
 def _days(seconds: int | None) -> str:
     if seconds is None:
         return "a session cookie"
@@ -177,7 +171,7 @@ class _Auditor:
         return None
 
     def declaration(self, observation: Observation) -> Cookie | None:
-        named = [c for c in self.declared if c.name and _pattern(c.name).fullmatch(observation.name)]
+        named = [c for c in self.declared if c.name and compile_glob(c.name)(observation.name)]
         # An exact name outranks a pattern, and a declaration for this domain outranks one for another.
         named.sort(key=lambda c: (c.is_pattern, not (c.domain and _related(observation.domain, c.domain))))
         return named[0] if named else None

@@ -23,6 +23,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from policykit.globs import Glob, compile_glob
 from policykit.model import CategoryKind, CountryCode, Lifetime, Role, Safeguard, Storage, WebUrl
 
 __all__ = [
@@ -185,12 +186,9 @@ class Entry:
         }
 
     def matches(self, name: str) -> bool:
-        return any(known == name or ("*" in known and _pattern(known).fullmatch(name)) for known in self.names)
-
-
-@functools.lru_cache(maxsize=1024)
-def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in name.split("*")), re.DOTALL)
+        """Whether one of the entry's names is `name` or, as a pattern, matches it
+        (in linear time, whatever the pattern: policykit.globs)."""
+        return any(known == name or ("*" in known and compile_glob(known)(name)) for known in self.names)
 
 
 def normalize_name(name: str) -> str:
@@ -211,7 +209,7 @@ class Catalogue:
     _answers: dict[str, list[Entry]] = field(init=False, eq=False, repr=False, factory=dict)
     _patterns: tuple[Entry, ...] = field(init=False, eq=False, repr=False)
     _order: dict[int, int] = field(init=False, eq=False, repr=False)
-    _compiled: tuple[tuple[re.Pattern[str], Entry], ...] = field(init=False, eq=False, repr=False)
+    _compiled: tuple[tuple[Glob, Entry], ...] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         by_reference: dict[str, Entry] = {}
@@ -225,8 +223,8 @@ class Catalogue:
         object.__setattr__(self, "_exact", exact)
         # Only entries with a pattern need a scan; exact names are found by the index.
         object.__setattr__(self, "_patterns", tuple(e for e in self.entries if any("*" in n for n in e.names)))
-        # Each pattern compiled once, beside its entry: a scan is then one regex call each.
-        compiled = [(_pattern(n), e) for e in self._patterns for n in e.names if "*" in n]
+        # Each pattern compiled once, beside its entry: a scan is then one linear match each.
+        compiled = [(compile_glob(n), e) for e in self._patterns for n in e.names if "*" in n]
         object.__setattr__(self, "_compiled", tuple(compiled))
         object.__setattr__(self, "_order", {id(entry): index for index, entry in enumerate(self.entries)})
 
@@ -254,7 +252,7 @@ class Catalogue:
             found = list(self._exact.get(name, ()))
             listed = {id(e) for e in found}
             for pattern, entry in self._compiled:
-                if id(entry) not in listed and pattern.fullmatch(name) is not None:
+                if id(entry) not in listed and pattern(name):
                     found.append(entry)
                     listed.add(id(entry))
         order = self._order

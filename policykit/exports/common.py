@@ -17,6 +17,7 @@ import attrs
 from attrs import frozen
 
 from policykit.findings import Finding, Severity
+from policykit.globs import linear_regex
 from policykit.model import BUILTIN_CATEGORIES, Article, Cookie, CookieTable, Policy, Role
 
 if TYPE_CHECKING:
@@ -92,8 +93,10 @@ def _js_escape(text: str) -> str:
 
 def name_regex(name: str) -> str:
     """An anchored regular expression (JavaScript and Python alike) for a cookie name
-    whose `*` stands for any run of characters; everything else is matched literally."""
-    return "^" + ".*".join(_js_escape(part) for part in name.split("*")) + "$"
+    whose `*` stands for any run of characters; everything else is matched literally.
+    Several stars are written so that a backtracking engine still runs it in linear
+    time (policykit.globs.linear_regex)."""
+    return linear_regex(name, _js_escape)
 
 
 @frozen
