@@ -25,6 +25,8 @@ from policykit.model import (
     Article,
     Block,
     Category,
+    Clause,
+    ClauseKind,
     ConsentSettings,
     Controller,
     Cookie,
@@ -197,7 +199,7 @@ def _refs(value: object, _: type) -> dict[str, Ref]:
     return refs
 
 
-_BLOCK_KEYS = {"paragraph": Paragraph, "list": ItemList, "cookies": CookieTable}
+_BLOCK_KEYS = {"paragraph": Paragraph, "list": ItemList, "cookies": CookieTable, "clause": Clause}
 
 
 def _block(value: object, _: type) -> Block:
@@ -207,7 +209,15 @@ def _block(value: object, _: type) -> Block:
         raise TypeError(f"expected a paragraph (a string) or a mapping, got {describe(value)}")
     kinds = [key for key in _BLOCK_KEYS if key in value]
     if len(kinds) != 1:
-        raise ValueError("a block has exactly one of the keys 'paragraph', 'list' or 'cookies'")
+        raise ValueError("a block has exactly one of the keys 'paragraph', 'list', 'cookies' or 'clause'")
+    if kinds == ["clause"]:
+        if len(value) != 1:
+            extra = ", ".join(sorted(str(k) for k in value if k != "clause"))
+            raise ValueError(f"a clause block has no key but 'clause'; unknown: {extra}")
+        try:
+            return Clause(converter.structure(value["clause"], ClauseKind))
+        except Exception as error:
+            raise Nested("clause", error) from None
     if kinds == ["cookies"]:
         if len(value) != 1:
             extra = ", ".join(sorted(str(k) for k in value if k != "cookies"))
@@ -263,6 +273,7 @@ _RECORDS = (
     Paragraph,
     ItemList,
     CookieTable,
+    Clause,
     Ref,
 )
 
@@ -354,4 +365,6 @@ def _tidy(value: object, data: Any) -> Any:
         return value.text
     elif isinstance(value, CookieTable):
         return {"cookies": data or None}
+    elif isinstance(value, Clause):
+        return {"clause": value.kind.value}
     return data

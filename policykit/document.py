@@ -30,6 +30,7 @@ from policykit.model import (
     BUILTIN_CATEGORIES,
     Article,
     Block,
+    Clause,
     Cookie,
     CookieTable,
     ItemList,
@@ -57,6 +58,7 @@ __all__ = [
     "Document",
     "Translator",
     "localize",
+    "resolve_placeholders",
     "substitute",
 ]
 
@@ -95,11 +97,16 @@ class Translator:
 class DocParagraph:
     nodes: Nodes
     number: str | None = None  # an untitled section's number, shown before its first paragraph
+    # The index, in its article's or section's body, of the block it was rendered from
+    # (a clause renders as several blocks with one index), so that checks on the text
+    # can point at the line of the policy file; None for text of no block.
+    source: int | None = None
 
 
 @frozen
 class DocList:
     items: tuple[Nodes, ...]
+    source: int | None = None  # as DocParagraph.source
 
 
 @frozen
@@ -109,6 +116,8 @@ class DocTable:
     header: tuple[str, ...]
     rows: tuple[tuple[Nodes, ...], ...]  # the first cell names the cookie
     as_list: bool = False
+    source: int | None = None  # as DocParagraph.source
+    cookies: tuple[str, ...] = ()  # the ids of the cookies in its rows, in order
 
 
 DocBlock = DocParagraph | DocList | DocTable
@@ -308,16 +317,30 @@ class _Localizer:
         nodes = inline.parse_inline(self.t.policy_text(context, text))
         if not refs:
             return nodes
-        return _resolve(nodes, lambda name: self.ref_value(refs[name]) if name in refs else (Text(f"{{{name}}}"),))
+        return resolve_placeholders(
+            nodes, lambda name: self.ref_value(refs[name]) if name in refs else (Text(f"{{{name}}}"),)
+        )
 
-    def block(self, block: Block, anchor: str) -> DocBlock:
+    def blocks(self, body: tuple[Block, ...], anchor: str) -> list[DocBlock]:
+        out: list[DocBlock] = []
+        for index, block in enumerate(body):
+            if isinstance(block, Clause):
+                from policykit.clauses import clause_blocks
+
+                out.extend(clause_blocks(self, block, anchor, index))
+            else:
+                out.append(self.block(block, anchor, index))
+        return out
+
+    def block(self, block: Paragraph | ItemList | CookieTable, anchor: str, index: int | None = None) -> DocBlock:
         if isinstance(block, Paragraph):
-            return DocParagraph(self.prose(contexts.paragraph(anchor), block.text, block.refs))
+            return DocParagraph(self.prose(contexts.paragraph(anchor), block.text, block.refs), source=index)
         if isinstance(block, ItemList):
-            return DocList(tuple(self.prose(contexts.item(anchor), item, block.refs) for item in block.items))
-        return self.table(block, anchor)
+            items = tuple(self.prose(contexts.item(anchor), item, block.refs) for item in block.items)
+            return DocList(items, index)
+        return self.table(block, anchor, index)
 
-    def table(self, table: CookieTable, anchor: str) -> DocTable:
+    def table(self, table: CookieTable, anchor: str, index: int | None = None) -> DocTable:
         with_category = table.category is None
         keys = ("name", "provider", "category", "purpose", "lifetime") if with_category else (
             "name", "provider", "purpose", "lifetime"
@@ -331,7 +354,9 @@ class _Localizer:
         party_cells, category_cells, lifetime_cells = self._party_cells, self._category_cells, self._lifetime_cells
         unnamed = self.labels["unnamed"]
         rows: list[tuple[Nodes, ...]] = []
+        ids: list[str] = []
         for cookie in self.policy.matching_cookies(table):
+            ids.append(cookie.id)
             lifetime = self.cookie_lifetime(cookie)
             lifetime_cell = lifetime_cells.get(lifetime)
             if lifetime_cell is None:
@@ -350,7 +375,8 @@ class _Localizer:
                 row = (name, party_cells[cookie.party], self.purpose(cookie), lifetime_cell)
             rows.append(row)
         header = tuple(self.labels[key] for key in keys)
-        return DocTable(self.caption(table, anchor), keys, header, tuple(rows), table.style is TableStyle.LIST)
+        caption = self.caption(table, anchor)
+        return DocTable(caption, keys, header, tuple(rows), table.style is TableStyle.LIST, index, tuple(ids))
 
     def caption(self, table: CookieTable, anchor: str) -> str:
         if table.caption is not None:
@@ -369,10 +395,10 @@ class _Localizer:
         context = contexts.anchor(article, section)
         title = section.title
         title = None if title is None else title_text(self.t.policy_text(contexts.title(context), title))
-        blocks = [self.block(block, context) for block in section.body]
+        blocks = self.blocks(section.body, context)
         label = f"{article_number}.{number}"
         if title is None and blocks and isinstance(blocks[0], DocParagraph):
-            blocks[0] = DocParagraph(blocks[0].nodes, f"{label}.")
+            blocks[0] = DocParagraph(blocks[0].nodes, f"{label}.", blocks[0].source)
         return DocSection(anchor, label, title, tuple(blocks))
 
     def article(self, article: Article, number: int) -> DocArticle:
@@ -384,12 +410,13 @@ class _Localizer:
             anchor,
             str(number),
             heading,
-            tuple(self.block(block, context) for block in article.body),
+            tuple(self.blocks(article.body, context)),
             tuple(self.section(section, article, number, i + 1) for i, section in enumerate(article.sections)),
         )
 
 
-def _resolve(nodes: Nodes, value: Callable[[str], Nodes]) -> Nodes:
+def resolve_placeholders(nodes: Nodes, value: Callable[[str], Nodes]) -> Nodes:
+    """`nodes` with each placeholder replaced by `value(name)`, inside emphasis and links too."""
     out: list[Inline] = []
     for node in nodes:
         if isinstance(node, Placeholder):
@@ -397,9 +424,9 @@ def _resolve(nodes: Nodes, value: Callable[[str], Nodes]) -> Nodes:
         elif isinstance(node, Text):
             out.append(node)
         elif isinstance(node, Link):
-            out.append(Link(node.href, _resolve(node.children, value)))
+            out.append(Link(node.href, resolve_placeholders(node.children, value)))
         else:
-            out.append(type(node)(_resolve(node.children, value)))
+            out.append(type(node)(resolve_placeholders(node.children, value)))
     return tuple(out)
 
 

@@ -24,6 +24,8 @@ __all__ = [
     "Block",
     "Category",
     "CategoryKind",
+    "Clause",
+    "ClauseKind",
     "ConsentSettings",
     "Controller",
     "Cookie",
@@ -426,7 +428,26 @@ class CookieTable:
     caption: str | None = None
 
 
-Block = Paragraph | ItemList | CookieTable
+class ClauseKind(enum.Enum):
+    """A disclosure the law requires, which policykit writes from the records."""
+
+    CONTROLLER = "controller"  # who is responsible, the postal address, the contact
+    CATEGORIES = "categories"  # each category in use, what it is for, whether it needs consent
+    RECIPIENTS = "recipients"  # every party that receives data, its country, its transfer safeguard
+    LIFETIMES = "lifetimes"  # what session and persistent mean, the browsers' cap
+    CONSENT = "consent"  # how consent is given, refused and withdrawn
+    CHANGES = "changes"  # the version, the dates, where earlier versions are
+
+
+@frozen
+class Clause:
+    """A generated clause: text the package writes from the records, in every locale,
+    so that it cannot drift from them. A new cookie or party changes it without an edit."""
+
+    kind: ClauseKind
+
+
+Block = Paragraph | ItemList | CookieTable | Clause
 
 
 @frozen
@@ -505,6 +526,7 @@ class Meta:
     consent_settings: ConsentSettings | None = None  # the "change your cookie settings" link
     version: str | None = None
     effective: dt.date | None = None
+    archive: WebUrl | None = None  # where earlier versions of the policy are published
     profiles: tuple[Profile, ...] = ()  # what `policykit check` judges by, unless told
     silence: tuple[Silence, ...] = ()  # rules switched off here, each with a reason
 

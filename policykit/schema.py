@@ -19,7 +19,17 @@ import enum
 from typing import Any
 
 from policykit import syntax
-from policykit.model import CategoryKind, Persistence, Profile, RefField, Role, Safeguard, Storage, TableStyle
+from policykit.model import (
+    CategoryKind,
+    ClauseKind,
+    Persistence,
+    Profile,
+    RefField,
+    Role,
+    Safeguard,
+    Storage,
+    TableStyle,
+)
 
 __all__ = ["SCHEMA_ID", "policy_schema"]
 
@@ -121,6 +131,11 @@ def policy_schema() -> dict[str, Any]:
                 },
                 ["cookies"],
                 "A table (or list) of the cookies that match every filter given.",
+            ),
+            _object(
+                {"clause": _enum(ClauseKind)},
+                ["clause"],
+                "A clause policykit writes from the records, in every locale.",
             ),
         ]
     }
@@ -230,6 +245,7 @@ def policy_schema() -> dict[str, Any]:
                 "description": "The laws `policykit check` judges the policy by when --profile is not given.",
             },
             "version": _NULLABLE_TEXT,
+            "archive": {**_nullable(_URL), "description": "Where earlier versions of the policy are published."},
             "website": _nullable(_URL),
             "consent_settings": _nullable(
                 {

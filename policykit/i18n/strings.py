@@ -8,6 +8,8 @@ policykit/i18n/catalogs/.
 
 from __future__ import annotations
 
+from policykit.i18n.clause_strings import CLAUSE_STRINGS
+
 __all__ = ["TEMPLATE_STRINGS"]
 
 TEMPLATE_STRINGS: dict[str, str] = {
@@ -82,3 +84,5 @@ TEMPLATE_STRINGS: dict[str, str] = {
     "stale_source_notice": "Parts of version {current} are not translated yet and are shown in {language}.",
     "stale_link": "Read the current version",
 }
+# The generated clauses' words (policykit.clauses), kept in their own module.
+TEMPLATE_STRINGS.update(CLAUSE_STRINGS)

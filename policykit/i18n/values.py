@@ -31,6 +31,7 @@ __all__ = [
     "format_datetime",
     "format_duration",
     "format_list",
+    "format_number",
     "normalize_locale",
     "text_direction",
 ]
@@ -150,6 +151,11 @@ def format_datetime(moment: dt.datetime, locale: str) -> str:
 
 def format_day(day: dt.date, locale: str) -> str:
     return format_date(day, "long", locale=_locale(locale))
+
+
+def format_number(number: int, locale: str) -> str:
+    """'1,000' or '1.000': an integer in the digits and separators of `locale`."""
+    return format_decimal(number, locale=_locale(locale))
 
 
 def format_list(items: list[str], locale: str) -> str:

@@ -23,6 +23,8 @@ from policykit.findings import RuleInfo, Severity
 from policykit.model import (
     Article,
     Category,
+    Clause,
+    ClauseKind,
     Cookie,
     CookieTable,
     ItemList,
@@ -173,9 +175,13 @@ class Prose:
     refs: Mapping[str, Ref]
     part: Part | None = None
     cookie: Cookie | None = None  # set for a cookie's purpose
+    # The text of a generated clause as the reader reads it (source is then empty).
+    rendered: str | None = None
 
     @functools.cached_property
     def nodes(self) -> tuple[inline.Inline, ...]:
+        if self.rendered is not None:
+            return (inline.Text(self.rendered),)
         # The loader has already refused malformed markup.
         return inline.parse_inline(self.source)
 
@@ -316,6 +322,42 @@ class Context:
             found.append(Prose(("cookies", index, "purpose"), cookie.purpose, {}, None, cookie))
         return tuple(found)
 
+    @functools.cached_property
+    def told(self) -> tuple[Prose, ...]:
+        """What a reader is told: the prose, and the text of each generated clause as
+        the policy's own language renders it (at the clause). Rules about what a policy
+        says read this; rules about how prose is written read `prose`."""
+        if not any(isinstance(block, Clause) for part in self.parts for block in part.item.body):
+            return self.prose
+        from policykit.document import localize
+
+        document = localize(self.policy)
+        doc_parts = [
+            blocks
+            for article in document.articles
+            for blocks in (article.blocks, *(section.blocks for section in article.sections))
+        ]
+        found = list(self.prose)
+        for part, blocks in zip(self.parts, doc_parts, strict=True):
+            texts: dict[int, list[str]] = {}
+            for block in blocks:
+                if block.source is None or not isinstance(part.item.body[block.source], Clause):
+                    continue
+                runs = getattr(block, "items", None) or (getattr(block, "nodes", None),)
+                texts.setdefault(block.source, []).extend(inline.plain_text(run) for run in runs if run)
+            for index, lines in texts.items():
+                found.append(Prose((*part.at, "body", index), "", {}, part, rendered="\n".join(lines)))
+        return tuple(found)
+
+    def clauses(self, kind: ClauseKind) -> list[At]:
+        """Where the policy places a clause of `kind`."""
+        return [
+            (*part.at, "body", index)
+            for part in self.parts
+            for index, block in enumerate(part.item.body)
+            if isinstance(block, Clause) and block.kind is kind
+        ]
+
     def discussed(self, part: Part) -> Iterator[tuple[At, Cookie]]:
         """The cookies a part lists or discusses, each with where it does so."""
         item = part.item
@@ -323,7 +365,10 @@ class Context:
             yield (*part.at, "covers", c_index), self.cookies[cookie_id][1]
         for b_index, block in enumerate(item.body):
             at = (*part.at, "body", b_index)
-            if isinstance(block, CookieTable):
+            if isinstance(block, Clause) and block.kind is ClauseKind.CATEGORIES:
+                for cookie in self.policy.cookies:  # a table of each category in use
+                    yield at, cookie
+            elif isinstance(block, CookieTable):
                 for cookie in self.policy.matching_cookies(block):
                     yield at, cookie
             elif isinstance(block, (Paragraph, ItemList)):
@@ -352,6 +397,10 @@ class Context:
             for block in part.item.body:
                 if isinstance(block, CookieTable):
                     named.update(cookie.party for cookie in self.policy.matching_cookies(block))
+        if self.clauses(ClauseKind.CATEGORIES):  # a table of each category in use
+            named.update(cookie.party for cookie in self.policy.cookies)
+        if self.clauses(ClauseKind.RECIPIENTS):
+            named.update(party.id for party in self.policy.parties if party.role.value != "first-party")
         return frozenset(named)
 
 

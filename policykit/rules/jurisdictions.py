@@ -30,7 +30,7 @@ def _exempt_analytics(ctx: Context) -> list[tuple[int, Cookie]]:
 
 
 def _articles_say(ctx: Context, kind: str, *, negated_ok: bool = True) -> bool:
-    return any(text.cookie is None and ctx.says(kind, text.plain, negated_ok=negated_ok) for text in ctx.prose)
+    return any(text.cookie is None and ctx.says(kind, text.plain, negated_ok=negated_ok) for text in ctx.told)
 
 
 @rule(
