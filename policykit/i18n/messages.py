@@ -20,7 +20,7 @@ from typing import IO, Any
 from attrs import frozen
 
 from policykit.i18n import contexts
-from policykit.model import BUILTIN_CATEGORIES, CookieTable, ItemList, Paragraph, Policy
+from policykit.model import BUILTIN_CATEGORIES, CookieTable, ItemList, Paragraph, Policy, Ref, RefField
 from policykit.source import Source
 
 __all__ = ["PolicyMessage", "babel_extract", "policy_messages"]
@@ -34,10 +34,44 @@ class PolicyMessage:
     note: str  # for translators: what this is, and its placeholders
 
 
-def _note(kind: str, refs: Mapping[str, object]) -> str:
+_SHOWS = {
+    RefField.NAME: "the name of",
+    RefField.LIFETIME: "the lifetime of",
+    RefField.PURPOSE: "the purpose of",
+    RefField.DOMAIN: "the domain of",
+    RefField.COUNTRY: "the country of",
+    RefField.PRIVACY_POLICY: "a link to the privacy policy of",
+    RefField.SAFEGUARD: "the transfer safeguard of",
+    RefField.CONTACT: "the contact address of",
+}
+
+
+def _party_name(policy: Policy, party_id: str) -> str:
+    party = next((p for p in policy.parties if p.id == party_id), None)
+    return (party.name if party is not None and party.name else None) or party_id
+
+
+def _shows(policy: Policy, ref: Ref) -> str:
+    """What a placeholder will show, in a few words for the translator."""
+    what = _SHOWS.get(ref.field, str(ref.field.value))
+    if ref.cookie is not None:
+        cookie = next((c for c in policy.cookies if c.id == ref.cookie), None)
+        return f"{what} the cookie {(cookie.name if cookie is not None else None) or ref.cookie}"
+    if ref.party is not None:
+        return f"{what} {_party_name(policy, ref.party)}"
+    if ref.parties:
+        return f"{what} each of {', '.join(_party_name(policy, p) for p in ref.parties)}, as a list"
+    return f"{what} the controller"
+
+
+def _note(kind: str, refs: Mapping[str, Ref], policy: Policy | None = None) -> str:
+    """What a string is, and what each of its placeholders will show."""
     if not refs:
         return kind
-    return f"{kind}; keep the placeholders {', '.join('{' + name + '}' for name in refs)}"
+    if policy is None:
+        return f"{kind}; keep the placeholders {', '.join('{' + name + '}' for name in refs)}"
+    shown = "; ".join(f"{{{name}}} shows {_shows(policy, ref)}" for name, ref in refs.items())
+    return f"{kind}; keep the placeholders: {shown}"
 
 
 def policy_messages(policy: Policy) -> list[PolicyMessage]:
@@ -72,7 +106,8 @@ def policy_messages(policy: Policy) -> list[PolicyMessage]:
         anchor = contexts.anchor(article)
         at: tuple[str | int, ...] = ("articles", a_index)
         found.append(PolicyMessage(contexts.title(anchor), article.title, (*at, "title"), "an article's title"))
-        found.extend(_blocks(anchor, at, article.body))
+        where = f"the article \u201c{article.title}\u201d"
+        found.extend(_blocks(anchor, at, article.body, where, policy))
         for s_index, section in enumerate(article.sections):
             s_anchor = contexts.anchor(article, section)
             s_at = (*at, "sections", s_index)
@@ -80,7 +115,8 @@ def policy_messages(policy: Policy) -> list[PolicyMessage]:
                 found.append(
                     PolicyMessage(contexts.title(s_anchor), section.title, (*s_at, "title"), "a section's title")
                 )
-            found.extend(_blocks(s_anchor, s_at, section.body))
+            inside = f"the section \u201c{section.title}\u201d of {where}" if section.title else where
+            found.extend(_blocks(s_anchor, s_at, section.body, inside, policy))
     for index, cookie in enumerate(policy.cookies):
         label = cookie.name or cookie.id
         found.append(
@@ -88,7 +124,8 @@ def policy_messages(policy: Policy) -> list[PolicyMessage]:
                 contexts.COOKIE_PURPOSE,
                 cookie.purpose,
                 ("cookies", index, "purpose"),
-                f"the purpose of the cookie {label}",
+                f"the purpose of the cookie {label}, set by {_party_name(policy, cookie.party)}; "
+                "shown in the cookie's Purpose cell of the cookie tables",
             )
         )
         if cookie.lifetime.until is not None:
@@ -103,7 +140,9 @@ def policy_messages(policy: Policy) -> list[PolicyMessage]:
     return found
 
 
-def _blocks(anchor: str, at: tuple[str | int, ...], body: Collection[object]) -> Iterator[PolicyMessage]:
+def _blocks(
+    anchor: str, at: tuple[str | int, ...], body: Collection[object], where: str, policy: Policy
+) -> Iterator[PolicyMessage]:
     for b_index, block in enumerate(body):
         b_at = (*at, "body", b_index)
         if isinstance(block, Paragraph):
@@ -111,16 +150,22 @@ def _blocks(anchor: str, at: tuple[str | int, ...], body: Collection[object]) ->
                 contexts.paragraph(anchor),
                 block.text,
                 (*b_at, "paragraph") if block.refs else b_at,
-                _note("a paragraph", block.refs),
+                _note(f"a paragraph of {where}", block.refs, policy),
             )
         elif isinstance(block, ItemList):
             for i_index, item in enumerate(block.items):
                 yield PolicyMessage(
-                    contexts.item(anchor), item, (*b_at, "list", i_index), _note("a list item", block.refs)
+                    contexts.item(anchor),
+                    item,
+                    (*b_at, "list", i_index),
+                    _note(f"a list item of {where}", block.refs, policy),
                 )
         elif isinstance(block, CookieTable) and block.caption is not None:
             yield PolicyMessage(
-                contexts.caption(anchor), block.caption, (*b_at, "cookies", "caption"), "a cookie table's caption"
+                contexts.caption(anchor),
+                block.caption,
+                (*b_at, "cookies", "caption"),
+                f"the caption of a cookie table in {where}",
             )
 
 
