@@ -1,0 +1,379 @@
+"""Every field of every record of two policies, compared, each change rated.
+
+In: the old and the new Policy. Out: the Changes, in order: cookies, parties, the
+controller, categories, articles. Cookies are paired by their identity (party, name,
+storage; then domain), so two cookies of one name set by different parties stay two;
+what is left is paired by name alone (the party or the storage changed), then by id,
+then as a renamed cookie (the same party, category and storage, and an old name the new
+pattern covers, a name not given before, or the same purpose). Each stage is a lookup in
+a dictionary: linear in the number of records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Hashable, Iterator, Sequence
+
+from policykit.diff import rate
+from policykit.diff.changes import Change, Reason
+from policykit.facts import Facts, Wording
+from policykit.model import Article, Category, Cookie, ItemList, Lifetime, Paragraph, Party, Policy
+
+__all__ = ["compare", "glob_covers", "lifetime_value"]
+
+
+def lifetime_value(lifetime: Lifetime) -> str:
+    """A lifetime as a policy file writes it: `90 days`, `session or until logout`."""
+    from policykit.syntax import format_lifetime
+
+    return format_lifetime(lifetime)
+
+
+def glob_covers(pattern: str, name: str) -> bool:
+    """True when the glob `pattern` (`*`: any run of characters) matches all of `name`;
+    in time linear in their lengths (each literal part found once, left to right)."""
+    parts = pattern.split("*")
+    if len(parts) == 1:
+        return pattern == name
+    if not name.startswith(parts[0]) or not name.endswith(parts[-1]):
+        return False
+    position, end = len(parts[0]), len(name) - len(parts[-1])
+    if position > end:
+        return False
+    for part in parts[1:-1]:
+        found = name.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def _label(cookie: Cookie) -> str:
+    return cookie.name or cookie.id
+
+
+def _purpose(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Pairing:
+    """Pairs old and new cookies stage by stage; what no stage pairs was removed or added."""
+
+    def __init__(self, old: Sequence[Cookie], new: Sequence[Cookie]) -> None:
+        self.removed: dict[int, Cookie] = dict(enumerate(old))
+        self.added: dict[int, Cookie] = dict(enumerate(new))
+        self.pairs: list[tuple[Cookie, Cookie]] = []
+        self.renamed: list[tuple[Cookie, Cookie]] = []
+
+    def by(
+        self,
+        key: Callable[[Cookie], Hashable | None],
+        renamed: bool = False,
+        new_key: Callable[[Cookie], Hashable | None] | None = None,
+    ) -> None:
+        """Pair each remaining old cookie with the first remaining new one of the same
+        key (`new_key` for the new ones, if given); a key of None pairs nothing."""
+        waiting: dict[Hashable, deque[int]] = defaultdict(deque)
+        for index, cookie in self.added.items():
+            found = (new_key or key)(cookie)
+            if found is not None:
+                waiting[found].append(index)
+        for index, cookie in list(self.removed.items()):
+            found = key(cookie)
+            queue = waiting.get(found) if found is not None else None
+            while queue and queue[0] not in self.added:
+                queue.popleft()
+            if queue:
+                twin = self.added.pop(queue.popleft())
+                del self.removed[index]
+                (self.renamed if renamed else self.pairs).append((cookie, twin))
+
+    def by_cover(self) -> None:
+        """A removed cookie whose name a new pattern of the same party, category and
+        storage covers, or the other way round, is that cookie renamed."""
+        groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for index, cookie in self.added.items():
+            if cookie.name is not None:
+                groups[cookie.party, cookie.category, cookie.storage.value].append(index)
+        for index, cookie in list(self.removed.items()):
+            if cookie.name is None:
+                continue
+            group = groups.get((cookie.party, cookie.category, cookie.storage.value), [])
+            for position, candidate in enumerate(group[:64]):  # a bounded search per cookie
+                twin = self.added.get(candidate)
+                if twin is None or twin.name is None:
+                    continue
+                if glob_covers(twin.name, cookie.name) or glob_covers(cookie.name, twin.name):
+                    del self.added[candidate], self.removed[index], group[position]
+                    self.renamed.append((cookie, twin))
+                    break
+
+
+def _pair_cookies(old: Policy, new: Policy) -> _Pairing:
+    pairing = _Pairing(old.cookies, new.cookies)
+
+    def named(*fields: Callable[[Cookie], Hashable]) -> Callable[[Cookie], Hashable | None]:
+        return lambda c: None if c.name is None else tuple(f(c) for f in fields)
+
+    def party(c: Cookie) -> str:
+        return c.party
+
+    def name(c: Cookie) -> str | None:
+        return c.name
+
+    def storage(c: Cookie) -> str:
+        return c.storage.value
+
+    def domain(c: Cookie) -> str | None:
+        return c.domain
+
+    def group(c: Cookie) -> tuple[str, str, str]:
+        return (c.party, c.category, c.storage.value)
+
+    pairing.by(named(party, name, storage, domain))  # the same cookie
+    pairing.by(named(party, name, storage))  # its domain changed
+    pairing.by(named(name, storage))  # its party changed
+    pairing.by(named(party, name))  # its storage changed
+    pairing.by(named(name))  # both
+    pairing.by(lambda c: c.id if c.name is None else None)  # unnamed, the same id
+    pairing.by(lambda c: (*group(c), _purpose(c.purpose)), renamed=True)  # another name, the same purpose
+    pairing.by_cover()
+
+    # A cookie that was not named, or is no longer: the one of its group that persists as it did.
+    def persists(c: Cookie) -> tuple[str, str, str, str]:
+        return (*group(c), c.lifetime.persistence.value)
+
+    pairing.by(lambda c: persists(c) if c.name is None else None, renamed=True, new_key=persists)
+    pairing.by(lambda c: group(c) if c.name is None else None, renamed=True, new_key=group)
+    # A cookie no longer named: the old named one of its group.
+    pairing.by(group, renamed=True, new_key=lambda c: group(c) if c.name is None else None)
+    return pairing
+
+
+class _Subjects:
+    """How a change names its cookie: the name, and its party too where the name is not
+    unique in either version."""
+
+    def __init__(self, old: Policy, new: Policy) -> None:
+        self.shared = {
+            label for policy in (old, new) for label, n in Counter(map(_label, policy.cookies)).items() if n > 1
+        }
+        keys = Counter((_label(c), c.party) for policy in (old, new) for c in policy.cookies)
+        self.twice = {key for key, n in keys.items() if n > 1}
+
+    def __call__(self, cookie: Cookie) -> str:
+        label = _label(cookie)
+        if label not in self.shared:
+            return label
+        if (label, cookie.party) not in self.twice:
+            return f"{label} [{cookie.party}]"
+        return f"{label} [{cookie.party}, {cookie.storage.value}, {cookie.domain or '-'}]"
+
+
+class _Context:
+    def __init__(self, old: Policy, new: Policy, facts: Facts, wording: Wording) -> None:
+        self.old, self.new, self.facts, self.wording = old, new, facts, wording
+        self.language = str(new.meta.language)
+        self.day: dt.date = new.reference_date
+        owners: dict[str, set[str]] = defaultdict(set)
+        for party in new.parties:
+            owners[party.id].update(n for n in (party.name, party.service) if n)
+        for cookie in new.cookies:
+            if cookie.service:
+                owners[cookie.party].add(cookie.service)
+        self.names = rate.NameIndex(owners)
+
+    def text(self, old: str, new: str, own: frozenset[str] = frozenset()) -> rate.Rating:
+        return rate.text(old, new, self.language, self.wording, self.names, own)
+
+
+def _change(
+    kind: str, subject: str, rating: rate.Rating, old: str | None, new: str | None, before: object, after: object
+) -> Change:
+    return Change(kind, subject, rating.material, old, new, rating.reason, before, after)
+
+
+def _fixed(material: bool, key: str, **fill: str) -> rate.Rating:
+    return rate.Rating(material, Reason(f"diff.why.{key}", tuple(fill.items())))
+
+
+def _cookie_changes(ctx: _Context) -> Iterator[Change]:
+    pairing = _pair_cookies(ctx.old, ctx.new)
+    subject = _Subjects(ctx.old, ctx.new)
+    for gone, twin in pairing.renamed:
+        rating = _fixed(False, "renamed")
+        yield _change("cookie-renamed", subject(twin), rating, _label(gone), _label(twin), gone, twin)
+    for cookie in pairing.added.values():
+        value = lifetime_value(cookie.lifetime)
+        yield _change("cookie-added", subject(cookie), _fixed(True, "cookie_added"), None, value, None, cookie)
+    for cookie in pairing.removed.values():
+        rating = _fixed(False, "removed")
+        yield _change("cookie-removed", subject(cookie), rating, _label(cookie), None, cookie, None)
+    for was, now in [*pairing.pairs, *pairing.renamed]:
+        yield from _cookie_fields(ctx, subject(now), was, now)
+
+
+def _cookie_fields(ctx: _Context, name: str, was: Cookie, now: Cookie) -> Iterator[Change]:
+    if was.lifetime != now.lifetime:
+        rating = rate.lifetime(was.lifetime, now.lifetime)
+        yield _change(
+            "lifetime-changed", name, rating, lifetime_value(was.lifetime), lifetime_value(now.lifetime), was, now
+        )
+    if was.category != now.category:
+        yield _change("category-changed", name, _fixed(True, "new_category"), was.category, now.category, was, now)
+    if was.party != now.party:
+        yield _change("cookie-party-changed", name, _fixed(True, "new_party"), was.party, now.party, was, now)
+    if was.storage is not now.storage:
+        rating = _fixed(True, "storage")
+        yield _change("storage-changed", name, rating, was.storage.value, now.storage.value, was, now)
+    if was.domain != now.domain:
+        yield _change(
+            "domain-changed", name, rate.cookie_domain(was.domain, now.domain), was.domain, now.domain, was, now
+        )
+    if was.service != now.service:
+        yield _change("service-changed", name, _fixed(True, "service"), was.service, now.service, was, now)
+    if _purpose(was.purpose) != _purpose(now.purpose):
+        rating = ctx.text(was.purpose, now.purpose, frozenset({now.party}))
+        yield _change("purpose-changed", name, rating, None, None, was, now)
+
+
+def _party_changes(ctx: _Context) -> Iterator[Change]:
+    before = {p.id: p for p in ctx.old.parties}
+    for party in ctx.new.parties:
+        was = before.get(party.id)
+        if was is None:
+            yield _change("party-added", party.id, _fixed(True, "new_party"), None, party.name, None, party)
+        else:
+            yield from _party_fields(ctx, was, party)
+    after = {p.id for p in ctx.new.parties}
+    for party in ctx.old.parties:
+        if party.id not in after:
+            yield _change("party-removed", party.id, _fixed(False, "removed"), party.name, None, party, None)
+
+
+def _party_fields(ctx: _Context, was: Party, now: Party) -> Iterator[Change]:
+    pid = now.id
+    if was.name != now.name:
+        yield _change("party-renamed", pid, rate.party_name(was.name, now.name), was.name, now.name, was, now)
+    if was.role is not now.role:
+        yield _change("role-changed", pid, rate.role(was.role, now.role), was.role.value, now.role.value, was, now)
+    if was.country != now.country:
+        yield _change(
+            "country-changed", pid, rate.country(was.country, now.country), was.country, now.country, was, now
+        )
+    if was.privacy_policy != now.privacy_policy:
+        rating = rate.link(was.privacy_policy, now.privacy_policy)
+        yield _change("privacy-policy-changed", pid, rating, was.privacy_policy, now.privacy_policy, was, now)
+    old_domains = {d.casefold() for d in was.domains}
+    for domain in now.domains:
+        if domain.casefold() not in old_domains:
+            rating = _fixed(True, "party_domain_added", domain=domain)
+            yield _change("party-domain-added", pid, rating, None, domain, was, now)
+    new_domains = {d.casefold() for d in now.domains}
+    for domain in was.domains:
+        if domain.casefold() not in new_domains:
+            yield _change("party-domain-removed", pid, _fixed(False, "party_domain_removed"), domain, None, was, now)
+    moved = rate.safeguard(was.transfer, now.transfer, ctx.day, ctx.facts)
+    if moved is not None:
+        old_value = was.transfer.safeguard.value if was.transfer else None
+        new_value = now.transfer.safeguard.value if now.transfer else None
+        yield _change("safeguard-changed", pid, moved, old_value, new_value, was, now)
+    elif was.transfer and now.transfer and was.transfer.since != now.transfer.since:
+        since = [None if t.since is None else t.since.isoformat() for t in (was.transfer, now.transfer)]
+        yield _change("transfer-since-changed", pid, _fixed(False, "transfer_since"), since[0], since[1], was, now)
+    if was.service != now.service:
+        yield _change("party-service-changed", pid, _fixed(True, "service"), was.service, now.service, was, now)
+
+
+def _controller_changes(ctx: _Context) -> Iterator[Change]:
+    was, now = ctx.old.meta.controller, ctx.new.meta.controller
+    if was.organisation != now.organisation:
+        rating = rate.party_name(was.organisation, now.organisation)
+        if rating.material:
+            rating = _fixed(True, "controller")
+        yield _change("controller-changed", "controller", rating, was.organisation, now.organisation, was, now)
+    if was.address != now.address:
+        rating = _fixed(False, "contact")
+        yield _change("controller-address-changed", "controller", rating, was.address, now.address, was, now)
+    if was.contact != now.contact:
+        rating = _fixed(False, "contact")
+        yield _change("controller-contact-changed", "controller", rating, was.contact, now.contact, was, now)
+
+
+def _category_changes(ctx: _Context) -> Iterator[Change]:
+    before = {c.id: c for c in ctx.old.all_categories}
+    after = {c.id for c in ctx.new.all_categories}
+    for category in ctx.new.all_categories:
+        was = before.get(category.id)
+        if was is None:
+            yield _change(
+                "category-added", category.id, _fixed(True, "category_added"), None, category.title, None, category
+            )
+        else:
+            yield from _category_fields(ctx, was, category)
+    for category in ctx.old.all_categories:
+        if category.id not in after:
+            rating = _fixed(False, "removed")
+            yield _change("category-removed", category.id, rating, category.title, None, category, None)
+
+
+def _category_fields(ctx: _Context, was: Category, now: Category) -> Iterator[Change]:
+    cid = now.id
+    if _purpose(was.title) != _purpose(now.title):
+        yield _change("category-title-changed", cid, ctx.text(was.title, now.title), was.title, now.title, was, now)
+    if _purpose(was.description or "") != _purpose(now.description or ""):
+        rating = ctx.text(was.description or "", now.description or "")
+        yield _change("category-description-changed", cid, rating, None, None, was, now)
+    if was.consent_required != now.consent_required:
+        key = "consent_now_asked" if now.consent_required else "consent_no_longer_asked"
+        old_value, new_value = str(was.consent_required).lower(), str(now.consent_required).lower()
+        yield _change("category-consent-changed", cid, _fixed(True, key), old_value, new_value, was, now)
+    if was.kind is not now.kind:
+        values = [None if k is None else k.value for k in (was.kind, now.kind)]
+        yield _change("category-kind-changed", cid, _fixed(True, "category_kind"), values[0], values[1], was, now)
+
+
+def _texts(article: Article) -> list[str]:
+    blocks = list(article.body) + [block for section in article.sections for block in section.body]
+    found = [" ".join(article.title.split())]
+    found += [" ".join(section.title.split()) for section in article.sections if section.title]
+    found += [" ".join(block.text.split()) for block in blocks if isinstance(block, Paragraph)]
+    found += [" ".join(item.split()) for block in blocks if isinstance(block, ItemList) for item in block.items]
+    return found
+
+
+def _article_changes(ctx: _Context) -> Iterator[Change]:
+    before = {article.id or article.title: article for article in ctx.old.articles}
+    seen: set[str] = set()
+    for number, article in enumerate(ctx.new.articles, start=1):
+        anchor = article.id or f"article-{number}"
+        key = article.id or article.title
+        seen.add(key)
+        was = before.get(key)
+        if was is None:
+            rating = ctx.text("", "\n".join(_texts(article)))
+            if not rating.material:
+                rating = _fixed(False, "article_added")
+            yield _change("article-added", anchor, rating, None, article.title, None, article)
+        elif _texts(was) != _texts(article):
+            rating = ctx.text("\n".join(_texts(was)), "\n".join(_texts(article)))
+            yield _change("text-changed", anchor, rating, was.title, article.title, was, article)
+    for number, article in enumerate(ctx.old.articles, start=1):
+        if (article.id or article.title) not in seen:
+            anchor = article.id or f"article-{number}"
+            yield _change(
+                "article-removed", anchor, _fixed(False, "article_removed"), article.title, None, article, None
+            )
+
+
+def compare(old: Policy, new: Policy, facts: Facts, wording: Wording) -> tuple[Change, ...]:
+    """Every change from `old` to `new`: cookies, parties, the controller, categories, articles."""
+    ctx = _Context(old, new, facts, wording)
+    return (
+        *_cookie_changes(ctx),
+        *_party_changes(ctx),
+        *_controller_changes(ctx),
+        *_category_changes(ctx),
+        *_article_changes(ctx),
+    )
