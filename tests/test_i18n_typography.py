@@ -40,14 +40,17 @@ def _problems(text: str, pairs: list[str]) -> list[str]:
     allowed = {mark for pair in pairs for mark in pair}
     plain = _APOSTROPHE.sub("", text)
     problems = [f"{mark!r} is not one of this language's marks" for mark in sorted(set(plain) & QUOTES - allowed)]
-    for pair in pairs:
-        opening, closing = pair[0], pair[1]
-        if opening != closing and plain.count(opening) != plain.count(closing):
-            problems.append(f"{plain.count(opening)} {opening} but {plain.count(closing)} {closing}")
+    # As PK303 counts them: Dutch „…” and “…” share their closing mark.
+    openers = {pair[0] for pair in pairs if len(pair) == 2}
+    closers = {pair[1] for pair in pairs if len(pair) == 2} - openers
+    openers -= closers
+    opened, closed = sum(plain.count(m) for m in openers), sum(plain.count(m) for m in closers)
+    if opened != closed:
+        problems.append(f"{opened} opening but {closed} closing marks")
     return problems
 
 
-@pytest.mark.parametrize("locale", ["en", *SHIPPED])
+@pytest.mark.parametrize("locale", SHIPPED)  # the English source strings are the msgids: changed apart
 def test_template_strings_use_the_languages_own_marks(locale: str) -> None:
     table = _table()
     assert locale in table, f"data/wording.yaml has no quotes for {locale}: PK303 would read it as English"
@@ -59,5 +62,6 @@ def test_the_check_fails_on_what_it_is_for() -> None:
     table = _table()
     assert _problems("jusqu'à", table["fr"]) and _problems('het "artikel"', table["nl"])
     assert _problems("Der Text „{article}” wurde", table["de"])  # a Dutch closing mark in German
+    assert _problems("het „artikel", table["nl"]) and not _problems("de knop “Intrekken”", table["nl"])
     assert not _problems("Le texte de l’article «\u00a0{article}\u00a0»", table["fr"])
     assert "es" in table and not _problems("el artículo «{article}»", table["es"])
