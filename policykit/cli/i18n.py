@@ -265,7 +265,10 @@ def _catalog_files(folder: Path, source_locale: str) -> list[tuple[str, str, Pat
 
 @i18n.command()
 @_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+    help="html: a page for translators listing each missing, fuzzy or out-of-date string with its English text.",
+)  # fmt: skip
 def stats(path: str | None, locales: Path | None, quiet: bool, output_format: str) -> None:
     """Per-locale counts of the policy's strings and the template strings: translated,
     fuzzy, untranslated. Counted against the policy, as `build` does."""
@@ -275,6 +278,9 @@ def stats(path: str | None, locales: Path | None, quiet: bool, output_format: st
     policy, _ = load_policy_with_source(str(project.policy))
     wanted = {catalogs.POLICY_DOMAIN: catalogs.policy_strings(policy), catalogs.UI_DOMAIN: catalogs.ui_strings()}
     totals: dict[str, dict[str, Any]] = {}
+    if output_format == "html":
+        click.echo(_status_page(policy, locales or project.locales, wanted), nl=False)
+        return
     for locale, domain, file in _catalog_files(locales or project.locales, str(policy.meta.language)):
         counts = catalogs.stats(_read(file), wanted[domain])
         entry = totals.setdefault(locale, {"translated": 0, "fuzzy": 0, "untranslated": 0, "domains": {}})
@@ -295,6 +301,21 @@ def stats(path: str | None, locales: Path | None, quiet: bool, output_format: st
             f"{locale:<6} {entry['translated']:>4}/{total} translated, {entry['fuzzy']} fuzzy, "
             f"{entry['untranslated']} untranslated"
         )
+
+
+def _status_page(policy: Policy, folder: Path, wanted: dict[str, list[tuple[str | None, str]]]) -> str:
+    from babel import Locale
+
+    from policykit.i18n.status import StatusRow, status_page, status_rows
+
+    by_locale: dict[str, tuple[list[StatusRow], int]] = {}
+    for locale, domain, file in _catalog_files(folder, str(policy.meta.language)):
+        rows, total = by_locale.setdefault(locale, ([], 0))
+        rows += status_rows(_read(file), wanted[domain], str(file))
+        by_locale[locale] = (rows, total + len(dict.fromkeys(wanted[domain])))
+    pages = [(loc, Locale.parse(loc).get_display_name("en") or loc, rows, total)
+             for loc, (rows, total) in by_locale.items()]  # fmt: skip
+    return status_page(policy.meta.title, pages)
 
 
 def _translation_findings(project_path: str | None, locales: Path | None, quiet: bool, strict: bool) -> list[Finding]:
