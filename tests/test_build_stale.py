@@ -87,6 +87,9 @@ def test_the_last_approved_translation_stays_with_a_notice(stale: Path, capsys: 
 def test_verbose_lists_the_strings(stale: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = _run(capsys, "build", "-q", "-v", "--locale", "nl", "--jobs", "1")
     assert code == 1 and err.count("PK506") == 1 and "warning PK506" in err, err
+    # What was published, not what the translator would have shown: the old page stays.
+    assert "the last approved translation of this locale is published instead" in err
+    assert "the source text is shown" not in err
 
 
 def test_source_mode_fills_the_gaps_and_says_so(stale: Path, capsys: pytest.CaptureFixture[str]) -> None:

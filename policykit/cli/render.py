@@ -290,11 +290,12 @@ def build(
     finally:
         if bar is not None:
             bar.stop()
-    from policykit.cli.stale import shown_findings, stale_lines
+    from policykit.cli.stale import published_as, shown_findings, stale_lines
 
     problems: list[Finding] = list(result.translation_findings)
     if problems:
-        click.echo(format_text(problems if strict else shown_findings(problems, verbose)), nl=False, err=True)
+        shown = problems if strict else shown_findings(published_as(problems, result), verbose)
+        click.echo(format_text(shown), nl=False, err=True)
         if strict:
             click.echo(f"translation problems in {', '.join(result.skipped)} (--strict); nothing written", err=True)
             raise click.exceptions.Exit(EXIT_FINDINGS)

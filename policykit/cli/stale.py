@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from policykit.findings import Finding
 
-__all__ = ["locale_of", "shown_findings", "stale_lines"]
+__all__ = ["locale_of", "published_as", "shown_findings", "stale_lines"]
 
 _FOLDER = re.compile(r"[/\\]([A-Za-z]{2,3}(?:_[A-Za-z0-9]+)?)[/\\]LC_MESSAGES[/\\]")
 _NO_FILE = re.compile(r"<no \w+\.po for ([A-Za-z_0-9]+)>")
@@ -27,6 +27,30 @@ def locale_of(finding: Finding) -> str | None:
     """The locale a translation finding is about, from its catalogue's folder."""
     found = _FOLDER.search(finding.file) or _NO_FILE.search(finding.file)
     return found.group(1) if found else None
+
+
+def published_as(findings: Sequence[Finding], result: object) -> list[Finding]:
+    """Each finding saying what the build published in its place: the translator says
+    "the source text is shown", which is true only of a locale built with --stale source."""
+    import attrs
+
+    from policykit.build import BuildResult
+
+    assert isinstance(result, BuildResult)
+    kept = {locale for locale, _, _ in result.kept}
+    done = []
+    for finding in findings:
+        locale = locale_of(finding)
+        if locale in kept:
+            instead = "the last approved translation of this locale is published instead"
+        elif locale in result.skipped:
+            instead = "this locale is not published"
+        else:
+            done.append(finding)
+            continue
+        message = finding.message.replace("the source text is shown instead", instead)
+        done.append(attrs.evolve(finding, message=message.replace("the source text is shown", instead)))
+    return done
 
 
 def shown_findings(findings: Sequence[Finding], verbose: bool) -> list[Finding]:

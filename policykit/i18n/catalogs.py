@@ -29,6 +29,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from policykit import inline
 from policykit.atomic import write_atomic
 from policykit.errors import CatalogError
+from policykit.findings import excerpt
 from policykit.i18n import contexts, previous
 from policykit.i18n.messages import message_line, policy_messages
 from policykit.i18n.strings import TEMPLATE_STRINGS
@@ -178,7 +179,7 @@ def _check_strings(path: Path, data: bytes) -> None:
         )
         if quoted is not None and not _QUOTED.match(quoted):
             raise CatalogError(
-                path, f"not valid gettext: the string is not closed with a quote: {_capped(line)}", number
+                path, f"not valid gettext: the string is not closed with a quote: {excerpt(line, _MAX_SHOWN)}", number
             )
 
 
