@@ -10,6 +10,7 @@ Out: the output folder, laid out as
     <locale>/index.html    the policy as a web page, with hreflang alternates
     <locale>/policy.md     ... as Markdown
     <locale>/policy.pdf    ... as PDF
+    <locale>/policy.docx   ... as a Word document, for review
     .policykit-build.json  the manifest: per output the hash of its inputs and of its bytes
 
 and a BuildResult saying what was written, left unchanged and failed.
@@ -76,7 +77,7 @@ __all__ = [
 MANIFEST = ".policykit-build.json"
 MANIFEST_VERSION = 1
 # file name inside a locale's folder -> format
-PAGES = (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf"))
+PAGES = (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf"), ("policy.docx", "docx"))
 _STAGING = "policykit-staging"
 _OLD = "policykit-old"
 # What policy.atomic.write_atomic leaves behind when killed: `.NAME.xxxxxxxx.tmp`.
@@ -239,7 +240,7 @@ def _die_with_parent(parent: int) -> None:
 # --- the index page ------------------------------------------------------------------
 
 
-_FORMAT_NAMES = {"html": "Web page", "md": "Markdown", "pdf": "PDF"}
+_FORMAT_NAMES = {"html": "Web page", "md": "Markdown", "pdf": "PDF", "docx": "Word (DOCX)"}
 _INDEX_CSS = """body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto; max-width: 40rem;
   padding: 1rem; color: #1a1a1a; background: #fff; }
 a { color: #0645ad; }

@@ -108,7 +108,9 @@ def _translator(policy: Policy, locale: str | None, locales: Path | None, strict
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=str))
-@click.option("--format", "output_format", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["html", "md", "pdf", "docx"]), default="html", show_default=True
+)
 @click.option("--locale", default=None, help="The locale to render (default: the policy's language).")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
@@ -145,9 +147,9 @@ def render(
     strict: bool,
     quiet: bool,
 ) -> None:
-    """Render a policy (PATH, else the project's) as HTML, Markdown or PDF."""
-    if output is None and output_format == "pdf" and sys.stdout.isatty():
-        raise click.UsageError("a PDF does not go to a terminal; give -o FILE")
+    """Render a policy (PATH, else the project's) as HTML, Markdown, PDF or DOCX (Word)."""
+    if output is None and output_format in ("pdf", "docx") and sys.stdout.isatty():
+        raise click.UsageError(f"a {output_format.upper()} file does not go to a terminal; give -o FILE")
     project = find_policy(path, quiet=quiet)
     policy = load_policy(str(project.policy))
     translator = _translator(policy, locale, locales or project.locales, strict)

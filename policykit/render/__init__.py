@@ -1,8 +1,9 @@
-"""Rendering: a Policy for one locale, as HTML, Markdown or PDF.
+"""Rendering: a Policy for one locale, as HTML, Markdown, PDF or DOCX.
 
 In: a Policy, a format, a locale (and options per format). Out: text (html, md) or
-bytes (pdf). Every format is drawn from the same localized Document, so all three say
-exactly the same thing. WeasyPrint is imported only when a PDF is asked for.
+bytes (pdf, docx). Every format is drawn from the same localized Document, so all of
+them say exactly the same thing. WeasyPrint is imported only when a PDF is asked for,
+python-docx only for a DOCX.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from policykit.model import Policy
 
 __all__ = ["FORMATS", "render", "render_document"]
 
-FORMATS = ("html", "md", "pdf")
+FORMATS = ("html", "md", "pdf", "docx")
 
 
 @overload
@@ -34,7 +35,7 @@ def render_document(
 @overload
 def render_document(
     document: Document,
-    output_format: Literal["pdf"],
+    output_format: Literal["pdf", "docx"],
     *,
     fragment: bool = ...,
     templates: Path | str | None = ...,
@@ -76,6 +77,10 @@ def render_document(
 
         page = render_html(document, templates=templates, print_css=True)
         return render_pdf(document, variant=pdf_variant, html=page)
+    if output_format == "docx":
+        from policykit.render.docx import render_docx
+
+        return render_docx(document)
     raise ValueError(f"unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
 
 
@@ -95,7 +100,7 @@ def render(
 @overload
 def render(
     policy: Policy,
-    output_format: Literal["pdf"],
+    output_format: Literal["pdf", "docx"],
     locale: str | None = ...,
     *,
     fragment: bool = ...,
@@ -130,7 +135,7 @@ def render(
     locales: Path | str | None = None,
     strict: bool = False,
 ) -> str | bytes:
-    """The policy in `output_format` ("html", "md", "pdf") for `locale` (default: its language).
+    """The policy in `output_format` ("html", "md", "pdf", "docx") for `locale` (default: its language).
 
     Another locale is translated with the catalogues of the policy's own project (the
     folder it was loaded from), or of `locales`. Raises UnknownLocaleError for a locale
