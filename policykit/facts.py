@@ -42,6 +42,7 @@ __all__ = [
 FactValue = str | int | tuple[str, ...] | None
 
 _KEYS = {"id", "summary", "value", "effective", "ended", "reference", "source", "verified", "note", "match", "cookies"}
+_KEYS |= {"scope"}
 _REQUIRED = ("id", "summary", "source", "verified")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9-]*)+\Z")
 _URL = re.compile(r"https?://\S+\Z")
@@ -68,6 +69,7 @@ class Fact:
     note: str | None = None  # what was not read, or how the dates are meant
     match: str | None = None  # a regular expression for prose that names the thing
     cookies: str | None = None  # a regular expression for cookie names it implies
+    scope: str | None = None  # what a decision covers, where it covers only some recipients
 
     def holds_on(self, day: dt.date) -> bool:
         return (self.effective is None or self.effective <= day) and (self.ended is None or day < self.ended)
@@ -90,6 +92,7 @@ class Fact:
             "source": self.source,
             "verified": self.verified.isoformat(),
             "note": self.note,
+            "scope": self.scope,
         }
 
 
@@ -250,6 +253,7 @@ def _fact(raw: Any, file: Path, where: str) -> Fact:
         note,
         patterns["match"],
         patterns["cookies"],
+        _text(raw, "scope", where),
     )
 
 

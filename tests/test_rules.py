@@ -377,3 +377,31 @@ def test_future_date_is_judged_against_the_date_checked() -> None:
     policy = policykit.load(POLICY)  # changed on 2026-10-01, in force from 2026-10-20
     assert [f.code for f in policykit.check(policy, as_of=dt.date(2026, 9, 30))] == ["PK401"]
     assert policykit.check(policy, as_of=dt.date(2026, 10, 1)) == []
+
+
+def test_seed_under_nl_finds_pk602_at_the_quoted_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = check_json(capsys, str(SEED), "--profile", "nl")
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "PK602"]
+    quoted = "We have allowed Google to use the obtained analytics information for other Google services"
+    assert found and quoted in str(found[0]["message"]) and found[0]["severity"] == "error"
+    assert "article-3" in str(found[0]["path"]) or "articles[" in str(found[0]["path"])
+
+
+def test_consent_and_withdrawal_are_errors_and_hygiene_is_info() -> None:
+    by_code = {r.code: r for r in RULES}
+    assert by_code["PK304"].severity is by_code["PK308"].severity is Severity.ERROR
+    assert by_code["PK106"].severity is by_code["PK311"].severity is Severity.INFO
+    assert "recommends" in by_code["PK105"].summary and "2020-091" in by_code["PK105"].why
+
+
+def test_pk320_names_the_supervisory_authority_of_the_profile() -> None:
+    nl = [f.message for f in findings_of(RULE_FIXTURES / "PK320-fail.yaml") if f.code == "PK320"]
+    assert nl and "Autoriteit Persoonsgegevens" in nl[0]
+    be = [f.message for f in findings_of(RULE_FIXTURES / "PK320-fail-fr.yaml") if f.code == "PK320"]
+    assert be and "Autorité de protection des données" in be[0]
+
+
+def test_pk210_says_what_the_adequacy_decision_covers() -> None:
+    messages = [f.message for f in findings_of(RULE_FIXTURES / "PK210-fail.yaml") if f.code == "PK210"]
+    assert messages and "Supplementary Rules" in messages[0]

@@ -20,8 +20,21 @@ from policykit import convert
 from policykit.errors import UnknownRuleError
 from policykit.findings import Finding, Severity, excerpt, sort_findings
 from policykit.model import Policy, Silence
+from policykit.rules import (
+    basics,
+    consent,
+    exemption,
+    jurisdictions,
+    language,
+    lifetimes,
+    meta,
+    names,
+    parties,
+    prose,
+    refusal,
+    transfers,
+)
 from policykit.rules import catalogue as catalogue_rules
-from policykit.rules import jurisdictions, lifetimes, meta, names, parties, prose
 from policykit.rules.base import EVERYWHERE, PROFILES, Context, Issue, Rule, rule
 from policykit.source import Source
 
@@ -73,8 +86,14 @@ def more_findings(ctx: Context) -> Iterable[Issue]:
 
 RULES: tuple[Rule, ...] = (
     *lifetimes.RULES,
+    *exemption.RULES,
     *parties.RULES,
+    *transfers.RULES,
     *prose.RULES,
+    *consent.RULES,
+    *refusal.RULES,
+    *basics.RULES,
+    *language.RULES,
     *meta.RULES,
     *jurisdictions.RULES,
     *catalogue_rules.RULES,

@@ -75,31 +75,49 @@ def uk_statistics_without_objection(ctx: Context) -> Iterator[Issue]:
 @rule(
     "PK602",
     Severity.ERROR,
-    "Analytics cookies set without consent while the provider may use the data for its own purposes",
-    """Telecommunicatiewet art. 11.7a(3)(b) exempts from consent only analytics cookies
-    with little or no impact on privacy. The Autoriteit Persoonsgegevens holds that this
-    is not so when the analytics provider may use the data for its own purposes or
-    services (its manual: switch data sharing with Google off). A policy that lets the
-    provider do so ('We have allowed Google to use the obtained analytics information
-    for other Google services') cannot set those cookies without consent.""",
+    "Analytics cookies without valid consent while the provider may use the data for its own purposes",
+    """The Telecommunicatiewet ({nl.tw-analytics-exemption.value}) exempts from
+    consent only analytics cookies with little or no impact on privacy. The Autoriteit
+    Persoonsgegevens holds that this is not so when the analytics provider may use the
+    data for its own purposes or services (its manual: switch data sharing with Google
+    off). A sentence that lets the provider do so ('We have allowed Google to use the
+    obtained analytics information for other Google services') defeats the exemption,
+    whatever category the cookie is filed under: the cookies then need a consent the
+    policy really asks. Consent counts as asked when the cookie's category asks it, the
+    policy says so, and no sentence implies consent from browsing (PK307).""",
     profiles=("nl",),
     cites=("nl.tw-analytics-exemption",),
 )
 def nl_analytics_shared(ctx: Context) -> Iterator[Issue]:
-    exempt = [(i, c) for i, c in _exempt_analytics(ctx) if ctx.party_of(c).role is not Role.FIRST_PARTY]
-    if not exempt:
-        return
-    sharing = [text for text in ctx.prose if text.cookie is None and ctx.says("own_use", text.plain)]
-    if not sharing:
+    analytics = [
+        cookie
+        for cookie in ctx.policy.cookies
+        if ctx.category_of(cookie).kind is CategoryKind.ANALYTICS and ctx.party_of(cookie).role is not Role.FIRST_PARTY
+    ]
+    implied = ctx.words("implied_consent")
+    consent_asked = _articles_say(ctx, "consent") and not any(implied.search(text.plain) for text in ctx.prose)
+    without = [c for c in analytics if not (ctx.category_of(c).consent_required and consent_asked)]
+    if not without:
         return
     fact = ctx.facts["nl.tw-analytics-exemption"]
-    for index, cookie in exempt:
-        party = ctx.party_of(cookie)
-        yield Issue(
-            ("cookies", index, "category"),
-            f"{ctx.label(cookie)} is set without consent, but the policy lets {party.name or party.id} use the data "
-            f"for its own purposes ({sharing[0].at[0]}), so the exemption of {fact.value} does not hold",
-        )
+    own_use, negation = ctx.words("own_use"), ctx.words("negation")
+    names = ", ".join(dict.fromkeys(ctx.label(c) for c in without[:3]))
+    providers = ", ".join(dict.fromkeys(ctx.party_of(c).name or ctx.party_of(c).id for c in without))
+    for text in ctx.prose:
+        if text.cookie is not None:
+            continue
+        for match in own_use.finditer(text.plain):
+            sentence = ctx.sentence_at(text.plain, match.start())
+            if negation.search(sentence):
+                continue
+            shown = sentence.strip().replace("\ufffc", providers.split(", ")[0])
+            yield Issue(
+                text.at,
+                f"'{shown}' lets {providers} use the analytics data for its own purposes, so {names} "
+                f"cannot be exempt from consent under {fact.value}; without a consent really asked "
+                "they may not be set",
+            )
+            break
 
 
 def _cross_context(ctx: Context) -> list[Cookie]:
@@ -118,15 +136,26 @@ def _cross_context(ctx: Context) -> list[Cookie]:
     """CCPA as amended by the CPRA (Cal. Civ. Code § 1798.135) and 11 CCR § 7026: a
     business that sells or shares personal information, which includes letting third
     parties' advertising cookies collect it, must offer a 'Do Not Sell or Share My
-    Personal Information' link and say so.""",
+    Personal Information' link and say so, unless it processes opt-out preference
+    signals in a frictionless manner: then 11 CCR § 7026(a)(1) accepts the privacy
+    policy as the second method and § 7025(e) lets it go without the link. A policy
+    that says it honours Global Privacy Control (or opt-out preference signals)
+    without asking anything more of the visitor passes.""",
     profiles=("us-ca",),
-    cites=("us-ca.do-not-sell-or-share",),
+    cites=("us-ca.do-not-sell-or-share", "us-ca.frictionless-opt-out"),
 )
 def ca_do_not_sell(ctx: Context) -> Iterator[Issue]:
     sharing = _cross_context(ctx)
-    if sharing and not _articles_say(ctx, "do_not_sell"):
-        names = ", ".join(ctx.label(c) for c in sharing[:3])
-        yield Issue(("articles",), f"third-party advertising cookies ({names}), but no 'Do Not Sell or Share' notice")
+    if not sharing or _articles_say(ctx, "do_not_sell"):
+        return
+    if _articles_say(ctx, "global_privacy_control", negated_ok=False) and _articles_say(ctx, "frictionless"):
+        return
+    names = ", ".join(ctx.label(c) for c in sharing[:3])
+    yield Issue(
+        ("articles",),
+        f"third-party advertising cookies ({names}), but no 'Do Not Sell or Share' notice, and no statement "
+        "that opt-out preference signals are processed in a frictionless manner",
+    )
 
 
 @rule(

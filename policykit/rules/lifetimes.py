@@ -134,16 +134,19 @@ def under_wrong_kind(ctx: Context) -> Iterator[Issue]:
 @rule(
     "PK105",
     Severity.WARNING,
-    "An audience-measurement cookie exempt from consent lives longer than the CNIL allows",
-    """The CNIL accepts audience-measurement cookies without consent only if, among
-    other conditions, they last at most {cnil.audience-measurement-cookie-months.value}
-    months and are not extended on each visit (délibération n° 2020-092, art. 5, which
-    applies the exemption of the guidelines of délibération n° 2020-091). An analytics
-    cookie set with consent is not bound by the limit. Which cookies claim the
-    exemption is read from their category: one that asks no consent and is of kind
-    'analytics', whatever it is called.""",
+    "An audience-measurement cookie exempt from consent lives longer than the CNIL recommends",
+    """The CNIL's guidelines (délibération n° 2020-091, art. 5) set the conditions under
+    which audience-measurement trackers are exempt from consent: a purpose strictly
+    limited to measuring the audience of the site for its publisher, anonymous
+    statistics only, no cross-referencing and no sharing. Its recommendation
+    (délibération n° 2020-092, art. 5) recommends, as an example of a proportionate
+    lifetime, {cnil.audience-measurement-cookie-months.value} months, not extended
+    automatically on new visits. A longer lifetime makes the claim to the exemption
+    doubtful; an analytics cookie set with consent is not concerned. Which cookies
+    claim the exemption is read from their category: one that asks no consent and is
+    of kind 'analytics', whatever it is called.""",
     profiles=("cnil",),
-    cites=("cite.cnil-2020-092", _CNIL),
+    cites=("cite.cnil-2020-091", "cite.cnil-2020-092", _CNIL),
 )
 def cnil_analytics_lifetime(ctx: Context) -> Iterator[Issue]:
     months = ctx.facts.number(_CNIL)
@@ -158,7 +161,7 @@ def cnil_analytics_lifetime(ctx: Context) -> Iterator[Issue]:
                 ("cookies", index, "lifetime"),
                 f"{ctx.label(cookie)} is an audience-measurement cookie set without consent "
                 f"('{category.id}') that lasts {_longest(cookie.lifetime)}; "
-                f"the CNIL allows at most {months} months for the exemption",
+                f"the CNIL recommends at most {months} months for an exempt audience-measurement cookie",
             )
         elif any(case.renewed for case in cookie.lifetime.cases):
             yield Issue(
@@ -175,7 +178,7 @@ _DURATION = re.compile(rf"\b(\d+)[\s\u00a0-]+({_UNITS})s?\b", re.IGNORECASE)
 
 @rule(
     "PK106",
-    Severity.WARNING,
+    Severity.INFO,
     "Prose states a cookie's lifetime literally instead of referring to it",
     """A duration copied into prose drifts from the declared lifetime when one of them
     changes, and then the policy contradicts itself (GDPR Art. 12(1): information must
@@ -209,13 +212,18 @@ def literal_duration(ctx: Context) -> Iterator[Issue]:
                 yield Issue(
                     text.at,
                     f"'{match.group(0)}' restates the lifetime of {ctx.label(same[0])}; "
-                    "refer to it with a placeholder ({name} bound to field: lifetime)",
+                    "if one of them changes, the other will be wrong: show the cookie's lifetime from its record "
+                    "(a placeholder for the lifetime) instead of typing it",
                 )
             elif in_scope:
                 lifetimes = ", ".join(f"{ctx.label(c)}: {format_lifetime(c.lifetime)}" for c in in_scope[:3])
                 yield Issue(text.at, f"'{match.group(0)}' matches no declared lifetime here ({lifetimes})")
             else:
-                yield Issue(text.at, f"'{match.group(0)}' is a cookie lifetime written out; refer to it")
+                yield Issue(
+                    text.at,
+                    f"'{match.group(0)}' is a cookie lifetime typed into the text; "
+                    "show it from the cookie's record instead",
+                )
 
 
 @rule(

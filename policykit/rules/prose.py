@@ -167,11 +167,13 @@ def _articles_say(ctx: Context, kind: str, *, negated_ok: bool = True) -> bool:
 
 @rule(
     "PK304",
-    Severity.WARNING,
+    Severity.ERROR,
     "Cookies that need consent, and no word on consent",
     """ePrivacy Directive Art. 5(3) and CJEU Planet49 (C-673/17): cookies that are not
-    strictly necessary need prior consent, and the policy should say that it is asked
-    (GDPR Art. 13(2)(c)). Read in the policy's own language.""",
+    strictly necessary need prior consent, and the policy must say that it is asked
+    (GDPR Art. 13(1)(c) and 13(2)(c)). An error, like PK308: a policy that never says it
+    asks for consent has at least as large a defect as one that does not say how to
+    withdraw it. Read in the policy's own language.""",
     cites=("cite.eprivacy", "cite.planet49"),
 )
 def consent_not_mentioned(ctx: Context) -> Iterator[Issue]:
@@ -200,13 +202,13 @@ def insecure_link(ctx: Context) -> Iterator[Issue]:
 @rule(
     "PK307",
     Severity.ERROR,
-    "Consent is implied from browsing, entering or staying (a cookie wall)",
+    "Consent is implied from browsing, entering or staying",
     """Silence, scrolling, continuing to browse or entering a page is not consent: EDPB
-    Guidelines 05/2020 on consent, paragraphs 38-41 (cookie walls: access must not be
-    made conditional on consent) and 86 (scrolling or similar activity is never a clear
-    affirmative action); CJEU Planet49 (C-673/17): consent needs an active choice.
-    'By continuing to browse you accept', 'by entering the customer area you agree' and
-    'if your browser accepts cookies you consent' each claim a consent nobody gave.""",
+    Guidelines 05/2020 on consent, paragraph 86 (scrolling or similar activity is never
+    a clear affirmative action); CJEU Planet49 (C-673/17): consent needs an active
+    choice. 'By continuing to browse you accept', 'by entering the customer area you
+    agree' and 'if your browser accepts cookies you consent' each claim a consent nobody
+    gave. Making access conditional on consent (a cookie wall) is PK315.""",
     cites=("cite.edpb-consent", "cite.planet49"),
 )
 def implied_consent(ctx: Context) -> Iterator[Issue]:
@@ -300,7 +302,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 @rule(
     "PK311",
-    Severity.WARNING,
+    Severity.INFO,
     "A fact is typed into the prose where a placeholder would keep it true",
     """An e-mail address, a party's country or transfer safeguard, or a party's name
     typed into prose stays there when the record changes, and the policy then
@@ -334,7 +336,11 @@ def literal_fact(ctx: Context) -> Iterator[Issue]:
             said += [f"the safeguard '{m.group(0)}'" for m in safeguards.finditer(plain)]
         said += [f"the name '{name}'" for name in names if _contains_name(name, plain)]
         for what in dict.fromkeys(said):
-            yield Issue(text.at, f"{what} is typed into the prose; refer to it with a placeholder")
+            yield Issue(
+                text.at,
+                f"{what} is typed into the text; if the record changes, the text will be wrong: "
+                "show it from the record (a placeholder) instead",
+            )
 
 
 RULES = (
