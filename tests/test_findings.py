@@ -218,7 +218,7 @@ def test_check_takes_several_paths_and_globs_and_exits_with_the_worst(tmp_path: 
 
     done = _policykit("check", "data/policy.yaml", "data/examples/seed-2021.yaml", cwd=ROOT)
     assert done.returncode == 1
-    assert "data/policy.yaml: 0 errors" in done.stderr and "data/examples/seed-2021.yaml: 11 errors" in done.stderr
+    assert "data/policy.yaml: 0 errors" in done.stderr and "data/examples/seed-2021.yaml: 12 errors" in done.stderr
     (tmp_path / "bad.yaml").write_text("meta: [\n", encoding="utf-8")
     (tmp_path / "good.yaml").write_text(POLICY.read_text(encoding="utf-8"), encoding="utf-8")
     done = _policykit("check", "*.yaml", cwd=tmp_path)
