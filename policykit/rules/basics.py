@@ -47,7 +47,7 @@ def _links_privacy_notice(ctx: Context) -> bool:
     hosts = {d.lower().lstrip(".") for p in ctx.policy.parties if p.id in own for d in p.domains}
     if ctx.policy.meta.website:
         hosts.add((urlsplit(str(ctx.policy.meta.website)).hostname or "").lower())
-    for text in ctx.prose:
+    for text in ctx.told:
         if text.cookie is not None or not pattern.search(text.plain):
             continue
         if any(r.field is RefField.PRIVACY_POLICY and r.party in own for r in text.refs.values()):

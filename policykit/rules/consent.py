@@ -44,7 +44,7 @@ def about_consent_cookies(ctx: Context, text: Prose) -> bool:
 def sentences_saying(ctx: Context, kind: str, *, negated_ok: bool = False) -> Iterator[tuple[Prose, str]]:
     """Each text and sentence that says `kind` (not negated, unless `negated_ok`)."""
     pattern, negation = ctx.words(kind), ctx.words("negation")
-    for text in ctx.prose:
+    for text in ctx.told:
         if not pattern.search(text.plain):
             continue
         for sentence in ctx.sentences(text.plain):

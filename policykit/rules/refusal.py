@@ -72,7 +72,7 @@ def browser_only(ctx: Context) -> Iterator[Issue]:
     kinds = [ctx.words("refusal"), ctx.words("withdrawal"), tool]
     browser = ctx.words("browser_settings")
     ways: list[tuple[tuple[str | int, ...], str, bool]] = []
-    for text in ctx.prose:
+    for text in ctx.told:
         if text.cookie is not None:
             continue
         sentences = ctx.sentences(text.plain)
