@@ -162,7 +162,7 @@ def test_a_stale_locale_is_reported_once_and_skipped(
     built = sorted(p.name for p in (repo / "site").iterdir() if p.is_dir())
     assert built == ["ar", "de", "en", "fr"] and (repo / "site" / "index.html").is_file()
     assert [line for line in err.splitlines() if "PK505" in line] == [
-        f"{po}:{entry.lineno}:1: warning PK505 article-3.section.caption: fuzzy; the source text is shown"
+        f"{po}:{entry.lineno}:1: warning PK505 article-3.section.caption: fuzzy; this locale is not published"
     ]
     # No earlier build to keep: said so in one line, which counts what is missing.
     assert "nl: 1 fuzzy; not published (no complete earlier build of it to keep)" in err
