@@ -12,13 +12,24 @@ a dictionary: linear in the number of records.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 
 from policykit.diff import rate
 from policykit.diff.changes import Change, Reason
 from policykit.facts import Facts, Wording
-from policykit.model import Article, Category, Cookie, ItemList, Lifetime, Paragraph, Party, Policy
+from policykit.model import (
+    Article,
+    Category,
+    Cookie,
+    ItemList,
+    Lifetime,
+    Paragraph,
+    Party,
+    Persistence,
+    Policy,
+    Storage,
+)
 
 __all__ = ["compare", "glob_covers", "lifetime_value"]
 
@@ -74,20 +85,30 @@ class _Pairing:
     ) -> None:
         """Pair each remaining old cookie with the first remaining new one of the same
         key (`new_key` for the new ones, if given); a key of None pairs nothing."""
-        waiting: dict[Hashable, deque[int]] = defaultdict(deque)
+        pick = new_key or key
+        first: dict[Hashable, int] = {}  # the first new cookie of each key
+        more: dict[Hashable, list[int]] = {}  # the others of a key, last first
         for index, cookie in self.added.items():
-            found = (new_key or key)(cookie)
-            if found is not None:
-                waiting[found].append(index)
-        for index, cookie in list(self.removed.items()):
+            found = pick(cookie)
+            if found is None:
+                continue
+            if found in first:
+                more.setdefault(found, []).append(index)
+            else:
+                first[found] = index
+        for queue in more.values():
+            queue.reverse()
+        added, removed, out = self.added, self.removed, self.renamed if renamed else self.pairs
+        for index, cookie in list(removed.items()):
             found = key(cookie)
-            queue = waiting.get(found) if found is not None else None
-            while queue and queue[0] not in self.added:
-                queue.popleft()
-            if queue:
-                twin = self.added.pop(queue.popleft())
-                del self.removed[index]
-                (self.renamed if renamed else self.pairs).append((cookie, twin))
+            if found is None or found not in first:
+                continue
+            twin = first.pop(found)
+            rest = more.get(found)
+            if rest:
+                first[found] = rest.pop()
+            out.append((cookie, added.pop(twin)))
+            del removed[index]
 
     def by_cover(self) -> None:
         """A removed cookie whose name a new pattern of the same party, category and
@@ -113,36 +134,22 @@ class _Pairing:
 def _pair_cookies(old: Policy, new: Policy) -> _Pairing:
     pairing = _Pairing(old.cookies, new.cookies)
 
-    def named(*fields: Callable[[Cookie], Hashable]) -> Callable[[Cookie], Hashable | None]:
-        return lambda c: None if c.name is None else tuple(f(c) for f in fields)
+    def group(c: Cookie) -> tuple[str, str, Storage]:
+        return (c.party, c.category, c.storage)
 
-    def party(c: Cookie) -> str:
-        return c.party
-
-    def name(c: Cookie) -> str | None:
-        return c.name
-
-    def storage(c: Cookie) -> str:
-        return c.storage.value
-
-    def domain(c: Cookie) -> str | None:
-        return c.domain
-
-    def group(c: Cookie) -> tuple[str, str, str]:
-        return (c.party, c.category, c.storage.value)
-
-    pairing.by(named(party, name, storage, domain))  # the same cookie
-    pairing.by(named(party, name, storage))  # its domain changed
-    pairing.by(named(name, storage))  # its party changed
-    pairing.by(named(party, name))  # its storage changed
-    pairing.by(named(name))  # both
+    # The same cookie; then its domain, its party, its storage, or both changed.
+    pairing.by(lambda c: None if c.name is None else (c.party, c.name, c.storage, c.domain))
+    pairing.by(lambda c: None if c.name is None else (c.party, c.name, c.storage))
+    pairing.by(lambda c: None if c.name is None else (c.name, c.storage))
+    pairing.by(lambda c: None if c.name is None else (c.party, c.name))
+    pairing.by(lambda c: c.name)
     pairing.by(lambda c: c.id if c.name is None else None)  # unnamed, the same id
     pairing.by(lambda c: (*group(c), _purpose(c.purpose)), renamed=True)  # another name, the same purpose
     pairing.by_cover()
 
     # A cookie that was not named, or is no longer: the one of its group that persists as it did.
-    def persists(c: Cookie) -> tuple[str, str, str, str]:
-        return (*group(c), c.lifetime.persistence.value)
+    def persists(c: Cookie) -> tuple[str, str, Storage, Persistence]:
+        return (*group(c), c.lifetime.persistence)
 
     pairing.by(lambda c: persists(c) if c.name is None else None, renamed=True, new_key=persists)
     pairing.by(lambda c: group(c) if c.name is None else None, renamed=True, new_key=group)
@@ -159,7 +166,10 @@ class _Subjects:
         self.shared = {
             label for policy in (old, new) for label, n in Counter(map(_label, policy.cookies)).items() if n > 1
         }
-        keys = Counter((_label(c), c.party) for policy in (old, new) for c in policy.cookies)
+        shared = self.shared
+        keys = Counter(
+            (_label(c), c.party) for policy in (old, new) for c in policy.cookies if shared and _label(c) in shared
+        )
         self.twice = {key for key, n in keys.items() if n > 1}
 
     def __call__(self, cookie: Cookie) -> str:

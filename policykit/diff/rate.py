@@ -180,20 +180,20 @@ class NameIndex:
     def __init__(self, names: Mapping[str, Iterable[str]]) -> None:
         """`names`: owner (a party id) -> the names that stand for it."""
         self._owners: dict[tuple[str, ...], set[str]] = {}
-        self._longest = 1
+        self._first: dict[str, int] = {}  # a name's first word -> the most words a name starting so has
         for owner, spelled in names.items():
             for name in spelled:
                 words = tuple(_WORD.findall(name.casefold()))
                 if words and len("".join(words)) >= 3:
                     self._owners.setdefault(words, set()).add(owner)
-                    self._longest = max(self._longest, len(words))
+                    self._first[words[0]] = max(self._first.get(words[0], 0), len(words))
 
     def found(self, text: str, skip: frozenset[str]) -> dict[tuple[str, ...], str]:
         """The names in `text` of owners other than those in `skip`: words -> as written."""
         words = _WORD.findall(text.casefold())
         found: dict[tuple[str, ...], str] = {}
-        for start in range(len(words)):
-            for size in range(1, min(self._longest, len(words) - start) + 1):
+        for start, word in enumerate(words):
+            for size in range(1, min(self._first.get(word, 0), len(words) - start) + 1):
                 gram = tuple(words[start : start + size])
                 owners = self._owners.get(gram)
                 if owners and not owners <= skip:
