@@ -89,9 +89,9 @@ def main() -> int:
     base = rows[0]
     print("| cookies | changes | diff() s | ratio | diff + md + json s | ratio | size ratio |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
-    for count, found, compare, whole in rows:
+    for count, listed, compare, whole in rows:
         print(
-            f"| {count:,} | {found:,} | {compare:.3f} | {compare / base[2]:.1f} | {whole:.3f} | "
+            f"| {count:,} | {listed:,} | {compare:.3f} | {compare / base[2]:.1f} | {whole:.3f} | "
             f"{whole / base[3]:.1f} | {count / base[0]:.1f} |"
         )
     last = rows[-1]
