@@ -63,13 +63,14 @@ TRANSLATION_CHECKS = (
         "PK505",
         "A fuzzy entry",
         Severity.WARNING,
-        "gettext leaves fuzzy entries out, so the reader sees the source language. An error with --strict.",
+        "gettext leaves fuzzy entries out, so the reader sees the source language. A warning in every command; "
+        "--strict (release builds) refuses it.",
     ),
     RuleInfo(
         "PK506",
         "An untranslated entry",
         Severity.WARNING,
-        "The reader sees the source language. An error with --strict, which release builds use.",
+        "The reader sees the source language. A warning in every command; --strict (release builds) refuses it.",
     ),
     RuleInfo(
         "PK507",
@@ -96,7 +97,7 @@ TRANSLATION_CHECKS = (
         "A catalogue or the .pot is out of date with the policy",
         Severity.WARNING,
         "The policy has strings the catalogue has never seen, so the reader gets the source language; "
-        "`policykit i18n update` brings them in. An error with --strict.",
+        "`policykit i18n update` brings them in. A warning in every command; --strict refuses it.",
     ),
 )
 
