@@ -3,7 +3,8 @@
 In: a policy's parsed document (ruamel's CommentedMap, positions in `.lc`). A cookie
 entry may say `catalogue: _ga` (the entry that best matches the name, as `policykit
 catalogue lookup` finds it) or `from: google-analytics/_ga` (one service's entry); it
-inherits name, party, category, purpose, lifetime and storage, and any of them it states
+inherits name, party, category, purpose, lifetime, storage, service and (for a vendor-domain
+cookie) domain, and any of them it states
 itself overrides the catalogue's. Out: the same document with each such entry filled in
 (the inherited keys placed where the reference is, so findings about them point there)
 and the reference key removed; and problems, as (code, path, message), for references
@@ -77,7 +78,7 @@ def _find(catalogue: Catalogue, key: str, value: str) -> tuple[Entry | None, str
 def _inherited(entry: Entry, key: str, value: str, first_party: str | None) -> dict[str, str]:
     from policykit.syntax import format_lifetime
 
-    party = first_party if entry.vendor.role is Role.FIRST_PARTY and first_party else entry.vendor.id
+    party = first_party if entry.effective_role is Role.FIRST_PARTY and first_party else entry.vendor.id
     inherited = {
         "name": entry.name if key == "from" else value,
         "party": party,
@@ -88,6 +89,10 @@ def _inherited(entry: Entry, key: str, value: str, first_party: str | None) -> d
     }
     if entry.storage is not Storage.COOKIE:
         inherited["storage"] = entry.storage.value
+    # Consent tools ask per service (cookies.json, Klaro and cookieconsent group by it).
+    inherited["service"] = entry.service
+    if entry.host is not None:
+        inherited["domain"] = entry.host
     return inherited
 
 

@@ -138,6 +138,25 @@ class Entry:
     # Other names the same cookie is seen under (the vendor's page writes tawk_uuid_*,
     # browsers show twk_uuid_*); `note` says where each was seen.
     also: tuple[str, ...] = ()
+    # The legal model of the service (see Service in read.py): the part its entity plays
+    # (None: the vendor's own role), when that part changes (`role_note`, with the source
+    # it was read in), and the other legal entities that provide it in a region, such as
+    # ('eea', Google Ireland Limited).
+    role: Role | None = None
+    role_note: str | None = None
+    role_source: Provenance | None = None
+    entities: tuple[tuple[str, Vendor], ...] = ()
+    host: str | None = None  # the domain a vendor-domain cookie is set on (youtube.com)
+
+    @property
+    def effective_role(self) -> Role:
+        """The part the service's entity plays for the site: the service's, else the vendor's."""
+        return self.role if self.role is not None else self.vendor.role
+
+    @property
+    def all_vendors(self) -> tuple[Vendor, ...]:
+        """The service's main entity, then each regional one."""
+        return (self.vendor, *(entity for _, entity in self.entities))
 
     @property
     def reference(self) -> str:
@@ -168,9 +187,19 @@ class Entry:
             "vendor": {
                 "id": self.vendor.id,
                 "name": self.vendor.name,
-                "role": self.vendor.role.value,
+                "role": self.effective_role.value,
                 "country": self.vendor.country,
+                "transfer": None if self.vendor.transfer is None else self.vendor.transfer.value,
+                "source": self.vendor.provenance.source,
+                "read": self.vendor.provenance.read.isoformat(),
             },
+            "role_note": self.role_note,
+            "role_source": None if self.role_source is None else self.role_source.source,
+            "entities": [
+                {"region": region, "id": entity.id, "name": entity.name, "country": entity.country}
+                for region, entity in self.entities
+            ],
+            "host": self.host,
             "category": self.category.value,
             "lifetime": format_lifetime(self.lifetime),
             "seconds": self.lifetime.seconds,

@@ -19,6 +19,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+from attrs import frozen
+
 from policykit import resources, syntax, yamlread
 from policykit.catalogue.model import OPEN_COOKIE_DATABASE, Catalogue, DomainKind, Entry, Provenance, Vendor
 from policykit.errors import PolicykitError
@@ -32,7 +35,8 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _NAME = re.compile(r"\S+\Z")  # may hold '/': a reference splits at its first '/'
 
 _VENDOR_KEYS = {"id", "name", "role", "country", "transfer", "privacy_policy", "aliases", "domains", "source", "read"}
-_SERVICE_KEYS = {"id", "name", "vendor", "cookies"}
+_SERVICE_KEYS = {"id", "name", "vendor", "cookies", "role", "role_note", "role_source", "role_read", "entities"}
+_REGIONS = {"eea", "uk", "us"}
 _ENTRY_KEYS = {
     "name",
     "category",
@@ -47,6 +51,7 @@ _ENTRY_KEYS = {
     "quote",
     "note",
     "also",
+    "host",
 }
 
 
@@ -186,6 +191,44 @@ def _vendor(where: _Where, node: Any) -> Vendor:
     )
 
 
+@frozen
+class _Service:
+    """What a service says of its legal model, shared by its cookies."""
+
+    id: str
+    name: str
+    vendor: Vendor
+    role: Role | None = None
+    role_note: str | None = None
+    role_source: Provenance | None = None
+    entities: tuple[tuple[str, Vendor], ...] = ()
+
+
+def _service(where: _Where, node: Mapping[str, Any], vendors: Mapping[str, Vendor]) -> _Service:
+    service = _text(where, node, "id") or ""
+    if not _ID.match(service):
+        raise where.fail(node, "id", f"a service id is lowercase letters, digits and '-', got {service!r}")
+    vendor_id = _text(where, node, "vendor") or ""
+    if vendor_id not in vendors:
+        raise where.fail(node, "vendor", f"vendor {vendor_id!r} is not declared under any file's vendors")
+    role = _enum(where, node, "role", Role) if "role" in node else None
+    note = _text(where, node, "role_note", required=False)
+    source: Provenance | None = None
+    if role is not None or note is not None:
+        # A role stated for a service is a legal fact: it says where it was read.
+        source = _provenance(where, {"source": node.get("role_source"), "read": node.get("role_read")})
+    raw = node.get("entities", {})
+    if not isinstance(raw, Mapping):
+        raise where.fail(node, "entities", "entities maps a region (eea, uk, us) to a vendor id")
+    entities = []
+    for region, entity in raw.items():
+        if region not in _REGIONS or not isinstance(entity, str) or entity not in vendors:
+            regions = ", ".join(sorted(_REGIONS))
+            raise where.fail(raw, region, f"entities maps a region ({regions}) to a declared vendor id")
+        entities.append((str(region), vendors[entity]))
+    return _Service(service, _text(where, node, "name") or "", vendors[vendor_id], role, note, source, tuple(entities))
+
+
 def _entry(where: _Where, node: Any, service: str, service_name: str, vendor: Vendor) -> Entry:
     if not isinstance(node, Mapping):
         raise where.fail(node, None, "a cookie is a mapping with name, category, lifetime, domain, purpose and source")
@@ -213,6 +256,7 @@ def _entry(where: _Where, node: Any, service: str, service_name: str, vendor: Ve
         configurable=_lifetime(where, node, "configurable", required=False),
         note=_text(where, node, "note", required=False),
         also=_strings(where, node, "also"),
+        host=_text(where, node, "host", required=False),
     )
 
 
@@ -264,21 +308,22 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
         if not isinstance(node, Mapping):
             raise where.fail(node, None, "a service is a mapping with id, name, vendor and cookies")
         _check_keys(where, node, _SERVICE_KEYS, "a service")
-        service = _text(where, node, "id") or ""
-        if not _ID.match(service):
-            raise where.fail(node, "id", f"a service id is lowercase letters, digits and '-', got {service!r}")
+        described = _service(where, node, vendors)
+        service = described.id
         if service in seen_services:
             raise where.fail(node, "id", f"service {service!r} is declared twice")
         seen_services.add(service)
-        vendor_id = _text(where, node, "vendor") or ""
-        if vendor_id not in vendors:
-            raise where.fail(node, "vendor", f"vendor {vendor_id!r} is not declared under any file's vendors")
-        named = vendors[vendor_id]
         cookies = node.get("cookies")
         if not isinstance(cookies, list) or not cookies:
             raise where.fail(node, "cookies" if "cookies" in node else None, "cookies must be a non-empty list")
         for item in cookies:
-            entry = _entry(where, item, service, _text(where, node, "name") or "", named)
+            entry = attrs.evolve(
+                _entry(where, item, service, described.name, described.vendor),
+                role=described.role,
+                role_note=described.role_note,
+                role_source=described.role_source,
+                entities=described.entities,
+            )
             if entry.reference in seen:
                 raise where.fail(item, "name", f"{entry.reference} is declared twice")
             seen.add(entry.reference)

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from policykit.cli.common import CannotUse, quiet_option, write_output
+from policykit.findings import excerpt
 
 __all__ = ["catalogue"]
 
@@ -33,6 +34,27 @@ def _catalogue(path: str | None) -> object:
 @click.group()
 def catalogue() -> None:
     """The built-in catalogue of vendor facts: look a cookie up, import the Open Cookie Database."""
+
+
+_ROLE_WORDS = {
+    "first-party": "the site's own software",
+    "third-party": "an independent controller (a third party)",
+    "processor": "a processor",
+}
+
+
+def _entity(name: str, entity_id: str, role: str, country: str | None) -> str:
+    """`Google LLC (google), a processor, country US`."""
+    where = f", country {country}" if country else ", country not stated"
+    return f"{name} ({entity_id}), {_ROLE_WORDS[role]}{where}"
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """One line for a terminal: names, purposes and notes come from data files and the
+    command line, so control and bidi characters are shown as escapes, never run."""
+    from policykit.findings import terminal_safe
+
+    click.echo(terminal_safe(text), err=err)
 
 
 @catalogue.command()
@@ -60,7 +82,7 @@ def lookup(name: str, catalogue_path: str | None, output_format: str, show_all: 
             json.dumps({"name": name, "matches": [entry.to_dict() for entry in shown]}, indent=2, ensure_ascii=False)
         )
     elif not shown:
-        click.echo(f"{name}: not in the catalogue", err=True)
+        _say(f"{name}: not in the catalogue", err=True)
     for entry in shown if output_format == "text" else ():
         lifetime = format_lifetime(entry.lifetime)
         if entry.renewed:
@@ -68,18 +90,24 @@ def lookup(name: str, catalogue_path: str | None, output_format: str, show_all: 
         if entry.configurable is not None:
             lifetime += f" (the site may set up to {format_lifetime(entry.configurable)})"
         vendor = entry.vendor
-        click.echo(f"{name}: {entry.reference} ({entry.service_name})")
-        where = f", {vendor.country}" if vendor.country else ""
-        click.echo(f"    vendor: {vendor.name} ({vendor.id}, {vendor.role.value}{where})")
-        click.echo(f"    category: {entry.category.value}")
-        click.echo(f"    lifetime: {lifetime}")
-        click.echo(f"    domain: {entry.domain.value}; storage: {entry.storage.value}")
-        click.echo(f"    purpose: {entry.purpose}")
-        click.echo(f"    source: {entry.provenance.describe()}")
+        _say(f"{name}: {entry.reference} ({entry.service_name})")
+        role = entry.effective_role.value
+        _say(f"    vendor: {_entity(vendor.name, vendor.id, role, vendor.country)}")
+        for region, entity in entry.entities:
+            _say(f"    in the {region.upper()}: {_entity(entity.name, entity.id, role, entity.country)}")
+        if entry.role_note:
+            _say(f"    role: {entry.role_note}")
+        if entry.role_source is not None:
+            _say(f"    role source: {entry.role_source.describe()}")
+        _say(f"    category: {entry.category.value}")
+        _say(f"    lifetime: {lifetime}")
+        _say(f"    domain: {entry.domain.value}; storage: {entry.storage.value}")
+        _say(f"    purpose: {entry.purpose}")
+        _say(f"    source: {entry.provenance.describe()}")
         if entry.provenance.quote:
-            click.echo(f"    quote: {entry.provenance.quote}")
+            _say(f"    quote: {entry.provenance.quote}")
         if entry.note:
-            click.echo(f"    note: {entry.note}")
+            _say(f"    note: {entry.note}")
     if not shown:
         raise click.exceptions.Exit(1)
 
@@ -113,15 +141,16 @@ def import_(file: Path, output: Path, read: str | None, quiet: bool) -> None:
     try:
         day = dt.date.fromisoformat(read) if read is not None else None
     except ValueError:
-        raise click.BadParameter(f"expected a date such as 2026-11-26, got {read!r}", param_hint="--read") from None
+        message = f"expected a date such as 2026-11-26, got {excerpt(read)}"
+        raise click.BadParameter(message, param_hint="--read") from None
     try:
         result = import_catalogue(file, read=day)
     except OcdError as error:
         raise CannotUse(str(error)) from None
     write_output(output, result.yaml)
     for problem in result.problems:
-        click.echo(f"{file}:{problem.line}: {problem.name}: {problem.reason}", err=True)
-    click.echo(
+        _say(f"{file}:{problem.line}: {problem.name}: {problem.reason}", err=True)
+    _say(
         f"{file}: {result.clean} of {result.total} rows imported cleanly, {result.total - result.clean} with problems "
         f"listed above ({result.written} entries written to {output})",
         err=True,

@@ -111,15 +111,18 @@ def is_vendor(party: Party, vendor: Vendor) -> bool:
 def party_differs(ctx: Context) -> Iterator[Issue]:
     for index, cookie, entry in entries_of(ctx):
         vendor = entry.vendor
-        if vendor.role is Role.FIRST_PARTY:
+        if entry.effective_role is Role.FIRST_PARTY:
             continue
         party = ctx.party_of(cookie)
-        if not is_vendor(party, vendor):
+        # Any legal entity of the service will do: Google LLC, or Google Ireland Limited
+        # where it provides the service in the EEA.
+        if not any(is_vendor(party, entity) for entity in entry.all_vendors):
             whose = "the site itself" if party.role is Role.FIRST_PARTY else (party.name or party.id)
+            names = " or ".join(entity.name for entity in entry.all_vendors)
             yield Issue(
                 ("cookies", index, "party"),
-                f"{cookie.name} is declared as set by {whose}, but {_said(entry)} names {vendor.name} "
-                f"({vendor.role.value}): declare {vendor.name} as its party",
+                f"{cookie.name} is declared as set by {whose}, but {_said(entry)} names {names} "
+                f"({entry.effective_role.value}): declare {vendor.name} as its party",
             )
 
 
@@ -156,11 +159,13 @@ def vendors_of(ctx: Context) -> dict[str, Vendor]:
     a party is a vendor when it sets a cookie of that vendor and is that vendor."""
     found: dict[str, Vendor] = {}
     for _, cookie, entry in entries_of(ctx):
-        if cookie.party in found or entry.vendor.role is Role.FIRST_PARTY:
+        if cookie.party in found or entry.effective_role is Role.FIRST_PARTY:
             continue
         party = ctx.party_of(cookie)
-        if is_vendor(party, entry.vendor):
-            found[cookie.party] = entry.vendor
+        # The entity the party is (by id, name or domain): its country is that entity's.
+        entity = next((e for e in reversed(entry.all_vendors) if is_vendor(party, e)), None)
+        if entity is not None:
+            found[cookie.party] = entity
     return found
 
 
