@@ -73,7 +73,7 @@ def test_a_reference_carries_service_and_domain_into_the_policy_and_cookies_json
     ysc = policy.cookie("YSC")
     assert (ysc.service, ysc.domain) == ("youtube", "youtube.com")
     assert policy.cookie("_fbp").service == "meta-pixel"
-    services = {s["id"] for s in cookies_json(policy)["services"]}  # type: ignore[union-attr]
+    services = {s["id"] for s in cookies_json(policy)["services"]}
     assert {"youtube", "meta-pixel", "meta-facebook", "hotjar"} <= services
 
 
