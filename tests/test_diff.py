@@ -22,6 +22,8 @@ from policykit.load import load
 from policykit.model import (
     Category,
     CategoryKind,
+    Clause,
+    ClauseKind,
     Lifetime,
     Party,
     Policy,
@@ -354,3 +356,25 @@ def test_a_party_name_cannot_inject_markup_into_the_notice() -> None:
 def test_lifetimes_compare_their_longest_case(old: str, new: str, material: bool) -> None:
     rating = rate.lifetime(parse_lifetime(old), parse_lifetime(new))
     assert rating.material is material, rating.reason.english()
+
+
+def test_generated_clauses_removed_are_material_added_editorial() -> None:
+    policy = load(POLICY)
+    first = policy.articles[0]
+    told = attrs.evolve(first, body=(*first.body, Clause(ClauseKind.CONSENT), Clause(ClauseKind.RECIPIENTS)))
+    with_clauses = attrs.evolve(policy, articles=(told, *policy.articles[1:]))
+    assert changes_of(policy, with_clauses) == {
+        ("clause-added", "consent"): (False, None, "consent"),
+        ("clause-added", "recipients"): (False, None, "recipients"),
+    }
+    rated = diff(with_clauses, policy)
+    assert rated.consent_renewal and {c.kind for c in rated.changes} == {"clause-removed"}
+    assert "no longer states: how to give, refuse and withdraw your consent" in notice(rated, "text")
+    # Moved to another article: no change.
+    second = policy.articles[1]
+    moved = attrs.evolve(
+        policy,
+        articles=(first, attrs.evolve(second, body=(*second.body, *told.body[-2:])), *policy.articles[2:]),
+    )
+    assert diff(with_clauses, moved).changes == ()
+    assert "review" in notice(rated, "json")

@@ -1,7 +1,7 @@
 """Every field of every record of two policies, compared, each change rated.
 
 In: the old and the new Policy. Out: the Changes, in order: cookies, parties, the
-controller, categories, articles. Cookies are paired by their identity (party, name,
+controller, categories, articles and their generated clauses. Cookies are paired by their identity (party, name,
 storage; then domain), so two cookies of one name set by different parties stay two;
 what is left is paired by name alone (the party or the storage changed), then by id,
 then as a renamed cookie (the same party, category and storage, and an old name the new
@@ -21,6 +21,8 @@ from policykit.facts import Facts, Wording
 from policykit.model import (
     Article,
     Category,
+    Clause,
+    ClauseKind,
     Cookie,
     ItemList,
     Lifetime,
@@ -377,6 +379,28 @@ def _article_changes(ctx: _Context) -> Iterator[Change]:
             )
 
 
+def _clause_kinds(policy: Policy) -> dict[ClauseKind, None]:
+    found: dict[ClauseKind, None] = {}
+    for article in policy.articles:
+        for block in [*article.body, *(b for section in article.sections for b in section.body)]:
+            if isinstance(block, Clause):
+                found[block.kind] = None
+    return found
+
+
+def _clause_changes(ctx: _Context) -> Iterator[Change]:
+    """A generated clause (the law's disclosures, written from the records) the new
+    version no longer has, anywhere, is material to review; one it adds is editorial (its
+    facts are the records, compared above). A clause moved between articles is no change."""
+    before, after = _clause_kinds(ctx.old), _clause_kinds(ctx.new)
+    for kind in after:
+        if kind not in before:
+            yield _change("clause-added", kind.value, _fixed(False, "clause_added"), None, kind.value, None, kind)
+    for kind in before:
+        if kind not in after:
+            yield _change("clause-removed", kind.value, _fixed(True, "clause_removed"), kind.value, None, kind, None)
+
+
 def compare(old: Policy, new: Policy, facts: Facts, wording: Wording) -> tuple[Change, ...]:
     """Every change from `old` to `new`: cookies, parties, the controller, categories, articles."""
     ctx = _Context(old, new, facts, wording)
@@ -386,4 +410,5 @@ def compare(old: Policy, new: Policy, facts: Facts, wording: Wording) -> tuple[C
         *_controller_changes(ctx),
         *_category_changes(ctx),
         *_article_changes(ctx),
+        *_clause_changes(ctx),
     )

@@ -230,6 +230,9 @@ class _Words:
                 )
             keys = {"category-added": "diff.category_added", "category-removed": "diff.category_removed"}
             return self.label(keys.get(kind, "diff.category_description_changed"), category=category)
+        if kind in ("clause-added", "clause-removed"):
+            key = "diff.clause_added" if kind == "clause-added" else "diff.clause_removed"
+            return self.label(key, clause=self.label(f"clause_kind.{change.subject}"))
         if kind == "article-added":
             return self.label("diff.article_added", article=self.article(after))
         if kind == "article-removed":
