@@ -233,9 +233,13 @@ def test_ocd_csv_rows_read_back() -> None:
     rows = list(csv.DictReader(io.StringIO(export(policy(), "ocd-csv").text)))
     assert len(rows) == len(policy().cookies)
     by_name = {(r["Cookie / Data Key name"], r["Wildcard match"]): r for r in rows}
-    assert by_name[("_ga_", "1")]["Platform"] == "Google LLC"
+    # Platform is the product (the vendor catalogue's name for it), as the database has it.
+    assert by_name[("_ga_", "1")]["Platform"] == "Google Analytics 4"
+    assert by_name[("_ga_", "1")]["Data Controller"] == "Google LLC"
     assert by_name[("_ga", "0")]["Category"] == "Analytics"
-    assert by_name[("WHMCS", "1")]["Category"] == "Necessary"
+    assert by_name[("WHMCS", "1")]["Category"] == "Functional"  # strictly necessary, filed as PHPSESSID is
+    # First-party cookies (the site's own, and Google's on the site's domain) have no Domain.
+    assert {r["Domain"] for r in rows} == {""}
     # The database's own importer reads each retention back to the declared lifetime.
     for cookie, row in zip(policy().cookies, rows, strict=True):
         if cookie.lifetime.until is None:
@@ -247,7 +251,46 @@ def test_ocd_csv_wildcards_are_prefixes_only() -> None:
     result = export(load(HOSTILE), "ocd-csv")
     rows = list(csv.DictReader(io.StringIO(result.text)))
     assert [(r["Cookie / Data Key name"], r["Wildcard match"]) for r in rows] == [("cart.id(v2)", "1")]
-    assert [f.path for f in result.findings] == ["cookies[*_pref].name", "cookies[a*b].name"]
+    assert [f.path for f in result.findings] == [
+        "cookies[cart.id(v2)*].service",  # no product declared, none known: Platform is the party
+        "cookies[*_pref].name",
+        "cookies[a*b].name",
+    ]
+
+
+VALIDATOR = Path(__file__).parent / "ocd_validator" / "validate.py"
+
+
+def _ocd_validator(csv_text: str, folder: Path) -> str:
+    """What the Open Cookie Database's own validator prints on `csv_text`."""
+    import sys
+
+    (folder / "open-cookie-database.csv").write_text(csv_text, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(VALIDATOR)], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_ocd_csv_passes_the_databases_own_validator(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")  # the validator reads with it (the test extra installs it)
+    printed = _ocd_validator(export(policy(), "ocd-csv").text, tmp_path)
+    assert "::error" not in printed and "CSV file is valid." in printed, printed
+    # The validator can fail: the category the export used to write is refused.
+    old = export(policy(), "ocd-csv").text.replace(",Functional,WHMCS,", ",Necessary,WHMCS,")
+    assert "::error" in _ocd_validator(old, tmp_path)
+
+
+def test_ocd_csv_cells_are_never_formulas() -> None:
+    hostile = attrs.evolve(
+        policy(),
+        cookies=tuple(
+            attrs.evolve(c, purpose=f"{lead}cmd|' /C calc'!A0")
+            for c, lead in zip(policy().cookies, "=+-@\t\r=+-@", strict=False)
+        ),
+    )
+    rows = list(csv.DictReader(io.StringIO(export(hostile, "ocd-csv").text, newline="")))
+    assert all(r["Description"].startswith("'") for r in rows)
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r.values())
 
 
 def test_edpb_wat_has_the_databases_shape() -> None:
