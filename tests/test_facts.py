@@ -161,3 +161,64 @@ def test_facts_command_prints_each_fact_with_its_source_and_verified_date(capsys
     assert main(["facts", "--format", "json", "--as-of", "2020-01-01"]) == 0
     ids = {f["id"] for f in json.loads(capsys.readouterr().out)}
     assert "transfer.eu.privacy-shield" in ids and "transfer.eu.eu-us-dpf" not in ids
+
+
+# The hosts of official texts: the EU's (EUR-Lex and its ELI resolver, the CJEU, the
+# Commission, the EDPB and the Article 29 Working Party's archive), the UK's, the
+# Netherlands', France's, Belgium's and California's own, the IETF's and WHATWG's, the
+# supervisory authorities' own sites, the Unicode Consortium's, and the vendors' own pages for their products' end
+# of life and cookie limits.
+OFFICIAL_HOSTS = frozenset({
+    "eur-lex.europa.eu", "data.europa.eu", "curia.europa.eu", "commission.europa.eu", "ec.europa.eu",
+    "www.edpb.europa.eu", "edpb.europa.eu",
+    "www.legislation.gov.uk", "legislation.gov.uk", "ico.org.uk", "cy.ico.org.uk",
+    "wetten.overheid.nl", "zoek.officielebekendmakingen.nl", "autoriteitpersoonsgegevens.nl",
+    "www.legifrance.gouv.fr", "www.cnil.fr", "cnil.fr",
+    "www.autoriteprotectiondonnees.be",
+    "cppa.ca.gov", "leginfo.legislature.ca.gov", "govt.westlaw.com",
+    "www.rfc-editor.org", "datatracker.ietf.org", "html.spec.whatwg.org", "www.unicode.org",
+    "www.adobe.com", "learn.microsoft.com", "developers.google.com", "support.google.com", "developer.chrome.com",
+})  # fmt: skip
+_LINK = re.compile(r"https?://[^\s)>\]\"'`,;]+")
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower()
+
+
+def test_every_legal_source_links_an_official_host_or_its_note_says_why() -> None:
+    """A fact's source is on an official host; a fact whose source is not says why in its
+    note ('no official page'), and every fact whose official page could not be read names,
+    in its note, the copy that was read."""
+    wrong = []
+    for fact in bundled().values():
+        if _host(fact.source) not in OFFICIAL_HOSTS and "no official" not in (fact.note or ""):
+            wrong.append(f"{fact.id}: {_host(fact.source)}")
+    assert not wrong, f"sources outside the official hosts, with no note saying why: {wrong}"
+    unread = [f for f in bundled().values() if "could not be read here" in (f.note or "")]
+    assert unread and all(re.search(r"\bread (?:in|on|as)\b", f.note or "", re.IGNORECASE) for f in unread), [
+        f.id for f in unread if not re.search(r"\bread (?:in|on|as)\b", f.note or "", re.IGNORECASE)
+    ]
+
+
+def test_every_link_in_the_rules_documentation_is_official() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    sources = {fact.source: fact for fact in bundled().values()}
+    hosts = {_host(url) for url in _LINK.findall(text)}
+    assert hosts, "docs/rules.md links no source"
+    for url in _LINK.findall(text):
+        fact = sources.get(url)
+        assert _host(url) in OFFICIAL_HOSTS or (fact is not None and "no official" in (fact.note or "")), url
+
+
+def test_the_host_check_would_catch_a_mirror(tmp_path: Path) -> None:
+    facts = load_facts(write(tmp_path, "x.yaml", GOOD.replace("https://example.org/one", "https://lexaris.de/x")))
+    assert [f.id for f in facts.values() if _host(f.source) not in OFFICIAL_HOSTS] == ["test.one"]
+
+
+def test_rules_documentation_shows_each_sources_note() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    gdpr = bundled()["cite.gdpr"]
+    assert gdpr.source.startswith("https://eur-lex.europa.eu/") and str(gdpr.note) in text

@@ -112,7 +112,9 @@ class Rule:
         return tuple(dict.fromkeys((*self.cites, *self.uses, *named)))
 
     def sources(self) -> list[str]:
-        """The cited sources as a reader checks them: reference, date, URL."""
+        """The cited sources as a reader checks them: reference, date, URL, the day it
+        was read, and the fact's note (which copy was read where the official page
+        could not be)."""
         facts = bundled()
         lines = []
         for fact_id in self.cites:
@@ -120,7 +122,8 @@ class Rule:
             day = (
                 f" ({fact.effective.isoformat()})" if fact.effective else f" (ended {fact.ended})" if fact.ended else ""
             )
-            lines.append(f"{fact.reference or fact.summary}{day}, {fact.source}")
+            read = f"read {fact.verified.isoformat()}" + (f"; {fact.note}" if fact.note else "")
+            lines.append(f"{fact.reference or fact.summary}{day}, {fact.source} ({read})")
         return lines
 
     @property
