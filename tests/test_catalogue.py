@@ -160,7 +160,7 @@ def test_a_cookie_declared_by_reference_inherits_and_may_override() -> None:
     policy = policykit.load(HERE / "by-reference.yaml")
     ga, ga4, whmcs, gid = policy.cookies
     assert (ga.name, ga.party, ga.category, ga.lifetime) == ("_ga", "google", "analytics", Lifetime.of(2, Unit.YEAR))
-    assert ga.purpose == "Distinguishes users."
+    assert ga.purpose == "Tells Google Analytics visits apart, so that the site can count its visitors."
     assert (ga4.name, ga4.lifetime) == ("_ga_*", Lifetime.of(13, Unit.MONTH))  # overridden
     assert (whmcs.name, whmcs.party, whmcs.lifetime) == ("WHMCSa1b2", "site", Lifetime.session())  # the site's own
     assert (gid.category, gid.lifetime) == ("functional", Lifetime.of(24, Unit.HOUR))
