@@ -21,8 +21,13 @@ __all__ = ["diff"]
     "--format", "output_format", type=click.Choice(["md", "html", "json", "text"]), default="md", show_default=True
 )
 @click.option("--locale", default=None, help="The language of the notice (default: the new policy's).")
+@click.option(
+    "--redline",
+    is_flag=True,
+    help="With --format html: the whole new text, deletions struck and insertions marked, the notice on top.",
+)
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False, path_type=str), help="Write to a file.")
-def diff(old: str, new: str, output_format: str, locale: str | None, output: str | None) -> None:
+def diff(old: str, new: str, output_format: str, locale: str | None, redline: bool, output: str | None) -> None:
     """Compare OLD with NEW: cookies, lifetimes, parties, countries, safeguards and
     text, each change rated material (consent must be asked again) or editorial."""
     from pathlib import Path
@@ -32,9 +37,16 @@ def diff(old: str, new: str, output_format: str, locale: str | None, output: str
     from policykit.diff import notice
     from policykit.errors import PolicykitError
 
+    if redline and output_format != "html":
+        raise CannotUse(f"--redline writes HTML: give --format html, not --format {output_format}")
     changes = compare(load_policy(old), load_policy(new))
     try:
-        text = notice(changes, output_format, locale)
+        if redline:
+            from policykit.diff.redline import redline as redlined
+
+            text = redlined(changes, locale)
+        else:
+            text = notice(changes, output_format, locale)
     except PolicykitError as error:
         raise CannotUse(str(error)) from None
     if output:
