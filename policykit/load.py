@@ -179,7 +179,7 @@ def _structure(raw: CommentedMap, placed: list[_Placed]) -> tuple[Policy | None,
                 done.append(convert.structure(item, _ITEM_TYPES[key]))
             except Exception as error:  # a cattrs error group: one problem per bad field
                 failed += 1
-                placed.extend(_structure_problem(raw, *problem) for problem in _walk(error, [key, index]))
+                placed.extend(_structure_problem(raw, *problem) for problem in _walk(error, [key, index], raw))
                 if failed > _MAX_KEPT // 4 or len(placed) > _MAX_KEPT:
                     return None, True  # enough to report; counting the rest would cost as much as the rest
         structured[key] = tuple(done)
@@ -187,8 +187,11 @@ def _structure(raw: CommentedMap, placed: list[_Placed]) -> tuple[Policy | None,
     try:
         policy = convert.structure(rest, Policy)
     except Exception as error:  # cattrs groups every field error; report them all
-        placed += [_structure_problem(raw, *item) for item in _walk(error, [])]
-        return None, False
+        # A million unknown keys: place the first _MAX_KEPT (in file order), and say the rest
+        # exist rather than placing each, which would cost as much as the rest.
+        problems = _walk(error, [], raw)
+        placed += [_structure_problem(raw, *item) for item in itertools.islice(problems, _MAX_KEPT)]
+        return None, next(problems, None) is not None
     if placed:
         return None, False
     return attrs.evolve(
@@ -394,43 +397,64 @@ def _allowed_keys(cls: type) -> list[str]:
     ]
 
 
-def _unknown_key(key: object, cls: type) -> str:
-    allowed = _allowed_keys(cls)
-    suggestion = _suggest(key, allowed) if isinstance(key, str) else ""
-    return f"unknown key{suggestion or ';'} expected one of: {', '.join(allowed)}"
+def _unknown_key(key: object, cls: type) -> _Message:
+    """The message for an unknown key, made only if it is shown: a file of a million
+    unknown keys shows MAX_FINDINGS, and a suggestion costs a fuzzy match each."""
+
+    def message() -> str:
+        allowed = _allowed_keys(cls)
+        suggestion = _suggest(key, allowed) if isinstance(key, str) else ""
+        return f"unknown key{suggestion or ';'} expected one of: {', '.join(allowed)}"
+
+    return message
 
 
-def _walk(error: BaseException, at: list[str | int]) -> Iterator[tuple[str, list[str | int], str, bool]]:
-    """Flatten cattrs' exception groups into (code, path, message, at_key)."""
+def _in_file_order(keys: Collection[object], raw: Any, at: list[str | int]) -> list[object]:
+    """`keys` of the mapping at `at` in `raw`, in the order the file writes them."""
+    node = raw
+    for step in at:
+        inside = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        node = node[step] if inside or (isinstance(node, Mapping) and step in node) else None
+    ordered = [key for key in node if key in keys] if isinstance(node, Mapping) else []
+    if len(ordered) < len(keys):
+        ordered += sorted(set(keys) - set(ordered), key=str)
+    return ordered
+
+
+def _walk(
+    error: BaseException, at: list[str | int], raw: Any = None
+) -> Iterator[tuple[str, list[str | int], _Message, bool]]:
+    """Flatten cattrs' exception groups into (code, path, message, at_key); unknown keys
+    in the order of the document `raw`."""
     if isinstance(error, convert.Nested):
-        yield from _walk(error.error, [*at, error.key])
+        yield from _walk(error.error, [*at, error.key], raw)
     elif isinstance(error, cattrs.ClassValidationError):
         for sub in error.exceptions:
             note = _note(sub, AttributeValidationNote)
             if isinstance(sub, ForbiddenExtraKeysError):
-                for key in sorted(sub.extra_fields):
-                    yield "PK003", [*at, key], _unknown_key(key, error.cl), True
+                for key in _in_file_order(sub.extra_fields, raw, at):
+                    yield "PK003", [*at, cast("str", key)], _unknown_key(key, error.cl), True
             elif note is None:
-                yield from _walk(sub, at)
+                yield from _walk(sub, at, raw)
             else:
                 key = convert.KEY_NAMES.get((error.cl, note.name), note.name)
                 if isinstance(sub, KeyError):
                     yield "PK004", [*at, key], "missing required key", False
                 else:
-                    yield from _walk(sub, [*at, key])
+                    yield from _walk(sub, [*at, key], raw)
     elif isinstance(error, cattrs.IterableValidationError):
         for sub in error.exceptions:
             note = _note(sub, IterableValidationNote)
-            yield from _walk(sub, at if note is None else [*at, note.index])
+            yield from _walk(sub, at if note is None else [*at, note.index], raw)
     elif isinstance(error, ForbiddenExtraKeysError):
-        for key in sorted(error.extra_fields):
-            yield "PK003", [*at, key], "unknown key", True
+        for key in _in_file_order(error.extra_fields, raw, at):
+            yield "PK003", [*at, cast("str", key)], "unknown key", True
     else:
         message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
         yield "PK005", at, message or type(error).__name__, False
 
 
-def _structure_problem(raw: Any, code: str, at: list[str | int], message: str, at_key: bool) -> _Placed:
+def _structure_problem(raw: Any, code: str, at: list[str | int], message: _Message, at_key: bool) -> _Placed:
     line, column = position(raw, at, key=at_key)
     return line, column, code, at, message
 

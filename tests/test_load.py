@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -428,3 +429,20 @@ def test_json_numbers_json_does_not_have_are_invalid_at_their_position(tmp_path:
     path.write_text('{\n  "meta": {"title": "NaN 1e400", "n": ' + "9" * 400 + ', "x": ' + number + "}\n}\n")
     column = len('  "meta": {"title": "NaN 1e400", "n": ' + "9" * 400 + ', "x": ') + 1
     assert _load_error(path) == f"{path}:2:{column}: error PK002 invalid JSON: {said}"
+
+
+def test_only_the_unknown_keys_shown_get_a_suggestion(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of thousands of unknown keys: "did you mean" is computed for the 500 shown, and
+    they are the first in the file (not in name order)."""
+    load_module = sys.modules["policykit.load"]  # policykit.load is also the function
+
+    calls: list[str] = []
+    suggest = load_module._suggest
+    monkeypatch.setattr(load_module, "_suggest", lambda name, known: calls.append(name) or suggest(name, known))
+    text = "".join(f"k{index:05d}: 1\n" for index in reversed(range(20_000)))
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "many.yaml")
+    findings = caught.value.findings
+    assert len(findings) == load_module.MAX_FINDINGS + 1 and findings[-1].code == "PK009"
+    assert findings[0].path == "k19999" and (findings[0].line, findings[0].column) == (1, 1)
+    assert len(calls) <= load_module.MAX_FINDINGS
