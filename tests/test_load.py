@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -438,7 +439,12 @@ def test_only_the_unknown_keys_shown_get_a_suggestion(monkeypatch: pytest.Monkey
 
     calls: list[str] = []
     suggest = load_module._suggest
-    monkeypatch.setattr(load_module, "_suggest", lambda name, known: calls.append(name) or suggest(name, known))
+
+    def counted(name: str, known: Collection[str]) -> str:
+        calls.append(name)
+        return suggest(name, known)
+
+    monkeypatch.setattr(load_module, "_suggest", counted)
     text = "".join(f"k{index:05d}: 1\n" for index in reversed(range(20_000)))
     with pytest.raises(LoadError) as caught:
         policykit.loads(text, "many.yaml")
