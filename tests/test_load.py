@@ -442,7 +442,7 @@ def test_only_the_unknown_keys_shown_get_a_suggestion(monkeypatch: pytest.Monkey
 
     def counted(name: str, known: Collection[str]) -> str:
         calls.append(name)
-        return suggest(name, known)
+        return str(suggest(name, known))
 
     monkeypatch.setattr(load_module, "_suggest", counted)
     text = "".join(f"k{index:05d}: 1\n" for index in reversed(range(20_000)))
