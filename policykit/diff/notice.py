@@ -54,7 +54,12 @@ class _Words:
     def label(self, key: str, **fill: str) -> str:
         from policykit.document import substitute
 
-        return substitute(self.t.template_text(key), **{k: _one_line(v) for k, v in fill.items()})
+        values = {k: _one_line(v) for k, v in fill.items()}
+        pattern = self.t.template_text(key)
+        for name, value in values.items():  # "B.V." ends the sentence: no second full stop
+            if value.endswith(".") and "{" + name + "}." in pattern:
+                pattern = pattern.replace("{" + name + "}.", "{" + name + "}")
+        return substitute(pattern, **values)
 
     def reason(self, change: Change) -> str:
         return _one_line(render_reason(change.reason, self.t))
