@@ -138,14 +138,17 @@ def _part_lists_consent_cookies(ctx: Context, text: Prose) -> bool:
     says analytics or marketing cookies are 'on by default', 'pre-selected' or
     'standaard aangevinkt' describes a consent nobody gave. Cookies needing no consent
     (strictly necessary ones) may be on by default: a sentence about them is not
-    judged.""",
+    judged, nor one about a setting that is no choice of the visitor's (IP
+    anonymisation 'standardmäßig aktiviert').""",
     cites=("cite.planet49",),
 )
 def pre_ticked(ctx: Context) -> Iterator[Issue]:
-    necessary = ctx.words("necessary_words")
+    necessary, choice = ctx.words("necessary_words"), ctx.words("choice_words")
     seen: set[tuple[str | int, ...]] = set()
     for text, sentence in sentences_saying(ctx, "pre_ticked"):
-        if text.at in seen or necessary.search(sentence) or not about_consent_cookies(ctx, text):
+        if text.at in seen or necessary.search(sentence) or not choice.search(sentence):
+            continue
+        if not about_consent_cookies(ctx, text):
             continue
         seen.add(text.at)
         yield Issue(text.at, f"'{_quote(sentence)}': a choice ticked in advance is not consent")

@@ -39,11 +39,19 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+@functools.lru_cache(maxsize=1)
+def _model_languages() -> frozenset[str]:
+    """Every language the model knows (not the subset the last call chose)."""
+    identifier = _identifier()
+    identifier.set_languages(None)
+    return frozenset(str(language) for language in identifier.nb_classes)
+
+
 @functools.lru_cache(maxsize=4096)
 def identify(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
     """The language of `text` among `languages` and how sure the identifier is."""
     identifier = _identifier()
-    known = [language for language in languages if language in identifier.nb_classes]
+    known = [language for language in languages if language in _model_languages()]
     identifier.set_languages(known or None)
     language, probability = identifier.classify(text)
     return str(language), float(probability)
@@ -75,7 +83,7 @@ def _cleaned(ctx: Context, plain: str) -> str:
 def other_language(ctx: Context) -> Iterator[Issue]:
     own = ctx.language.split("-")[0].lower()
     languages = tuple(dict.fromkeys((own, *_CANDIDATES)))
-    if own not in _identifier().nb_classes:
+    if own not in _model_languages():
         return  # a language the model does not know cannot be told apart
     for text in ctx.prose:
         cleaned = _cleaned(ctx, text.plain)
