@@ -10,6 +10,8 @@ from typing import Any
 import attrs
 import pytest
 from golden import assert_golden
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from tools import nu_html_check
 
@@ -378,3 +380,32 @@ def test_generated_clauses_removed_are_material_added_editorial() -> None:
     )
     assert diff(with_clauses, moved).changes == ()
     assert "review" in notice(rated, "json")
+
+
+_POLICY = load(POLICY)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.text(min_size=1, max_size=30),
+    purpose=st.text(max_size=80),
+    party_name=st.one_of(st.none(), st.text(max_size=30)),
+    domain=st.one_of(st.none(), st.text(max_size=20)),
+    policy_url=st.one_of(st.none(), st.text(max_size=30)),
+)
+def test_any_text_in_any_field_gives_a_notice_that_shows_it_literally(
+    name: str, purpose: str, party_name: str | None, domain: str | None, policy_url: str | None
+) -> None:
+    assume(name != "_ga" and party_name != "Google LLC")
+    cookies = tuple(
+        attrs.evolve(c, name=name, purpose=purpose, domain=domain) if c.name == "_ga" else c for c in _POLICY.cookies
+    )
+    changed = attrs.evolve(_POLICY, cookies=cookies)
+    changed = with_party(changed, "google", name=party_name, privacy_policy=policy_url)
+    changes = diff(_POLICY, changed)
+    assert changes.consent_renewal  # a new name or party name is material, whatever it says
+    assert diff(changed, changed).changes == ()
+    rendered = MarkdownIt("commonmark").render(notice(changes, "md"))
+    assert rendered.count("<h2>") == 1 and "<h1>" not in rendered and "<script" not in rendered
+    assert "\x1b" not in notice(changes, "text")
+    json.loads(notice(changes, "json"))
