@@ -122,10 +122,14 @@ def extract(path: str | None, locales: Path | None, quiet: bool, ui: bool) -> No
     from policykit.i18n import catalogs
     from policykit.i18n.transaction import replace_all
 
+    extra: dict[Path, bytes] = {}
     if ui:
+        from policykit.i18n.purposes import CATALOGUE_DOMAIN, catalogue_template
+
         folder = _ui_folder()
         target = folder / f"{catalogs.UI_DOMAIN}.pot"
         content = catalogs.catalog_bytes(catalogs.ui_template())
+        extra[folder / f"{CATALOGUE_DOMAIN}.pot"] = catalogs.catalog_bytes(catalogue_template())
     else:
         project = find_policy(path, quiet=quiet, writes=True)
         policy, source = load_policy_with_source(str(project.policy))
@@ -133,8 +137,9 @@ def extract(path: str | None, locales: Path | None, quiet: bool, ui: bool) -> No
         template, basepath = _policy_template(policy, source, project.root, folder)
         target = folder / f"{catalogs.POLICY_DOMAIN}.pot"
         content = catalogs.catalog_bytes(template, basepath=basepath)
-    replace_all(folder, {target: content})
-    click.echo(f"wrote {target}", err=True)
+    replace_all(folder, {target: content, **extra})
+    for written in (target, *extra):
+        click.echo(f"wrote {written}", err=True)
 
 
 @i18n.command()
@@ -195,6 +200,18 @@ def update(
             target = catalogs.ui_catalog_file(folder, locale)
             if target.parent.parent.parent == folder and (target.is_file() or locale != source_locale):
                 targets.append((target, locale, ui_template, ui_wanted))
+    # The vendor catalogue's purposes: --ui merges the package's own translations of them;
+    # a policy's update reuses them for purposes taken word for word from the catalogue.
+    from policykit.i18n import purposes
+
+    package_purposes: tuple[Catalog, ...] = ()
+    purpose_template = purposes.catalogue_template() if ui else None
+    if purpose_template is not None:
+        for locale in sorted(set(_locales_in(folder, domain)) | added):
+            target = catalogs.catalog_path(folder, locale, purposes.CATALOGUE_DOMAIN)
+            targets.append((target, locale, purpose_template, purposes.catalogue_strings()))
+    else:
+        package_purposes = purposes.package_compendia()
     existing: dict[Path, Catalog | None] = {}
     broken: list[Finding] = []
     for target, *_ in targets:  # every catalogue first: one that cannot be read stops them all
@@ -208,10 +225,14 @@ def update(
         click.echo(f"nothing written: {len(broken) + len(memory.findings)} catalogue(s) cannot be read", err=True)
         raise click.exceptions.Exit(2)
     files = {folder / f"{domain}.pot": catalogs.catalog_bytes(template, basepath=basepath)}
+    if purpose_template is not None:
+        files[folder / f"{purposes.CATALOGUE_DOMAIN}.pot"] = catalogs.catalog_bytes(purpose_template)
     lines = []
     for target, locale, source_template, source_wanted in targets:
         merged = catalogs.merge(source_template, existing[target], locale)
         reused = fill_from(merged, memory.catalogs, locale)
+        if source_template is template:
+            reused += fill_from(merged, package_purposes, locale)
         own_base = _basepath(root, target.parent) if basepath is not None and source_template is template else None
         files[target] = catalogs.catalog_bytes(merged, basepath=own_base)
         counts = catalogs.stats(merged, source_wanted)
