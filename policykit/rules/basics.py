@@ -38,24 +38,46 @@ def _authorities(ctx: Context) -> list[str]:
     return names
 
 
+def _bare(host: str) -> str:
+    host = host.lower().lstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
 def _links_privacy_notice(ctx: Context) -> bool:
     """A text that names the privacy notice and links to the site's own one: a link
     on the site's address or domains, or the first party's `privacy-policy` field.
-    A link to a vendor's privacy policy is not the controller's notice."""
+    A link to a vendor's privacy policy is not the controller's notice. When the
+    policy names no address of its own, a link to no other party's address counts."""
     pattern = ctx.words("privacy_notice")
     own = {p.id for p in ctx.policy.parties if p.role is Role.FIRST_PARTY}
-    hosts = {d.lower().lstrip(".") for p in ctx.policy.parties if p.id in own for d in p.domains}
+    hosts = {_bare(d) for p in ctx.policy.parties if p.id in own for d in p.domains}
     if ctx.policy.meta.website:
-        hosts.add((urlsplit(str(ctx.policy.meta.website)).hostname or "").lower())
+        hosts.add(_bare(urlsplit(str(ctx.policy.meta.website)).hostname or ""))
+    for p in ctx.policy.parties:
+        if p.id in own and p.privacy_policy:
+            hosts.add(_bare(urlsplit(str(p.privacy_policy)).hostname or ""))
+    hosts.discard("")
+    others = {_bare(d) for p in ctx.policy.parties if p.id not in own for d in p.domains}
+    others |= {
+        _bare(urlsplit(str(p.privacy_policy)).hostname or "")
+        for p in ctx.policy.parties
+        if p.id not in own and p.privacy_policy
+    }
+
+    def is_own(host: str) -> bool:
+        if not host:
+            return True  # a relative link stays on the site
+        if hosts:
+            return any(host == h or host.endswith("." + h) for h in hosts)
+        return not any(host == h or host.endswith("." + h) for h in others if h)
+
     for text in ctx.told:
         if text.cookie is not None or not pattern.search(text.plain):
             continue
         if any(r.field is RefField.PRIVACY_POLICY and r.party in own for r in text.refs.values()):
             return True
-        for href in text.links:
-            host = (urlsplit(href).hostname or "").lower()
-            if not host or any(host == h or host.endswith("." + h) for h in hosts if h):
-                return True
+        if any(is_own(_bare(urlsplit(href).hostname or "")) for href in text.links):
+            return True
     return False
 
 

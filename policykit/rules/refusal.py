@@ -37,13 +37,16 @@ def _in_articles(ctx: Context, kind: str) -> list[tuple[tuple[str | int, ...], s
     (adopted {cite.edpb-banner-taskforce.effective}) found a banner without a 'refuse'
     option at the level of 'accept' unlawful; the CNIL's guidelines (délibération n° 2020-091) require that refusing be
     as simple as accepting. A policy for cookies that need consent that says how to
-    accept them and nowhere how to refuse leaves the visitor one way out: yes.""",
+    accept them and nowhere how to refuse (or to change one's choice) leaves the
+    visitor one way out: yes.""",
     cites=("cite.gdpr", "cite.edpb-banner-taskforce", "cite.cnil-2020-091"),
 )
 def refusal_not_explained(ctx: Context) -> Iterator[Issue]:
     needing = _needing(ctx)
-    if not needing or not _in_articles(ctx, "consent") or _in_articles(ctx, "refusal"):
+    if not needing or not _in_articles(ctx, "consent"):
         return
+    if _in_articles(ctx, "refusal") or _in_articles(ctx, "withdrawal"):
+        return  # a way to refuse, or to change one's choice at any time
     yield Issue(
         ("articles",),
         f"{len(needing)} cookies need consent ({_names(needing)}); the policy says how to accept them, "
