@@ -7,8 +7,8 @@ about them:
 - `keep` (the default): the locale's pages of the last complete build, carried over,
   each web page and Markdown file with a notice in the locale's language ("This
   translation is of version X of D; the current version, in English, is Y"), linking the
-  source-language page. The PDF is carried as it was: it states its own version and
-  date in its footer and metadata.
+  source-language page. The PDF (and any other document format) is carried as it was:
+  it states its own version and date.
 - `source`: the locale built from the current policy, its untranslated strings shown in
   the source language, with a notice saying so.
 - `skip`: left out of the site.
@@ -35,7 +35,6 @@ __all__ = ["STALE_MODES", "Kept", "add_notice", "keep_pages", "notice_strings", 
 STALE_MODES = ("keep", "source", "skip")
 _START, _END = "<!-- policykit:stale -->", "<!-- /policykit:stale -->"
 _BLOCK = re.compile(re.escape(_START) + r".*?" + re.escape(_END) + r"\n\n?", re.DOTALL)
-_FORMATS = {"index.html": "html", "policy.md": "md", "policy.pdf": "pdf"}
 
 
 @frozen
@@ -122,8 +121,8 @@ def add_notice(data: bytes, output_format: str, notice: str, link: str, href: st
     source-language page); a PDF is returned as it is."""
     from policykit.render.markdown import escape_inline
 
-    if output_format == "pdf":
-        return data
+    if output_format not in ("html", "md"):
+        return data  # a PDF or a document file states its own version and date
     text = strip_notice(data).decode("utf-8")
     if output_format == "html":
         direction = "rtl" if rtl else "ltr"
@@ -151,10 +150,11 @@ def keep_pages(
     """The locale's pages of the last complete build (from the manifest, each still
     holding the bytes it recorded), each with the notice `make_notice(version, date)`
     gives; None when there is no complete set of one version."""
-    from policykit.build import _sha256_file
+    from policykit.build import PAGES, _sha256_file
 
+    formats = dict(PAGES)
     olds: dict[str, dict[str, Any]] = {}
-    for file in _FORMATS:
+    for file in formats:
         old = previous.get(f"{folder}/{file}")
         if not isinstance(old, dict) or not isinstance(old.get("version_id"), str):
             return None
@@ -168,9 +168,9 @@ def keep_pages(
     notice, link = make_notice(version, None if date is None else str(date))
     files: dict[str, bytes] = {}
     entries: dict[str, dict[str, str]] = {}
-    for file, output_format in _FORMATS.items():
+    for file, output_format in formats.items():
         name = f"{folder}/{file}"
-        href = f"../{source_folder}/{file if output_format != 'pdf' else 'index.html'}"
+        href = f"../{source_folder}/{file if output_format in ('html', 'md') else 'index.html'}"
         data = add_notice((site / name).read_bytes(), output_format, notice, link, href, folder, rtl)
         entry = {k: str(v) for k, v in olds[file].items() if k in ("key", "version_id", "policy_version", "date")}
         entries[name] = {**entry, "sha256": hashlib.sha256(data).hexdigest(), "stale": "kept"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tools import nu_html_check
 
-from policykit.build import MANIFEST
+from policykit.build import MANIFEST, PAGES
 from policykit.build_stale import add_notice, strip_notice
 from policykit.cli import main
 
@@ -50,7 +50,8 @@ def stale(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
 
 
 def test_the_last_approved_translation_stays_with_a_notice(stale: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = {loc: (stale / loc / "policy.pdf").read_bytes() for loc in ("nl", "de")}
+    documents = [file for file, fmt in PAGES if fmt not in ("html", "md")]  # the PDF, and any other such format
+    before = {(loc, file): (stale / loc / file).read_bytes() for loc in ("nl", "de") for file in documents}
     old_pages = {loc: (stale / loc / "index.html").read_text(encoding="utf-8") for loc in ("nl", "de")}
     code, err = _run(capsys, "build", "-q", "--locale", "nl", "--locale", "de", "--jobs", "1")
     assert code == 1
@@ -71,7 +72,8 @@ def test_the_last_approved_translation_stays_with_a_notice(stale: Path, capsys: 
         assert strip_notice(page.encode()).decode() == old_pages[locale]  # the approved text, byte for byte
         markdown = (stale / locale / "policy.md").read_text(encoding="utf-8")
         assert markdown.startswith("<!-- policykit:stale -->\n> " + words) and "(<../en/policy.md>)" in markdown
-        assert (stale / locale / "policy.pdf").read_bytes() == before[locale]
+        for file in documents:  # carried as they were: they state their own version
+            assert (stale / locale / file).read_bytes() == before[(locale, file)]
         assert manifest[f"{locale}/index.html"]["stale"] == "kept"
     index = (stale / "index.html").read_text(encoding="utf-8")
     assert 'hreflang="nl"' in index and 'hreflang="de"' in index  # still listed as published
