@@ -6,44 +6,59 @@ errors, all under PolicykitError.
 
 from __future__ import annotations
 
-from policykit.errors import (
-    CatalogError,
-    LoadError,
-    PolicykitError,
-    ProjectError,
-    RenderError,
-    TranslationError,
-    TranslationWarning,
-    UnknownLocaleError,
-    UnknownRuleError,
-)
-from policykit.findings import Finding, Severity
-from policykit.load import dump, load, loads
-from policykit.model import (
-    Article,
-    Category,
-    Controller,
-    Cookie,
-    CookieTable,
-    Duration,
-    ItemList,
-    Lifetime,
-    Meta,
-    Paragraph,
-    Party,
-    Persistence,
-    Policy,
-    Ref,
-    RefField,
-    Role,
-    Safeguard,
-    Section,
-    Storage,
-    Transfer,
-    Unit,
-)
-from policykit.render import render
-from policykit.rules import check
+import sys as _sys
+
+
+def _startup_interrupted() -> None:
+    """Ctrl-C while the command line starts up (importing): say "aborted" and exit 2, no
+    traceback. A program that imports policykit gets its KeyboardInterrupt back."""
+    if _sys.argv and _sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] in ("policykit", "policykit.exe", "-m"):
+        _sys.stderr.write("aborted\n")
+        raise SystemExit(2) from None
+
+
+try:
+    from policykit.errors import (
+        CatalogError,
+        LoadError,
+        PolicykitError,
+        ProjectError,
+        RenderError,
+        TranslationError,
+        TranslationWarning,
+        UnknownLocaleError,
+        UnknownRuleError,
+    )
+    from policykit.findings import Finding, Severity
+    from policykit.load import dump, load, loads
+    from policykit.model import (
+        Article,
+        Category,
+        Controller,
+        Cookie,
+        CookieTable,
+        Duration,
+        ItemList,
+        Lifetime,
+        Meta,
+        Paragraph,
+        Party,
+        Persistence,
+        Policy,
+        Ref,
+        RefField,
+        Role,
+        Safeguard,
+        Section,
+        Storage,
+        Transfer,
+        Unit,
+    )
+    from policykit.render import render
+    from policykit.rules import check
+except KeyboardInterrupt:
+    _startup_interrupted()
+    raise
 
 __version__ = "0.1.0"
 

@@ -138,3 +138,29 @@ def test_render_refuses_bad_input_in_one_line(tmp_path: Path, capsys: pytest.Cap
     (broken / "page.html.j2").write_text("{% if %}", encoding="utf-8")
     code, _, err = run(capsys, "render", str(POLICY), "--templates", str(broken), "-q")
     assert code == 2 and "template error" in err and len(err.strip().splitlines()) == 1
+
+
+def test_ctrl_c_while_the_command_starts_is_a_word_not_a_traceback() -> None:
+    """SIGINT at every moment of the first tenth of a second (and a little more), through the
+    console script's own way in (`from policykit.cli import main`)."""
+    import os
+    import signal
+    import time
+
+    from conftest import ROOT
+
+    launcher = "import sys; sys.argv[0] = 'policykit'; from policykit.cli import main; sys.exit(main())"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    aborted = 0
+    for step in range(16):
+        process = subprocess.Popen([sys.executable, "-c", launcher, "rules"], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)  # fmt: skip
+        time.sleep(0.01 * step)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        # Before policykit's first line runs, the interpreter itself may be interrupted (its
+        # site module: exit 1, or killed by the signal): never a traceback through policykit.
+        assert process.returncode in (0, 1, 2, -signal.SIGINT), err
+        assert "Traceback" not in err or "policykit" not in err.replace(launcher, ""), err
+        aborted += err.strip() == "aborted"
+    assert aborted >= 3  # the interrupt did land inside policykit's start-up

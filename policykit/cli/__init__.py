@@ -13,20 +13,26 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-import click
+from policykit import _startup_interrupted
 
-from policykit import __version__
-from policykit.cli.audit import audit, scan
-from policykit.cli.catalogue import catalogue
-from policykit.cli.check import check, facts, rules
-from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
-from policykit.cli.diff import diff
-from policykit.cli.export import export
-from policykit.cli.i18n import i18n
-from policykit.cli.i18n_cat import export_command as _i18n_export
-from policykit.cli.i18n_cat import import_command as _i18n_import
-from policykit.cli.init import init
-from policykit.cli.render import build, dump, render, schema
+try:
+    import click
+
+    from policykit import __version__
+    from policykit.cli.audit import audit, scan
+    from policykit.cli.catalogue import catalogue
+    from policykit.cli.check import check, facts, rules
+    from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
+    from policykit.cli.diff import diff
+    from policykit.cli.export import export
+    from policykit.cli.i18n import i18n
+    from policykit.cli.i18n_cat import export_command as _i18n_export
+    from policykit.cli.i18n_cat import import_command as _i18n_import
+    from policykit.cli.init import init
+    from policykit.cli.render import build, dump, render, schema
+except KeyboardInterrupt:
+    _startup_interrupted()
+    raise
 
 __all__ = ["EXIT_INTERNAL_ERROR", "cli", "main"]
 
@@ -65,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("aborted", err=True)
         return EXIT_UNUSABLE
     except OSError as error:
