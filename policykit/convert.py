@@ -247,6 +247,9 @@ def _strict_mapping_factory(cls: type, conv: cattrs.Converter) -> Callable[[obje
 
     def hook(value: object, type_: type) -> Any:
         if cls is Cookie:
+            if isinstance(value, Mapping) and value.get("name") == "":
+                # It would match no cookie and drop out of every export's list: say so.
+                raise Nested("name", ValueError("a cookie's name is not empty; write null where it is not stated"))
             value = _with_default_id(value)
         if not isinstance(value, Mapping):
             raise TypeError(f"expected a mapping, got {describe(value)}")

@@ -10,6 +10,7 @@ PolicykitError; no babel, cattrs, ruamel or jinja2 exception leaves the public A
     ├── UnknownLocaleError a locale that CLDR does not know
     ├── TranslationError   a translation that is missing, fuzzy or broken, when refused
     ├── RenderError        a template that fails, a glyph no font has
+    │   └── UnknownFormatError  a render format or PDF variant that does not exist (also a ValueError)
     └── UnknownRuleError   a rule code or profile that does not exist
 
     TranslationWarning (a UserWarning): strings shown in the source language
@@ -30,6 +31,7 @@ __all__ = [
     "RenderError",
     "TranslationError",
     "TranslationWarning",
+    "UnknownFormatError",
     "UnknownLocaleError",
     "UnknownRuleError",
 ]
@@ -83,6 +85,10 @@ class TranslationError(PolicykitError):
 
 class RenderError(PolicykitError):
     """A render that cannot be made: a template error, a glyph no font has."""
+
+
+class UnknownFormatError(RenderError, ValueError):
+    """A render format or a PDF variant that does not exist."""
 
 
 class UnknownRuleError(PolicykitError, ValueError):

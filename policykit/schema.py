@@ -192,7 +192,7 @@ def policy_schema() -> dict[str, Any]:
     cookie = _object(
         {
             "id": {**_ID, "description": "Defaults to the name; needed when name is null."},
-            "name": {**_NULLABLE_TEXT, "description": "Exact, or a pattern such as _ga_*."},
+            "name": {**_NULLABLE_TEXT, "minLength": 1, "description": "Exact, or a pattern such as _ga_*."},
             "party": _ID,
             "category": _ID,
             "purpose": _TEXT,

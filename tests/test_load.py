@@ -452,3 +452,13 @@ def test_only_the_unknown_keys_shown_get_a_suggestion(monkeypatch: pytest.Monkey
     assert len(findings) == load_module.MAX_FINDINGS + 1 and findings[-1].code == "PK009"
     assert findings[0].path == "k19999" and (findings[0].line, findings[0].column) == (1, 1)
     assert len(calls) <= load_module.MAX_FINDINGS
+
+
+def test_an_empty_cookie_name_is_pk005_at_the_name() -> None:
+    """An empty name would match no cookie and drop out of the exports' lists unnoticed."""
+    text = POLICY.read_text(encoding="utf-8").replace("  - name: WHMCSLinkID", "  - name: ''\n    id: link", 1)
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.yaml")
+    [finding] = caught.value.findings
+    assert (finding.code, finding.path) == ("PK005", "cookies[link].name")
+    assert "not empty" in finding.message

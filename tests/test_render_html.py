@@ -224,3 +224,14 @@ def test_axe_harness_does_see_violations() -> None:
 
 def test_visible_text_unescapes() -> None:
     assert visible_text("<p>a &amp; b</p>") == html_module.unescape("a &amp; b")
+
+
+def test_an_unknown_format_or_variant_is_a_policykit_error() -> None:
+    """The README promises every error of the API is a PolicykitError."""
+    from policykit.errors import PolicykitError, UnknownFormatError
+
+    policy = policykit.load(POLICY)
+    with pytest.raises(PolicykitError, match="unknown format 'odt'"):
+        policykit.render(policy, "odt")
+    with pytest.raises(UnknownFormatError, match="unknown PDF variant"):
+        policykit.render(policy, "pdf", pdf_variant="pdf/x-1a")

@@ -81,7 +81,9 @@ def render_document(
         from policykit.render.docx import render_docx
 
         return render_docx(document)
-    raise ValueError(f"unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
+    from policykit.errors import UnknownFormatError
+
+    raise UnknownFormatError(f"unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
 
 
 @overload

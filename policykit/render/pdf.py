@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from policykit.document import Document
-from policykit.errors import RenderError
+from policykit.errors import RenderError, UnknownFormatError
 from policykit.findings import excerpt
 from policykit.render.html import render_html
 
@@ -99,7 +99,7 @@ def render_pdf(document: Document, *, variant: str | None = None, html: str | No
     import datetime as dt
 
     if variant is not None and variant not in PDF_VARIANTS:
-        raise ValueError(f"unknown PDF variant {excerpt(variant)}; choose from {', '.join(PDF_VARIANTS)}")
+        raise UnknownFormatError(f"unknown PDF variant {excerpt(variant)}; choose from {', '.join(PDF_VARIANTS)}")
     page = html if html is not None else render_html(document, print_css=True)
     # Long paragraphs are refused before WeasyPrint starts; long tables are cut into chunks.
     from policykit.render import pdf_large
