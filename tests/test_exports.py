@@ -181,17 +181,67 @@ def test_tcf_has_a_disclosure_per_cookie() -> None:
         "tawk.to",
         "va.tawk.to",
     }
-    # WHMCS documents WHMCSLinkID only as persistent: no number to give, and it says so.
+    # WHMCS documents WHMCSLinkID only as persistent: no number to give, an error that says so.
     assert by_name["WHMCSLinkID"]["maxAgeSeconds"] is None
     assert tcf_problems(document) == ["disclosures[2].maxAgeSeconds: an integer for a cookie (0: session)"]
-    assert [(f.code, f.path) for f in result.findings] == [("PK851", "cookies[WHMCSLinkID].lifetime")]
-    assert vendor_list_fields(document["disclosures"])["cookieMaxAgeSeconds"] is None
+    assert schema_errors(document) != []
+    assert [(f.code, f.severity.value, f.path) for f in result.findings] == [
+        ("PK854", "error", "cookies[WHMCSLinkID].lifetime")
+    ]
+
+
+TCF_SCHEMA = Path(__file__).parent / "tcf" / "device-storage-disclosure.schema.json"
+
+
+def schema_errors(document: Any) -> list[str]:
+    """What the JSON Schema written from the TCF specification (tests/tcf) finds wrong."""
+    import jsonschema
+
+    schema = json.loads(TCF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_the_schema_refuses_what_the_specification_refuses() -> None:
+    good = {"identifier": "id*", "type": "cookie", "maxAgeSeconds": 0, "cookieRefresh": False,
+            "domains": ["a.example"], "purposes": [1]}  # fmt: skip
+    assert schema_errors({"disclosures": [good], "domains": [{"domain": "a.example"}]}) == []
+    for bad in (
+        {**good, "identifier": "*"},
+        {**good, "identifier": "a*b"},
+        {**good, "maxAgeSeconds": None},
+        {**good, "maxAgeSeconds": 1.5},
+        {key: value for key, value in good.items() if key != "cookieRefresh"},
+        {**good, "domains": []},
+        {**good, "domain": "a.example"},
+        {**good, "type": "web", "maxAgeSeconds": 5},
+        {**good, "purposes": ["1"]},
+        {**good, "extra": 1},
+    ):
+        assert schema_errors({"disclosures": [bad], "domains": []}), bad
+    assert schema_errors({"disclosures": [], "domains": [{"domain": "https://a.example"}]})
+
+
+def test_tcf_takes_a_measured_value_and_one_party(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "tcf.json"
+    assert main(["export", str(POLICY), "--format", "tcf", "-o", str(out)]) == 1
+    assert not out.exists() and "PK854" in capsys.readouterr().err
+    assert main(["export", str(POLICY), "--format", "tcf", "--max-age", "WHMCSLinkID=7776000", "-o", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert schema_errors(document) == [] and tcf_problems(document) == []
+    assert {d["identifier"]: d for d in document["disclosures"]}["WHMCSLinkID"]["maxAgeSeconds"] == 7_776_000
+    assert main(["export", str(POLICY), "--format", "tcf", "--party", "google", "-o", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [d["identifier"] for d in document["disclosures"]] == ["_ga", "_ga_*"] and schema_errors(document) == []
+    assert main(["export", str(POLICY), "--format", "tcf", "--party", "nobody"]) == 2
+    assert main(["export", str(POLICY), "--format", "tcf", "--max-age", "WHMCSLinkID=soon"]) == 2
+    assert main(["export", str(POLICY), "--format", "klaro", "--party", "google"]) == 2
 
 
 def test_tcf_of_a_policy_with_every_duration_is_valid() -> None:
     result = export(with_linkid_duration(), "tcf")
     document = json.loads(result.text)
-    assert tcf_problems(document) == []
+    assert tcf_problems(document) == [] and schema_errors(document) == []
     assert result.findings == ()
     fields = vendor_list_fields(document["disclosures"])
     # The longest declared: 13 months (_ga), as the policy declares it, not capped.
@@ -392,15 +442,17 @@ def test_cookieconsent_config_has_the_librarys_type(locale: str, tmp_path: Path)
 def test_cli_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for format_name in FORMATS:
         out = tmp_path / f"export{FORMATS[format_name].suffix}"
-        code = main(["export", str(POLICY), "--format", format_name, "-o", str(out)])
+        measured = ["--max-age", "WHMCSLinkID=7776000"] if format_name == "tcf" else []
+        code = main(["export", str(POLICY), "--format", format_name, "-o", str(out), *measured])
         _, err = capsys.readouterr()
         assert code == 0, err
-        assert out.read_text(encoding="utf-8") == export(policy(), format_name).text
-    assert main(["export", str(POLICY), "--format", "tcf"]) == 0
+        expected = export(with_linkid_duration() if format_name == "tcf" else policy(), format_name).text
+        assert out.read_text(encoding="utf-8") == expected
+    assert main(["export", str(POLICY), "--format", "tcf"]) == 1
     printed, err = capsys.readouterr()
-    assert json.loads(printed)["disclosures"]
-    assert re.search(r"policy\.yaml:\d+:\d+: warning PK851 cookies\[WHMCSLinkID\]\.lifetime", err)
-    assert main(["export", str(POLICY), "--format", "tcf", "--no-catalogue"]) == 0
+    assert printed == ""
+    assert re.search(r"policy\.yaml:\d+:\d+: error PK854 cookies\[WHMCSLinkID\]\.lifetime", err)
+    assert main(["export", str(POLICY), "--format", "tcf", "--no-catalogue", "--max-age", "WHMCSLinkID=1"]) == 0
     assert '"cookieRefresh": true' not in capsys.readouterr()[0]
 
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from policykit.cli.common import CannotUse, find_policy, load_policy_with_source, quiet_option, write_output
+from policykit.cli.common import (
+    EXIT_FINDINGS,
+    CannotUse,
+    find_policy,
+    load_policy_with_source,
+    quiet_option,
+    write_output,
+)
 from policykit.findings import format_text
 
 if TYPE_CHECKING:
@@ -57,6 +64,19 @@ _FORMAT_NAMES = ("tcf", "ocd-csv", "klaro", "cookieconsent", "edpb-wat")
     help="tcf: the vendor catalogue that says which cookies are renewed on each visit (default: the built-in one).",
 )
 @click.option("--no-catalogue", is_flag=True, help="tcf: consult no vendor catalogue (cookieRefresh false).")
+@click.option(
+    "--party",
+    default=None,
+    help="tcf: only this party's cookies (the specification has one file per vendor; default: every party).",
+)
+@click.option(
+    "--max-age",
+    "max_ages",
+    multiple=True,
+    metavar="NAME=SECONDS",
+    help="tcf: the maxAgeSeconds measured on the site for a cookie (name or id) whose duration the policy "
+    "does not declare; repeatable.",
+)
 @quiet_option
 def export(
     path: str | None,
@@ -67,6 +87,8 @@ def export(
     locales: Path | None,
     catalogue_path: str | None,
     no_catalogue: bool,
+    party: str | None,
+    max_ages: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Export the cookies of a policy (PATH, else the project's).
@@ -81,7 +103,7 @@ def export(
     from policykit.errors import UnknownLocaleError
     from policykit.exports import FORMATS
     from policykit.exports import export as export_policy
-    from policykit.exports.common import valid_policy_url
+    from policykit.exports.common import REQUIRED_VALUE, valid_policy_url
 
     chosen = FORMATS[format_name]
     if locale is not None and not chosen.localized:
@@ -92,15 +114,21 @@ def export(
         raise click.BadParameter(
             "an http(s) address or a path starting with '/', without spaces", param_hint="--policy-url"
         )
-    if (catalogue_path is not None or no_catalogue) and format_name != "tcf":
-        raise click.UsageError(f"--catalogue and --no-catalogue apply to tcf, not to {format_name}")
+    if (catalogue_path is not None or no_catalogue or party is not None or max_ages) and format_name != "tcf":
+        raise click.UsageError(f"--catalogue, --no-catalogue, --party and --max-age apply to tcf, not to {format_name}")
+    measured = _max_ages(max_ages)
     project = find_policy(path, quiet=quiet)
     policy, source = load_policy_with_source(str(project.policy))
     if format_name == "tcf":
         from policykit.exports.tcf import export_tcf
 
         vendors = False if no_catalogue else _catalogue(catalogue_path)
-        result = export_tcf(policy, source, catalogue=vendors)
+        if party is not None and party not in {p.id for p in policy.parties}:
+            known = ", ".join(sorted(p.id for p in policy.parties))
+            raise click.BadParameter(
+                f"no party {party[:60]!r} in the policy; its parties: {known}", param_hint="--party"
+            )
+        result = export_tcf(policy, source, catalogue=vendors, party=party, measured=measured)
     else:
         asked: list[tuple[str | None, CatalogTranslator | None]] = [(None, None)]
         if chosen.localized and locale is not None:
@@ -116,6 +144,10 @@ def export(
             raise click.BadParameter(str(error), param_hint="--locale") from None
     if result.findings:
         click.echo(format_text(list(result.findings)), nl=False, err=True)
+    if any(f.code == REQUIRED_VALUE for f in result.findings):
+        # The file would break its format: nothing is written.
+        click.echo(f"{source.file}: the {format_name} export would not be valid; nothing written", err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS)
     if output is not None:
         write_output(output, result.text)
     else:
@@ -133,6 +165,19 @@ def _translator(policy: Policy, locale: str | None, locales: Path | None) -> Cat
         raise click.BadParameter(str(error), param_hint="--locale") from None
     except CatalogError as error:
         raise CannotUse(str(error)) from None
+
+
+def _max_ages(values: tuple[str, ...]) -> dict[str, int]:
+    """NAME=SECONDS pairs, each a non-negative integer number of seconds."""
+    measured = {}
+    for value in values:
+        name, sep, seconds = value.rpartition("=")
+        if not sep or not name or not seconds.isdigit() or not seconds.isascii():
+            raise click.BadParameter(
+                f"{value[:60]!r}: expected NAME=SECONDS, e.g. WHMCSLinkID=7776000", param_hint="--max-age"
+            )
+        measured[name] = int(seconds)
+    return measured
 
 
 def _catalogue(path: str | None) -> Catalogue:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LEFT_OUT",
     "NOT_DECLARED",
+    "REQUIRED_VALUE",
     "CookieRow",
     "Export",
     "JsRegex",
@@ -47,9 +48,12 @@ __all__ = [
 ]
 
 # Export findings: a cookie the format cannot carry, or a value it needs that the
-# policy does not declare. Never an error: the policy itself is fine.
+# policy does not declare: warnings, the file is still valid.
 NOT_DECLARED = "PK851"
 LEFT_OUT = "PK852"
+# An error: the format requires a value the policy does not give (TCF's maxAgeSeconds
+# of a cookie), so the file would not be valid; nothing is written (exit 1).
+REQUIRED_VALUE = "PK854"
 
 
 @frozen
@@ -60,6 +64,7 @@ class Problem:
     cookie: int
     field: str
     message: str
+    severity: Severity = Severity.WARNING  # an error: the file would break its format
 
 
 @frozen
@@ -80,7 +85,7 @@ def to_findings(policy: Policy, problems: Sequence[Problem], source: Source | No
         line, column = source.position(at) if source is not None else (0, 0)
         name = cookie.name or cookie.id
         path = f"cookies[{name}].{problem.field}" if problem.field else f"cookies[{name}]"
-        findings.append(Finding(problem.code, Severity.WARNING, problem.message, file, line, column, path))
+        findings.append(Finding(problem.code, problem.severity, problem.message, file, line, column, path))
     return tuple(findings)
 
 

@@ -17,15 +17,18 @@ ruling").
   or suffix wildcard. A lone `*`, or a `*` inside a name, cannot be said: left out.
 - type: "cookie" for cookies, "web" for local and session storage and IndexedDB (the
   spec: "any other web based storage"). A pixel is not storage: left out.
-- maxAgeSeconds: the declared lifetime in seconds (Lifetime.seconds); 0 for a session
-  cookie; null for web storage. What is declared is exported: browsers cap cookies at
-  400 days (a separate fact, `policykit facts`), which the export does not apply. A
-  cookie declared only "persistent" or "not stated" has no number to give: null, and a
-  PK851 finding (the spec requires an integer for a cookie).
-- cookieRefresh: the policy format does not record whether a cookie is renewed on each
-  visit; the vendor catalogue does (`renewed`, from the vendor's documentation: Google
-  renews `_ga` on each visit). True where the catalogue's entry for the cookie says so,
-  or where the caller names the cookie in `refreshed`; false otherwise.
+- maxAgeSeconds: the declared lifetime in seconds, of its longest case ("session or 14
+  days": 14 days; "up to 2 years": 2 years); 0 for a session cookie; null for web
+  storage. What is declared is exported: browsers cap cookies at 400 days (a separate
+  fact, `policykit facts`), which the export does not apply. A cookie declared only
+  "persistent" or "not stated" has no number to give, and the spec requires an
+  integer for a cookie: a PK854 error (nothing is written), unless the caller states
+  a measured value for it (`measured`, `--max-age NAME=SECONDS`).
+- cookieRefresh: true where the lifetime's longest case is renewed ("2 years from your
+  last visit"), where the vendor catalogue's entry for the cookie says so (`renewed`,
+  from the vendor's documentation: Google renews `_ga` on each visit), or where the
+  caller names the cookie in `refreshed`; false otherwise.
+- One file per vendor, as the spec publishes it: `party` keeps one party's cookies.
 - domains: the cookie's domain, else its party's domains, else (first party) the host
   of the policy's website.
 - purposes: TCF purpose ids. Purpose 1 "Store and/or access information on a device"
@@ -42,7 +45,15 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from policykit.exports.common import LEFT_OUT, NOT_DECLARED, Export, Problem, cookie_domains, to_findings
+from policykit.exports.common import (
+    LEFT_OUT,
+    REQUIRED_VALUE,
+    Export,
+    Problem,
+    cookie_domains,
+    to_findings,
+)
+from policykit.findings import Severity
 from policykit.model import CategoryKind, Cookie, Policy, Storage
 
 if TYPE_CHECKING:
@@ -86,9 +97,11 @@ def _identifier(cookie: Cookie) -> str | None:
 
 
 def disclosure(
-    policy: Policy, index: int, refreshed: Collection[str] = ()
+    policy: Policy, index: int, refreshed: Collection[str] = (), measured: Mapping[str, int] | None = None
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The disclosure of the policy's cookie at `index`, and what could not be said."""
+    """The disclosure of the policy's cookie at `index`, and what could not be said.
+    `measured`: maxAgeSeconds stated by the caller, by cookie id or name, for a cookie
+    whose duration the policy does not declare."""
     cookie = policy.cookies[index]
     identifier = _identifier(cookie)
     if identifier is None:
@@ -108,17 +121,46 @@ def disclosure(
     if kind == "cookie":
         lifetime = cookie.lifetime
         seconds = 0 if lifetime.is_session else lifetime.seconds
+        stated = (measured or {}).get(cookie.id, (measured or {}).get(cookie.name or ""))
+        if seconds is None and stated is not None:
+            seconds = stated
         if seconds is None:
             problems.append(
-                Problem(NOT_DECLARED, index, "lifetime", "TCF needs maxAgeSeconds for a cookie; no duration declared")
+                Problem(
+                    REQUIRED_VALUE,
+                    index,
+                    "lifetime",
+                    "TCF requires an integer maxAgeSeconds for a cookie and no duration is declared: declare it, "
+                    "or give the value measured on the site (--max-age NAME=SECONDS)",
+                    Severity.ERROR,
+                )
             )
         entry["maxAgeSeconds"] = seconds
-        entry["cookieRefresh"] = cookie.id in refreshed or (cookie.name or "") in refreshed
+        entry["cookieRefresh"] = (
+            lifetime.longest().renewed or cookie.id in refreshed or (cookie.name or "") in refreshed
+        )
     else:
         entry["maxAgeSeconds"] = None
-    domains = cookie_domains(policy, cookie)
+    domains = []
+    for domain in cookie_domains(policy, cookie):
+        # The spec: "MUST NOT contain http(s):// or text other than the domain".
+        if "://" in domain or any(c.isspace() for c in domain):
+            problems.append(
+                Problem(LEFT_OUT, index, "domain", f"domain {domain[:60]!r} is not a bare domain; left out")
+            )
+        else:
+            domains.append(domain)
     if not domains:
-        problems.append(Problem(NOT_DECLARED, index, "domain", "TCF needs the domains of a cookie; none declared"))
+        problems.append(
+            Problem(
+                REQUIRED_VALUE,
+                index,
+                "domain",
+                "TCF requires the domains of a cookie or web storage and none is declared: give the cookie's "
+                "domain or its party's domains",
+                Severity.ERROR,
+            )
+        )
     entry["domains"] = domains
     entry["purposes"] = purposes
     return entry, problems
@@ -150,15 +192,23 @@ def export_tcf(
     source: Source | None = None,
     refreshed: Collection[str] = (),
     catalogue: Catalogue | bool = True,
+    *,
+    party: str | None = None,
+    measured: Mapping[str, int] | None = None,
 ) -> Export:
-    """The Device Storage Disclosure JSON of the policy's cookies. `catalogue`: True for
-    the built-in vendor catalogue, False for none, or a Catalogue; it says which cookies
-    are refreshed, besides the ids or names in `refreshed`."""
+    """The Device Storage Disclosure JSON of the policy's cookies (of `party` only, when
+    given: the spec has one file per vendor). `catalogue`: True for the built-in vendor
+    catalogue, False for none, or a Catalogue; it says which cookies are refreshed,
+    besides the ids or names in `refreshed`. `measured`: maxAgeSeconds by cookie id or
+    name for cookies without a declared duration. A cookie with no integer
+    maxAgeSeconds is a PK854 error finding (the caller writes nothing)."""
     if catalogue is not False:
         refreshed = {*refreshed, *renewed_in_catalogue(policy, None if catalogue is True else catalogue)}
     disclosures, problems = [], []
     for index in range(len(policy.cookies)):
-        entry, found = disclosure(policy, index, refreshed)
+        if party is not None and policy.cookies[index].party != party:
+            continue
+        entry, found = disclosure(policy, index, refreshed, measured)
         problems += found
         if entry is not None:
             disclosures.append(entry)
