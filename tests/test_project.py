@@ -3,6 +3,7 @@ the user edits is what `build` publishes; translations stay with their text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -475,3 +476,23 @@ def test_a_secret_read_as_a_policy_is_quoted_as_a_short_excerpt(tmp_path: Path) 
     assert SECRET[:60] in str(caught.value) and SECRET[:61] not in str(caught.value)
     assert "more characters" in str(caught.value)
     assert len(str(caught.value)) < len(str(secret)) + 200
+
+
+def test_init_in_utc_plus_14_writes_the_moment_with_its_own_offset(tmp_path: Path) -> None:
+    import os
+    import sys
+    import time
+
+    require(hasattr(time, "tzset"), "time.tzset (POSIX)")
+    from conftest import ROOT
+
+    env = {**os.environ, "TZ": "Pacific/Kiritimati",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "policykit", "init", "site"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    meta = policykit.load(tmp_path / "site" / "policy.yaml").meta
+    assert meta.last_modified.utcoffset() == dt.timedelta(hours=14)
+    assert abs(meta.last_modified - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    assert policykit.check(policykit.load(tmp_path / "site" / "policy.yaml"), as_of=dt.datetime.now(dt.UTC).date(),
+                           select=["PK401"]) == []  # fmt: skip

@@ -405,3 +405,16 @@ def test_pk320_names_the_supervisory_authority_of_the_profile() -> None:
 def test_pk210_says_what_the_adequacy_decision_covers() -> None:
     messages = [f.message for f in findings_of(RULE_FIXTURES / "PK210-fail.yaml") if f.code == "PK210"]
     assert messages and "Supplementary Rules" in messages[0]
+
+
+def test_a_policy_written_in_utc_plus_14_is_not_in_the_future_in_utc() -> None:
+    """10:00 on 2 December in Kiribati is 20:00 on 1 December in UTC: not after 1 December."""
+    import attrs
+
+    policy = policykit.load(POLICY)
+    written = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=14)))
+    policy = attrs.evolve(policy, meta=attrs.evolve(policy.meta, last_modified=written, effective=dt.date(2026, 12, 2)))
+    assert "PK401" not in {f.code for f in policykit.check(policy, as_of=dt.date(2026, 12, 1), select=["PK401"])}
+    late = written + dt.timedelta(days=1)  # 3 December in every zone
+    policy = attrs.evolve(policy, meta=attrs.evolve(policy.meta, last_modified=late))
+    assert "PK401" in {f.code for f in policykit.check(policy, as_of=dt.date(2026, 12, 1), select=["PK401"])}

@@ -71,6 +71,8 @@ def init(
         "ADDRESS": address or "Example Street 1, 1000 AA Amsterdam",
         "CONTACT": contact or "privacy@example.com",
         "LANGUAGE": language,
+        # The moment with its own offset: a local date with +00:00 would be hours ahead in UTC+14.
+        "NOW": dt.datetime.now().astimezone().replace(microsecond=0).isoformat(),
         "TODAY": dt.date.today().isoformat(),
     }
     policy_text = template

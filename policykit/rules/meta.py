@@ -5,6 +5,7 @@ In: a Context (the policy and the date checked). Out: Issues pointing at `meta`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from policykit.findings import Severity
@@ -24,7 +25,11 @@ __all__ = ["RULES"]
     cites=("cite.gdpr",),
 )
 def modified_in_future(ctx: Context) -> Iterator[Issue]:
-    modified = ctx.policy.meta.last_modified.date()
+    # The date the text gives, or its date in UTC when that is earlier: a policy written at
+    # 10:00 on 2 December in UTC+14 (20:00 on 1 December in UTC) is not in the future for a
+    # check run in UTC on 1 December.
+    moment = ctx.policy.meta.last_modified
+    modified = moment.date() if moment.tzinfo is None else min(moment.date(), moment.astimezone(dt.UTC).date())
     if modified > ctx.as_of:
         yield Issue(("meta", "last_modified"), f"last modified {modified}, which is after {ctx.as_of}")
 
