@@ -58,6 +58,7 @@ from policykit import __version__
 from policykit.errors import CatalogError, PolicykitError
 
 if TYPE_CHECKING:
+    from policykit.document import Document
     from policykit.findings import Finding
     from policykit.i18n.translator import CatalogTranslator
     from policykit.model import Policy
@@ -510,6 +511,7 @@ def build_site(
     jobs: int | None = None,
     progress: Progress | None = None,
     on_plan: Callable[[int], None] | None = None,
+    text_check: Callable[[str, Document], Sequence[Finding]] | None = None,
 ) -> BuildResult:
     """Build the site of `policy` (already checked) into `output` (default: the
     project's). `on_plan` is told how many outputs the build has; `progress` each one
@@ -566,20 +568,30 @@ def build_site(
 
         findings: list[Finding] = list(broken)
         skipped: list[str] = list(broken_locales)
+        untrue: list[str] = []  # locales whose text the rules on the text find fault with
         for locale, found in translators.items():
-            localize(policy, None if found is None else locale, found)  # every string, every problem
+            document = localize(policy, None if found is None else locale, found)  # every string, every problem
             if found is not None and found.findings:
                 findings += found.findings
                 skipped.append(locale)
+            told = text_check(locale, document) if text_check is not None else ()
+            if told and found is not None:  # the source language was checked before the build
+                findings += told
+                untrue.append(locale)
         if stale == "source":  # built anyway, the source text where there is no translation
             sourced = [loc for loc in skipped if translators.get(loc) is not None]
             skipped = [loc for loc in skipped if loc not in sourced]
         else:
             sourced = []
+        sourced = [locale for locale in sourced if locale not in untrue]
+        skipped += [locale for locale in untrue if locale not in skipped]
         built = tuple(locale for locale in translators if locale not in skipped)
         if findings and strict:
             return BuildResult(site, built, tuple(skipped), tuple(findings), (), (), (), _since(started), False)
-        kept = _kept(project, policy, site, previous, skipped) if stale == "keep" else {}
+        # A locale whose text is untrue is not published, not even as its last build.
+        kept = (
+            _kept(project, policy, site, previous, [x for x in skipped if x not in untrue]) if stale == "keep" else {}
+        )
         skipped = [loc for loc in skipped if loc not in kept]
 
         tasks = _plan(policy, built, fingerprints, common, also=list(kept))

@@ -111,7 +111,10 @@ def test_init_scaffolds_a_project_that_passes_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, _, _ = _run(capsys, "init", "site", "--name", 'Acme "Books" B.V.', "--website", "https://acme.example/")
+    code, _, _ = _run(
+        capsys, "init", "site", "--name", 'Acme "Books" B.V.', "--website", "https://acme.example/",
+        "--address", "Spui 1, 1012 WX Amsterdam", "--contact", "privacy@acme.example",
+    )  # fmt: skip
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
         "locales", "policy.schema.json", "policy.yaml", "policykit.toml"
@@ -313,7 +316,8 @@ def _translate_all(file: Path) -> None:
 
 def _new_es_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
     monkeypatch.chdir(tmp_path)
-    argv = ["init", "np", "--name", "x", "--website", "https://x.com", "--controller", "X", "--contact", "a@b.c"]
+    argv = ["init", "np", "--name", "x", "--website", "https://x.com", "--controller", "X", "--contact", "a@b.c",
+            "--address", "Dorpsstraat 1, Ergens"]  # fmt: skip
     assert _run(capsys, *argv)[0] == 0
     monkeypatch.chdir(tmp_path / "np")
     code, _, err = _run(capsys, "i18n", "update", "--locale", "es")

@@ -32,8 +32,12 @@ from policykit.findings import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from policykit.catalogue import Catalogue
+    from policykit.document import Document
     from policykit.model import Policy
+    from policykit.project import Project
     from policykit.source import Source
 
 __all__ = ["check", "facts", "rules"]
@@ -124,6 +128,14 @@ class _Checked:
     help="The vendor catalogue to compare cookies with (a YAML file or a folder). Default: the built-in one.",
 )
 @click.option("--no-catalogue", "no_catalogue", is_flag=True, help="Do not compare cookies with a vendor catalogue.")
+@click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    metavar="LOCALES",
+    help="Also judge the text these locales read (comma-separated, or 'all': every catalogue of the project) "
+    "with the rules on the rendered text (PK350-PK358). Default: the policy's own language only.",
+)
 @quiet_option
 def check(
     paths: tuple[str, ...],
@@ -136,6 +148,7 @@ def check(
     today: str | None,
     catalogue_path: str | None,
     no_catalogue: bool,
+    locales: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Load policies (PATHs and GLOBs, '-' for stdin; else the project's) and report
@@ -148,7 +161,10 @@ def check(
     when = _as_of(as_of or today)
     targets: list[str | None] = [*_expand(paths)] or [None]  # None: the project's policy
     vendors: Catalogue | bool = False if no_catalogue else _catalogue(catalogue_path)
-    checked = [_check_one(path, stdin_filename, profiles, select, ignore, when, quiet, vendors) for path in targets]
+    checked = [
+        _check_one(path, stdin_filename, profiles, select, ignore, when, quiet, vendors, codes(locales))
+        for path in targets
+    ]
     _report(checked, output_format)
     code = max(one.code for one in checked)
     if code:
@@ -174,6 +190,7 @@ def _check_one(
     when: str | dt.date | None,
     quiet: bool,
     vendors: Catalogue | bool = True,
+    locales: Sequence[str] = (),
 ) -> _Checked:
     from policykit.facts import FactsError
     from policykit.findings import exit_code
@@ -194,6 +211,7 @@ def _check_one(
     chosen_select = select or project.select or ()
     chosen_ignore = [*codes(ignore or project.ignore), *codes(project.ignored_for(Path(name)))]
     chosen = codes(profiles) or list(project.profile or ()) or None
+    documents = _documents(policy, project, locales) if locales else None
     try:
         report = run_checks(
             policy,
@@ -203,6 +221,7 @@ def _check_one(
             ignore=chosen_ignore,
             as_of=on,
             catalogue=vendors,
+            documents=documents,
         )
     except UnknownRule as error:
         raise click.UsageError(str(error)) from None
@@ -219,6 +238,32 @@ def _check_one(
         report.as_of.isoformat(),
         tuple(report.profiles),
     )
+
+
+def _documents(policy: Policy, project: Project, locales: Sequence[str]) -> list[tuple[str, Document]]:
+    """The policy as its own language and each of `locales` read it ('all': every
+    catalogue of the project), for the rules on the text."""
+    from policykit.document import localize
+    from policykit.errors import CatalogError, UnknownLocaleError
+    from policykit.i18n import catalogs
+    from policykit.i18n.translator import translator_for
+    from policykit.i18n.values import normalize_locale
+
+    source = str(policy.meta.language)
+    wanted = [source]
+    for locale in locales:
+        if locale.lower() == "all":
+            wanted += catalogs.locales_in(project.locales, catalogs.POLICY_DOMAIN)
+        else:
+            wanted.append(locale)
+    documents = []
+    try:
+        for locale in dict.fromkeys(normalize_locale(name) for name in wanted):
+            translator = translator_for(policy, locale, locales=project.locales)
+            documents.append((locale, localize(policy, locale, translator)))
+    except (CatalogError, UnknownLocaleError) as error:
+        raise CannotUse(f"--locale: {error}") from None
+    return documents
 
 
 def _report(checked: list[_Checked], output_format: str) -> None:

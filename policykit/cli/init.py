@@ -1,10 +1,12 @@
 """`policykit init [DIR]`: start a project a legal writer can edit and check at once.
 
-In: a folder and the site's details (asked at a terminal, else taken from --name,
---website, --controller, --contact, or left as clearly marked examples).
+In: a folder and the site's details (asked at a terminal, else taken from --controller
+(or --name), --address, --website and --contact, or left as the examples of
+data/scaffold/placeholders.yaml, which `check` reports until they are replaced).
 Out: DIR/policykit.toml, DIR/policy.yaml (the usual articles, with the schema modeline),
 DIR/policy.schema.json, and DIR/locales/policy.pot, each written atomically. Nothing
-that exists is overwritten. The scaffold passes `policykit check`.
+that exists is overwritten. Given real details, the scaffold passes `policykit check`;
+its articles are generated clauses, so it stays true as cookies are added.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ def _yaml_string(text: str) -> str:
 
 @click.command()
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", help="The organisation responsible for the website (the controller).")
-@click.option("--website", help="The website's address, such as https://www.example.com/.")
-@click.option("--controller", "address", help="The controller's postal address.")
+@click.option("--controller", "--name", "name", help="The organisation responsible for the website (the controller).")
+@click.option("--website", help="The website's address, such as https://www.zapateria.es/.")
+@click.option("--address", "address", help="The controller's postal address.")
 @click.option("--contact", help="An e-mail address for privacy questions.")
 @click.option("--language", default="en", show_default=True, help="The language the policy is written in.")
 def init(
@@ -59,17 +61,20 @@ def init(
     existing = [str(path) for path in files.values() if path.exists()]
     if existing:
         raise CannotUse(f"{', '.join(existing)}: already there; policykit init changes nothing that exists")
+    from policykit.rules.placeholders import placeholders
+
+    example = placeholders()  # `check` reports each one left in the policy (PK410-PK412)
     if sys.stdin.isatty():
-        name = name or click.prompt("Organisation responsible for the website", default="Example B.V.")
-        website = website or click.prompt("Website", default="https://www.example.com/")
-        address = address or click.prompt("Postal address", default="Example Street 1, 1000 AA Amsterdam")
-        contact = contact or click.prompt("E-mail address for privacy questions", default="privacy@example.com")
+        name = name or click.prompt("Organisation responsible for the website", default=example["organisation"])
+        website = website or click.prompt("Website", default=example["website"])
+        address = address or click.prompt("Postal address", default=example["address"])
+        contact = contact or click.prompt("E-mail address for privacy questions", default=example["contact"])
     template = (data_dir() / "scaffold" / "policy.yaml").read_text(encoding="utf-8")
     values = {
-        "NAME": name or "Example B.V.",
-        "WEBSITE": website or "https://www.example.com/",
-        "ADDRESS": address or "Example Street 1, 1000 AA Amsterdam",
-        "CONTACT": contact or "privacy@example.com",
+        "NAME": name or example["organisation"],
+        "WEBSITE": website or example["website"],
+        "ADDRESS": address or example["address"],
+        "CONTACT": contact or example["contact"],
         "LANGUAGE": language,
         # The moment with its own offset: a local date with +00:00 would be hours ahead in UTC+14.
         "NOW": dt.datetime.now().astimezone().replace(microsecond=0).isoformat(),

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from policykit.i18n.translator import CatalogTranslator
     from policykit.model import Policy
     from policykit.project import Project
+    from policykit.source import Source
 
 __all__ = ["build", "dump", "render", "schema"]
 
@@ -280,6 +281,7 @@ def build(
             jobs=jobs,
             progress=bar.done if bar else None,
             on_plan=bar.plan if bar else None,
+            text_check=lambda locale, document: _text_findings(policy, source, locale, document),
         )
     except UnknownLocaleError as error:
         prefix = "" if str(project.locales) in str(error) else f"{project.locales}: "  # a folder names itself
@@ -316,6 +318,17 @@ def build(
         click.echo(line, err=True)
     if lines:
         raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def _text_findings(policy: Policy, source: Source, locale: str, document: Document) -> list[Finding]:
+    """The errors the rules on the text (PK350-PK358) find in one locale's Document."""
+    from policykit.findings import Severity
+    from policykit.rules import run_checks
+    from policykit.rules.text import RULES
+
+    codes = [rule.code for rule in RULES]
+    report = run_checks(policy, source, select=codes, documents=[(locale, document)])
+    return [finding for finding in report.findings if finding.severity is Severity.ERROR]
 
 
 def _result_folder(out_dir: Path | None, project: Project) -> Path:

@@ -30,8 +30,10 @@ from policykit.rules import (
     meta,
     names,
     parties,
+    placeholders,
     prose,
     refusal,
+    text,
     transfers,
 )
 from policykit.rules import catalogue as catalogue_rules
@@ -40,6 +42,7 @@ from policykit.source import Source
 
 if TYPE_CHECKING:
     from policykit.catalogue import Catalogue
+    from policykit.document import Document
 
 __all__ = [
     "PROFILES",
@@ -98,6 +101,8 @@ RULES: tuple[Rule, ...] = (
     *jurisdictions.RULES,
     *catalogue_rules.RULES,
     *names.RULES,
+    *text.RULES,
+    *placeholders.RULES,
     unused_silence,
     more_findings,
 )
@@ -180,6 +185,7 @@ def run_checks(
     as_of: dt.date | None = None,
     today: dt.date | None = None,
     catalogue: Catalogue | bool = True,
+    documents: Sequence[tuple[str, Document]] | None = None,
 ) -> Report:
     """Run the chosen rules; split what the policy silences from what it does not.
 
@@ -188,13 +194,15 @@ def run_checks(
     what the catalogue rules compare cookies with: True the built-in one, a Catalogue
     (`policykit.catalogue.load_catalogue(path)`), or False to switch them off. Parties'
     countries the policy leaves out are taken from it for the transfer rules
-    (`rules.catalogue.effective_policy`)."""
+    (`rules.catalogue.effective_policy`). `documents` are the localized (locale,
+    Document) pairs the rules on the text judge (PK350-PK358); None: the policy's own
+    language."""
     profiles = parse_profiles(profile) if profile is not None else policy_profiles(policy)
     rules = select_rules(profiles, select, ignore)
     source = source or Source("<policy>", convert.unstructure(policy))
     vendors = catalogue_rules.chosen(catalogue)
     judged = policy if vendors is None else catalogue_rules.effective_policy(policy, vendors)
-    ctx = Context(judged, profiles, as_of or today, catalogue=vendors, declared=policy)
+    ctx = Context(judged, profiles, as_of or today, catalogue=vendors, declared=policy, documents=documents)
     findings: list[Finding] = []
     silenced: list[tuple[Finding, Silence]] = []
     used: set[tuple[tuple[str | int, ...], int]] = set()

@@ -39,6 +39,7 @@ from policykit.model import (
 
 if TYPE_CHECKING:
     from policykit.catalogue import Catalogue
+    from policykit.document import Document
 
 __all__ = [
     "EUROPE",
@@ -215,8 +216,12 @@ class Context:
         wording: Wording | None = None,
         catalogue: Catalogue | None = None,
         declared: Policy | None = None,
+        documents: Sequence[tuple[str, Document]] | None = None,
     ) -> None:
         self.policy = policy
+        # The localized Documents the rules on the text read, by locale; None: the
+        # policy's own language, localized when a rule first asks.
+        self._documents = None if documents is None else tuple(documents)
         # The vendor catalogue the catalogue rules compare with (None: they find nothing),
         # and the policy as written: `policy` may carry parties' countries taken from the
         # catalogue (rules.catalogue.effective_policy), `declared` never does.
@@ -325,6 +330,15 @@ class Context:
             found.append(Prose(("cookies", index, "purpose"), cookie.purpose, {}, None, cookie))
         return tuple(found)
 
+    @property
+    def documents(self) -> tuple[tuple[str, Document], ...]:
+        """The (locale, Document) pairs a reader reads, for the rules on the text."""
+        if self._documents is None:
+            from policykit.document import localize
+
+            self._documents = ((self.language, localize(self.declared)),)
+        return self._documents
+
     @functools.cached_property
     def told(self) -> tuple[Prose, ...]:
         """What a reader is told: the prose, and the text of each generated clause as
@@ -332,9 +346,7 @@ class Context:
         says read this; rules about how prose is written read `prose`."""
         if not any(isinstance(block, Clause) for part in self.parts for block in part.item.body):
             return self.prose
-        from policykit.document import localize
-
-        document = localize(self.policy)
+        document = self._source_document
         doc_parts = [
             blocks
             for article in document.articles
@@ -351,6 +363,15 @@ class Context:
             for index, lines in texts.items():
                 found.append(Prose((*part.at, "body", index), "", {}, part, rendered="\n".join(lines)))
         return tuple(found)
+
+    @functools.cached_property
+    def _source_document(self) -> Document:
+        for locale, document in self.documents:
+            if locale == self.language:
+                return document
+        from policykit.document import localize
+
+        return localize(self.declared)
 
     def clauses(self, kind: ClauseKind) -> list[At]:
         """Where the policy places a clause of `kind`."""
