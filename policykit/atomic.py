@@ -58,9 +58,13 @@ def refuse_package(path: Path) -> None:
                               str(path))  # fmt: skip
 
 
-def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, make_parents: bool = False) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], content: str | bytes, *, make_parents: bool = False, new_mode: int | None = None
+) -> None:
     """Write `content` to `path` as described above. A missing folder is an error unless
-    `make_parents`; a path inside the installed policykit package is always refused."""
+    `make_parents`; a path inside the installed policykit package is always refused.
+    `new_mode`: the mode of a file created anew (default 0644), for files that must stay
+    private (a scan's HAR holds session cookies: 0600)."""
     target = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     refuse_package(target)
@@ -90,7 +94,7 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, make_par
             stream.flush()
             os.fsync(stream.fileno())
         if status is None:
-            os.chmod(temporary, _NEW_FILE_MODE)
+            os.chmod(temporary, _NEW_FILE_MODE if new_mode is None else new_mode)
         else:
             _keep_owner(temporary, status)
             os.chmod(temporary, stat.S_IMODE(status.st_mode))

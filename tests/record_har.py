@@ -18,17 +18,42 @@ from pathlib import Path
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "audit" / "recorded.har"
 
 
+CONSENT_PAGE = (
+    b"<!doctype html><html lang='en'><title>Consent</title>"
+    b"<a href='/consent/more'>More</a> <a href='http://example.invalid/'>Elsewhere</a>"
+    b"<button id='accept' onclick=\"document.cookie='_fbp=fb.1.2; max-age=7776000; path=/';"
+    b"document.cookie='consent=all; max-age=15552000; path=/'\">Accept</button>"
+    b"<button id='reject' onclick=\"document.cookie='consent=none; max-age=15552000; path=/'\">Reject</button>"
+    b"<script>document.cookie='_ga=GA1.1.1; max-age=34560000; path=/';"
+    b"document.cookie='_ga_ABC123=GS1.1; max-age=34560000; path=/';"
+    b"localStorage.setItem('twk_token_abc', 'x');sessionStorage.setItem('twk_session', 'y');</script></html>"
+)
+
+
 def _handler(third_party: str) -> type[BaseHTTPRequestHandler]:
     class Page(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:  # quiet in tests
             pass
 
         def do_GET(self) -> None:
+            if self.path.startswith("/favicon.ico"):
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if self.path.startswith("/pixel.gif"):
                 body, kind = b"GIF89a", "image/gif"
                 cookies = ["tracker=xyz; Max-Age=31536000; Path=/"]
             elif self.path.startswith("/ping"):
                 body, kind, cookies = b"ok", "text/plain", []
+            elif self.path.startswith("/consent"):
+                # A consent flow: analytics by script before any choice, marketing on
+                # accept, and a chat widget's local and session storage; /consent/more
+                # is a second page of the same site.
+                kind, cookies = "text/html; charset=utf-8", ["session_id=abc; Path=/; HttpOnly"]
+                if self.path.startswith("/consent/more"):
+                    cookies.append("page_two=1; Max-Age=3600; Path=/")
+                body = CONSENT_PAGE
             elif self.path.startswith("/banner"):
                 # A consent banner: the consent cookie exists only after the click.
                 kind, cookies = "text/html; charset=utf-8", ["session_id=abc; Path=/; HttpOnly"]

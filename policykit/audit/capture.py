@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from attrs import frozen
+from attrs import evolve, frozen
 
+from policykit.audit.har_stream import har_items
 from policykit.audit.setcookie import SetCookie, bounded_lifetime, parse_set_cookie
 from policykit.errors import PolicykitError
 
@@ -32,10 +33,12 @@ __all__ = [
     "Capture",
     "CaptureError",
     "Malformed",
+    "Note",
     "Observation",
     "read_capture",
     "read_har",
     "read_jar",
+    "storage_observations",
 ]
 
 
@@ -64,6 +67,7 @@ class Observation:
     where: str
     entry: int | None = None
     deleted: bool = False
+    storage: str = "cookie"  # or 'local-storage', 'session-storage' (Storage's values)
 
 
 @frozen
@@ -77,7 +81,23 @@ class Malformed:
 
 
 @frozen
+class Note:
+    """Something about a capture the audit reports as it is (`code`: PK709, a Date
+    header not trusted), at `where` in the file."""
+
+    code: str
+    message: str
+    request: str
+    where: str
+    entry: int | None
+
+
+@frozen
 class Capture:
+    """What one file says a browser saw. `storage`: the file records the browser's local
+    and session storage too (Playwright's storage_state does), so a declared storage
+    entry missing from it was not seen."""
+
     file: str
     kind: str  # 'har', 'cookies.txt', 'storage-state', 'extension-jar', 'wec-inspection'
     observations: tuple[Observation, ...]
@@ -85,6 +105,9 @@ class Capture:
     clock: str = ""  # what the lifetimes count from, in words
     pages: tuple[str, ...] = ()
     entries: int = 0  # a HAR's entries: with no cookie at all, the export may be sanitized
+    notes: tuple[Note, ...] = ()
+    storage: bool = False
+    flow: str = ""  # the consent state a scan recorded it in: 'before-consent', 'accept', 'reject'
 
 
 def _host(url: str) -> str:
@@ -118,68 +141,26 @@ def _http_date(text: str) -> dt.datetime | None:
 
 # --- HAR -------------------------------------------------------------------------------
 
+# A response's Date further than this from the entry's own start time is a wrong clock
+# (or a forged header): the lifetimes count from the start time instead.
+_PLAUSIBLE_CLOCK = dt.timedelta(days=1)
 
-def _har_items(path: Path) -> Iterator[tuple[str, Any]]:
-    """('page', page) and ('entry', entry) in file order, and ('log', None) once the
-    `log` object opens. Streamed with ijson when it is there."""
-    try:
-        import ijson  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        ijson = None
-    with path.open("rb") as stream:
-        if ijson is None:
-            try:
-                document = json.load(stream)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                raise CaptureError(f"{path}: not a HAR file: {error}") from None
-            log = document.get("log") if isinstance(document, dict) else None
-            if not isinstance(log, dict):
-                raise CaptureError(f"{path}: not a HAR file: no 'log' object at the top")
-            yield "log", None
-            for page in log.get("pages") or ():
-                yield "page", page
-            entries = log.get("entries")
-            if not isinstance(entries, list):
-                raise CaptureError(f"{path}: not a HAR file: 'log.entries' is not a list")
-            for entry in entries:
-                yield "entry", entry
-            return
-        builder: Any = None
-        kind = item_prefix = ""
-        saw_log = saw_entries = False
-        try:
-            for prefix, event, value in ijson.parse(stream, use_float=True):
-                if builder is not None:
-                    builder.event(event, value)
-                    if prefix == item_prefix and event in ("end_map", "end_array"):
-                        yield kind, builder.value
-                        builder = None
-                    continue
-                if prefix == "log" and event == "start_map":
-                    saw_log = True
-                    yield "log", None
-                elif prefix == "log.entries" and event == "start_array":
-                    saw_entries = True
-                elif prefix in ("log.entries.item", "log.pages.item") and event in ("start_map", "start_array"):
-                    kind = "entry" if prefix == "log.entries.item" else "page"
-                    item_prefix = prefix
-                    builder = ijson.ObjectBuilder()
-                    builder.event(event, value)
-        except ijson.JSONError as error:
-            # yajl's message draws the place over several lines: the first says what.
-            said = str(error).strip().splitlines()[0] if str(error).strip() else "invalid JSON"
-            raise CaptureError(f"{path}: not a HAR file: {said}") from None
-        except UnicodeDecodeError as error:
-            raise CaptureError(f"{path}: not a HAR file: {error}") from None
-        if not saw_log:
-            raise CaptureError(f"{path}: not a HAR file: no 'log' object at the top")
-        if not saw_entries:
-            raise CaptureError(f"{path}: not a HAR file: 'log.entries' is missing or not a list")
+
+def _list(value: Any) -> list[Any]:
+    """A JSON array, or nothing: odd but valid JSON (a number, an object) is no array."""
+    return value if isinstance(value, list) else []
+
+
+def _parents(host: str) -> Iterator[str]:
+    """The host and each domain above it: a.b.example.com, b.example.com, example.com, com."""
+    while host:
+        yield host
+        _, _, host = host.partition(".")
 
 
 def _headers(message: Mapping[str, Any]) -> list[tuple[int, str, str]]:
     found = []
-    for index, header in enumerate(message.get("headers") or ()):
+    for index, header in enumerate(_list(message.get("headers"))):
         if isinstance(header, Mapping) and isinstance(header.get("name"), str):
             found.append((index, header["name"].lower(), str(header.get("value", ""))))
     return found
@@ -193,8 +174,10 @@ def read_har(path: Path) -> Capture:
     page_urls: dict[str, str] = {}
     sent: list[tuple[str, str, str, str, str, int]] = []  # name, host, page ref, request, where, entry
     set_domains: dict[str, set[str]] = {}  # name -> the domains a response set it for
+    notes: list[Note] = []
+    last_started: dt.datetime | None = None
     count = 0
-    for kind, item in _har_items(path):
+    for kind, item in har_items(path):
         if kind == "page" and isinstance(item, Mapping):
             page_titles[str(item.get("id", ""))] = str(item.get("title", ""))
             continue
@@ -213,9 +196,25 @@ def read_har(path: Path) -> Capture:
         if pageref:
             page_urls.setdefault(pageref, url)
         headers = _headers(response)
-        date = next((_http_date(v) for _, n, v in headers if n == "date"), None)
-        date = date or _iso(item.get("startedDateTime")) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         base = f"log.entries[{index}]"
+        started = _iso(item.get("startedDateTime"))
+        clock = started or last_started
+        last_started = clock
+        date = next((_http_date(v) for _, n, v in headers if n == "date"), None)
+        if date is not None and clock is not None and abs(date - clock) > _PLAUSIBLE_CLOCK:
+            header_index = next(i for i, n, _ in headers if n == "date")
+            notes.append(
+                Note(
+                    "PK709",
+                    f"the response's Date, {date.isoformat()}, is more than a day from the entry's start, "
+                    f"{clock.isoformat()}: its lifetimes count from the start",
+                    url,
+                    f"{base}.response.headers[{header_index}]",
+                    index,
+                )
+            )
+            date = clock
+        date = date or clock or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         cookies_here: list[tuple[SetCookie, str]] = []
         set_cookie = [(i, v) for i, n, v in headers if n == "set-cookie"]
         for header_index, value in set_cookie:
@@ -231,7 +230,7 @@ def read_har(path: Path) -> Capture:
                 cookies_here.append((cookie, where))
         if not set_cookie:
             # No headers kept (some exporters strip them): the parsed response.cookies.
-            for cookie_index, record in enumerate(response.get("cookies") or ()):
+            for cookie_index, record in enumerate(_list(response.get("cookies"))):
                 if not isinstance(record, Mapping) or not record.get("name"):
                     continue
                 where = f"{base}.response.cookies[{cookie_index}]"
@@ -268,14 +267,16 @@ def read_har(path: Path) -> Capture:
                     deleted=cookie.deleted,
                 )
             )
-        for cookie_index, record in enumerate(request.get("cookies") or ()):
+        for cookie_index, record in enumerate(_list(request.get("cookies"))):
             if isinstance(record, Mapping) and record.get("name"):
                 sent.append((str(record["name"]), host, pageref, url, f"{base}.request.cookies[{cookie_index}]", index))
     # A cookie a request sends that no response set came from a script (or an earlier
     # visit): seen, but its lifetime is not in the HAR.
+    # Each host's parent domains are looked up, so this is linear in the cookies sent.
     seen_sent: set[tuple[str, str]] = set()
     for name, host, pageref, url, where, index in sent:
-        if any(host == d or host.endswith("." + d) for d in set_domains.get(name, ())):
+        domains = set_domains.get(name)
+        if domains and any(parent in domains for parent in _parents(host)):
             continue
         if (name, host) in seen_sent:
             continue
@@ -288,30 +289,17 @@ def read_har(path: Path) -> Capture:
             return title
         return page_urls.get(ref) or fallback
 
-    resolved = tuple(
-        Observation(
-            o.name,
-            o.domain,
-            o.how,
-            o.lifetime,
-            o.lifetime_known,
-            page_of(o.page, o.request),
-            o.request,
-            o.where,
-            o.entry,
-            o.deleted,
-        )
-        for o in observations
-    )
+    resolved = tuple(evolve(o, page=page_of(o.page, o.request)) for o in observations)
     pages = tuple(sorted({page_of(ref, "") for ref in page_urls} - {""}))
     return Capture(
         str(path),
         "har",
         resolved,
         tuple(malformed),
-        "each response's Date header (else the entry's startedDateTime)",
+        "each response's Date header (else, or when it is more than a day from it, the entry's startedDateTime)",
         pages,
         count,
+        notes=tuple(notes),
     )
 
 
@@ -385,6 +373,8 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise CaptureError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    except RecursionError:
+        raise CaptureError(f"{path}: not a cookie jar: nested deeper than any cookie jar is") from None
     if isinstance(document, dict) and "log" in document:
         return read_har(path)
     if isinstance(document, dict) and isinstance(document.get("cookies"), list) and "uri_ins" in document:
@@ -401,7 +391,9 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
                         str(record["name"]), str(record.get("domain", "")), seconds, at, f"cookies[{index}]", ""
                     )
                 )
-        return Capture(str(path), "storage-state", tuple(found), clock=clock)
+        origins = document.get("origins")
+        found.extend(storage_observations(origins))
+        return Capture(str(path), "storage-state", tuple(found), clock=clock, storage=isinstance(origins, list))
     if isinstance(document, list):
         found = []
         for index, record in enumerate(document):
@@ -434,13 +426,13 @@ def _read_wec(path: Path, document: Mapping[str, Any]) -> Capture:
     start = _iso(document.get("start_time"))
     site = str(document.get("uri_ins") or "")
     found = []
-    for index, record in enumerate(document.get("cookies") or ()):
+    for index, record in enumerate(_list(document.get("cookies"))):
         if not isinstance(record, Mapping) or not record.get("name"):
             continue
         log = _object(record.get("log"))
         seen = _iso(log.get("timestamp")) or start
-        stack = log.get("stack") or []
-        origin = stack[0].get("fileName", "") if stack and isinstance(stack[0], Mapping) else ""
+        stack = _list(log.get("stack"))
+        origin = str(stack[0].get("fileName") or "") if stack and isinstance(stack[0], Mapping) else ""
         expires = record.get("expires")
         if isinstance(expires, str):
             moment = _iso(expires)
@@ -468,6 +460,22 @@ def _read_wec(path: Path, document: Mapping[str, Any]) -> Capture:
         )
     clock = "each cookie's log.timestamp (else the inspection's start_time)"
     return Capture(str(path), "wec-inspection", tuple(found), clock=clock, pages=(site,) if site else ())
+
+
+def storage_observations(origins: Any) -> Iterator[Observation]:
+    """Playwright's storage_state `origins`: each origin's `localStorage` (and the
+    `sessionStorage` policykit's scan adds, which Playwright leaves out) as observations
+    of the origin's host, with no lifetime (web storage has no expiry)."""
+    for index, origin in enumerate(_list(origins)):
+        if not isinstance(origin, Mapping):
+            continue
+        url = str(origin.get("origin") or "")
+        host = _host(url)
+        for key, storage in (("localStorage", "local-storage"), ("sessionStorage", "session-storage")):
+            for item_index, item in enumerate(_list(origin.get(key))):
+                if isinstance(item, Mapping) and isinstance(item.get("name"), str) and item["name"]:
+                    where = f"origins[{index}].{key}[{item_index}]"
+                    yield Observation(item["name"], host, "jar", None, False, url, url, where, storage=storage)
 
 
 def read_capture(path: Path, captured_at: dt.datetime | None = None, *, har: bool = False) -> Capture:

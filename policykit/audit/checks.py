@@ -1,10 +1,11 @@
 """The policy against what a browser saw.
 
-In: a Policy, the Captures read from HAR files and cookie jars, the site's address, a
-lifetime tolerance and whether the capture was made before consent. Out: Findings in
-the one shape `check` uses, each at the place in the capture where the cookie was seen
-(file, field path, entry index, page and request URL), or at the declaration in the
-policy for a cookie never seen.
+In: a Policy, the Captures read from HAR files and cookie jars (cookies, and the local
+and session storage a storage_state holds), the site's address, a lifetime tolerance
+and the consent state the capture was made in. Out: Findings in the one shape `check`
+uses, one per cookie or storage entry, at the place in the capture where it was first
+seen (file, field path, entry index, page and request URL) with the evidence of every
+capture that saw it, or at the declaration in the policy for one never seen.
 """
 
 from __future__ import annotations
@@ -16,70 +17,32 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from policykit.audit.capture import Capture, Observation
+from policykit.audit.codes import AUDIT_CHECKS
+from policykit.audit.evidence import Seen, describe, group
 from policykit.audit.setcookie import domain_match
-from policykit.findings import Finding, RuleInfo, Severity, sort_findings
+from policykit.findings import Finding, Severity, sort_findings
 from policykit.globs import compile_glob
 from policykit.model import Cookie, Party, Policy, Role, Storage
 from policykit.source import Source
 
-__all__ = ["AUDIT_CHECKS", "Tolerance", "audit", "likely_vendor"]
+__all__ = [
+    "AUDIT_CHECKS",
+    "FLOWS",
+    "Tolerance",
+    "Undeclared",
+    "audit",
+    "audit_states",
+    "likely_vendor",
+    "undeclared",
+]
 
-_RFC6265 = "RFC 6265, sections 5.2 and 5.3 (https://www.rfc-editor.org/rfc/rfc6265)"
-_EPRIVACY = "Directive 2002/58/EC, Art. 5(3) (https://eur-lex.europa.eu/eli/dir/2002/58/oj)"
-_GDPR13 = "GDPR Art. 13(1)(e) and 13(2)(a) (https://eur-lex.europa.eu/eli/reg/2016/679/oj)"
-_PLANET49 = "CJEU C-673/17 Planet49, 2019-10-01, point 2 of the ruling (ECLI:EU:C:2019:801)"
-
-AUDIT_CHECKS: tuple[RuleInfo, ...] = (
-    RuleInfo(
-        "PK701",
-        "A cookie the site set is not declared in the policy",
-        Severity.ERROR,
-        f"Visitors must be told which cookies are stored and why: {_GDPR13}; {_EPRIVACY}.",
-    ),
-    RuleInfo(
-        "PK702",
-        "A declared cookie was never seen in the capture",
-        Severity.INFO,
-        "A declaration no browser confirms may be stale, or the capture may not have reached "
-        "the page that sets it; look before removing it.",
-    ),
-    RuleInfo(
-        "PK703",
-        "The lifetime a cookie is set with differs from the declared one beyond the tolerance",
-        Severity.WARNING,
-        f"The storage period must be stated truly ({_GDPR13}; {_PLANET49}: the duration of cookies "
-        f"must be disclosed). The lifetime is read as a browser reads it: {_RFC6265}, Max-Age over "
-        "Expires, counted from the response's Date header.",
-    ),
-    RuleInfo(
-        "PK704",
-        "A cookie comes from a third-party host that no declared party serves",
-        Severity.ERROR,
-        f"Whether third parties can access cookies must be disclosed ({_PLANET49}); recipients must "
-        f"be named ({_GDPR13}). A party's `domains` say which hosts are its own.",
-    ),
-    RuleInfo(
-        "PK705",
-        "A declared cookie was seen on a domain its declaration does not allow",
-        Severity.ERROR,
-        "A first-party cookie seen on another site's domain, or a cookie seen outside the domain its "
-        f"declaration or its party names, tells visitors the wrong party ({_PLANET49}).",
-    ),
-    RuleInfo(
-        "PK706",
-        "Before consent, a cookie outside the strictly necessary ones was set",
-        Severity.ERROR,
-        f"Only cookies strictly necessary for the service a visitor asked for are exempt from "
-        f"consent: {_EPRIVACY}; {_PLANET49}.",
-    ),
-    RuleInfo(
-        "PK707",
-        "A Set-Cookie header a browser ignores",
-        Severity.WARNING,
-        f"No '=' in the name-value pair, an empty name, or a Domain the host does not belong to: {_RFC6265}.",
-    ),
-)
 _INFO = {rule.code: rule for rule in AUDIT_CHECKS}
+
+# The consent states a capture can be made in: '' (not said), before any choice, after
+# accepting, after refusing.
+FLOWS = ("", "before-consent", "accept", "reject")
+_AUDITED = (Storage.COOKIE, Storage.LOCAL_STORAGE, Storage.SESSION_STORAGE)
+_NOUN = {"cookie": "cookie", "local-storage": "local-storage entry", "session-storage": "session-storage entry"}
 
 
 @frozen
@@ -139,6 +102,17 @@ def likely_vendor(name: str) -> str:
     return f"; the catalogue knows it as {vendor}'s{product} cookie" + (f" ({kind})" if kind else "")
 
 
+@frozen
+class Undeclared:
+    """A cookie or storage entry the captures saw and the policy does not declare:
+    `seen` its evidence, `third_party` whether its host is another site's, `party` the
+    declared party whose domains serve it (None when none does)."""
+
+    seen: Seen
+    third_party: bool
+    party: Party | None
+
+
 class _Auditor:
     def __init__(
         self,
@@ -147,19 +121,35 @@ class _Auditor:
         policy_file: str,
         site: str | None,
         tolerance: Tolerance,
-        before_consent: bool,
+        flow: str,
     ) -> None:
         self.policy = policy
         self.source = source
         self.policy_file = policy_file
         self.site_host = _host(site or "") or _host(policy.meta.website or "")
         self.tolerance = tolerance
-        self.before_consent = before_consent
+        self.flow = flow
         self.first_party = {self.site_host} - {""}
         for party in policy.parties:
             if party.role is Role.FIRST_PARTY:
                 self.first_party.update(party.domains)
-        self.declared = [c for c in policy.cookies if c.storage is Storage.COOKIE and c.name is not None]
+        self.declared = [c for c in policy.cookies if c.storage in _AUDITED and c.name is not None]
+        # Exact names by (storage, name); patterns apart, each matched in linear time (policykit.globs).
+        self.exact: dict[tuple[str, str], list[Cookie]] = {}
+        self.patterns: list[Cookie] = []
+        for cookie in self.declared:
+            assert cookie.name is not None
+            if cookie.is_pattern:
+                self.patterns.append(cookie)
+            else:
+                self.exact.setdefault((cookie.storage.value, cookie.name), []).append(cookie)
+        self.categories = {c.id: c for c in policy.all_categories}
+        self.has_har = False
+
+    def needs_consent(self, cookie: Cookie | None) -> bool:
+        """Undeclared, of an unknown category or of one that asks consent."""
+        category = self.categories.get(cookie.category) if cookie is not None else None
+        return category is None or category.consent_required
 
     def is_first_party(self, domain: str) -> bool:
         return any(_related(domain, own) for own in self.first_party)
@@ -170,30 +160,38 @@ class _Auditor:
                 return party
         return None
 
-    def declaration(self, observation: Observation) -> Cookie | None:
-        named = [c for c in self.declared if c.name and compile_glob(c.name)(observation.name)]
-        # An exact name outranks a pattern, and a declaration for this domain outranks one for another.
-        named.sort(key=lambda c: (c.is_pattern, not (c.domain and _related(observation.domain, c.domain))))
+    def declaration(self, seen: Observation) -> Cookie | None:
+        named = list(self.exact.get((seen.storage, seen.name), ()))
+        if not named:
+            named = [
+                c for c in self.patterns if c.storage.value == seen.storage and compile_glob(c.name or "")(seen.name)
+            ]
+        # A declaration for this domain outranks one for another; a longer pattern a shorter.
+        named.sort(key=lambda c: (not (c.domain and _related(seen.domain, c.domain)), -len(c.name or "")))
         return named[0] if named else None
 
-    def finding(self, code: str, capture: Capture, seen: Observation, message: str) -> Finding:
-        where = f"{seen.where}[{seen.name}]"
-        if seen.how == "jar":
-            context = " (in the cookie jar)"
-        else:
-            context = f" (request {seen.request}" + (
-                f", page {seen.page}" if seen.page not in ("", seen.request) else ""
-            )
-            context += f", entry {seen.entry})" if seen.entry is not None else ")"
-        return Finding(code, _INFO[code].severity, message + context, capture.file, 0, 0, where)
+    def finding(self, code: str, cookie: Seen, message: str, at: tuple[Capture, Observation] | None = None) -> Finding:
+        capture, seen = at or cookie.first
+        context = describe(cookie, at or cookie.first, several=self.several)
+        return Finding(
+            code, _INFO[code].severity, f"{message} ({context})", capture.file, 0, 0, f"{seen.where}[{seen.name}]"
+        )
 
-    def run(self, captures: Sequence[Capture]) -> list[Finding]:
-        findings: list[Finding] = []
-        matched: set[str] = set()
+    def prepare(self, captures: Sequence[Capture]) -> None:
+        self.several = len({capture.file for capture in captures}) > 1
+        self.has_har = any(capture.kind == "har" for capture in captures)
         if not self.site_host:
             pages = [page for capture in captures for page in capture.pages]
             self.site_host = _host(pages[0]) if pages else ""
             self.first_party.add(self.site_host)
+
+    def run(self, captures: Sequence[Capture], matched: set[str] | None = None) -> list[Finding]:
+        """The findings of the captures; with `matched` given, the ids of the declarations
+        seen are added to it and PK702 is left to the caller."""
+        findings: list[Finding] = []
+        unseen = matched is None
+        matched = set() if matched is None else matched
+        self.prepare(captures)
         for capture in captures:
             for bad in capture.malformed:
                 findings.append(
@@ -208,51 +206,51 @@ class _Auditor:
                         bad.where,
                     )
                 )
-        # One cookie seen in several files (a HAR and the jar of the same visit) is one
-        # cookie: judged once, at its first Set-Cookie header if it has one.
-        groups: dict[tuple[str, str], list[tuple[Capture, Observation]]] = {}
-        for capture in captures:
-            for seen in capture.observations:
-                groups.setdefault((seen.name, seen.domain), []).append((capture, seen))
-        for group in groups.values():
-            alive = [pair for pair in group if not pair[1].deleted]
-            alive.sort(key=lambda pair: pair[1].how != "header")
-            if alive:
-                findings.extend(self.observed(alive[0][0], [seen for _, seen in alive], matched))
-        findings.extend(self.never_seen(matched))
+            for note in capture.notes:
+                message = f"{note.message} (request {note.request}, entry {note.entry})"
+                findings.append(Finding(note.code, _INFO[note.code].severity, message, capture.file, 0, 0, note.where))
+        for cookie in group(captures):
+            findings.extend(self.observed(cookie, matched))
+        if unseen:
+            findings.extend(self.never_seen(matched, storage=any(capture.storage for capture in captures)))
         return sort_findings(findings)
 
-    def observed(self, capture: Capture, group: list[Observation], matched: set[str]) -> Iterable[Finding]:
-        first = group[0]
-        how = {"header": "set by a response", "request": "sent in a request", "jar": "in the cookie jar"}[first.how]
+    def observed(self, seen_cookie: Seen, matched: set[str]) -> Iterable[Finding]:
+        _, first = seen_cookie.first
+        noun = _NOUN.get(first.storage, "cookie")
+        if first.storage != "cookie":
+            how = f"in {first.storage.replace('-', ' ')}"
+        elif seen_cookie.header is not None:
+            how = "set by a response"
+        elif seen_cookie.request is not None or self.has_har:
+            how = "set by a script"  # in a request's Cookie header or the jar, set by no response
+        else:
+            how = "in the cookie jar"
         third_party = not self.is_first_party(first.domain)
         owner = self.party_for(first.domain)
         cookie = self.declaration(first)
         if third_party and owner is None:
             yield self.finding(
                 "PK704",
-                capture,
-                first,
-                f"cookie {first.name!r} comes from the third-party host {first.domain}, which no party of the "
+                seen_cookie,
+                f"{noun} {first.name!r} comes from the third-party host {first.domain}, which no party of the "
                 "policy lists among its domains",
             )
         if cookie is None:
-            hint = likely_vendor(first.name)
+            hint = likely_vendor(first.name) if first.storage == "cookie" else ""
             yield self.finding(
                 "PK701",
-                capture,
-                first,
-                f"cookie {first.name!r} for {first.domain} ({how}) is not declared in the policy{hint}",
+                seen_cookie,
+                f"{noun} {first.name!r} for {first.domain} ({how}) is not declared in the policy{hint}",
             )
-            if self.before_consent:
-                yield self.finding(
-                    "PK706",
-                    capture,
-                    first,
-                    f"cookie {first.name!r} was set before consent and no declaration says it is strictly necessary",
-                )
-            return
-        matched.add(cookie.id)
+        else:
+            matched.add(cookie.id)
+            yield from self.placement(seen_cookie, cookie, third_party, owner)
+            yield from self.lifetime(seen_cookie, cookie)
+        yield from self.consent(seen_cookie, cookie, noun)
+
+    def placement(self, seen_cookie: Seen, cookie: Cookie, third_party: bool, owner: Party | None) -> Iterable[Finding]:
+        _, first = seen_cookie.first
         party = self.policy.party(cookie.party) if cookie.party in {p.id for p in self.policy.parties} else None
         wrong = ""
         if cookie.domain and not _related(first.domain, cookie.domain):
@@ -262,28 +260,30 @@ class _Auditor:
         elif party is not None and third_party and party.domains and owner is not party:
             wrong = f"declared as {party.id}'s, whose domains are {', '.join(party.domains)}"
         if wrong:
+            noun = _NOUN.get(first.storage, "cookie")
             yield self.finding(
-                "PK705", capture, first, f"cookie {first.name!r} was seen on {first.domain}, but is {wrong}"
+                "PK705", seen_cookie, f"{noun} {first.name!r} was seen on {first.domain}, but is {wrong}"
             )
-        yield from self.lifetime(capture, group, cookie)
-        if self.before_consent:
-            try:
-                category = self.policy.category(cookie.category)
-            except KeyError:
-                category = None
-            if category is None or category.consent_required:
-                yield self.finding(
-                    "PK706",
-                    capture,
-                    first,
-                    f"cookie {first.name!r} ({cookie.category}) was set before consent",
-                )
 
-    def lifetime(self, capture: Capture, group: list[Observation], cookie: Cookie) -> Iterable[Finding]:
+    def consent(self, seen_cookie: Seen, cookie: Cookie | None, noun: str) -> Iterable[Finding]:
+        if self.flow not in ("before-consent", "reject") or not self.needs_consent(cookie):
+            return
+        _, first = seen_cookie.first
+        if cookie is None:
+            why = "no declaration says it is strictly necessary"
+        else:
+            why = f"it is declared {cookie.category}, which needs consent"
+        if self.flow == "before-consent":
+            yield self.finding("PK706", seen_cookie, f"{noun} {first.name!r} was set before consent: {why}")
+        else:
+            yield self.finding(
+                "PK708", seen_cookie, f"{noun} {first.name!r} is present after consent was refused: {why}"
+            )
+
+    def lifetime(self, seen_cookie: Seen, cookie: Cookie) -> Iterable[Finding]:
         declared = cookie.lifetime
-        for seen in group:
-            if not seen.lifetime_known:
-                continue
+        for at in seen_cookie.lifetimes():
+            seen = at[1]
             if declared.is_session and seen.lifetime is not None:
                 problem = f"is declared as a session cookie, but is set to live {_days(seen.lifetime)}"
             elif declared.seconds is not None and seen.lifetime is None:
@@ -296,20 +296,27 @@ class _Auditor:
                 problem = f"is declared to live {_days(declared.seconds)}, but is set to live {_days(seen.lifetime)}"
             else:
                 continue
-            yield self.finding("PK703", capture, seen, f"cookie {seen.name!r} {problem}")
+            yield self.finding("PK703", seen_cookie, f"cookie {seen.name!r} {problem}", at)
             return  # one finding per cookie: the first time it was set
 
-    def never_seen(self, matched: set[str]) -> Iterable[Finding]:
+    def never_seen(self, matched: set[str], *, storage: bool) -> Iterable[Finding]:
+        """PK702 at each declaration no capture saw: storage entries only when a capture
+        recorded storage; in a before-consent or reject capture only what needs no consent."""
         for index, cookie in enumerate(self.policy.cookies):
             if cookie not in self.declared or cookie.id in matched:
                 continue
+            if cookie.storage is not Storage.COOKIE and not storage:
+                continue
+            if self.flow in ("before-consent", "reject") and self.needs_consent(cookie):
+                continue  # rightly absent
             at = ("cookies", index, "name")
             line, column = self.source.position(at) if self.source else (0, 0)
             path = self.source.field_path(at) if self.source else f"cookies[{cookie.name}].name"
+            noun = _NOUN[cookie.storage.value]
             yield Finding(
                 "PK702",
                 Severity.INFO,
-                f"cookie {cookie.name!r} is declared but was not seen in the capture",
+                f"{noun} {cookie.name!r} is declared but was not seen in the capture",
                 self.policy_file,
                 line,
                 column,
@@ -326,13 +333,55 @@ def audit(
     site: str | None = None,
     tolerance: Tolerance = Tolerance(),
     before_consent: bool = False,
+    flow: str = "",
 ) -> list[Finding]:
     """Every finding of the policy against the captures, sorted as `check` sorts them.
 
     `site`: the site's address (default: the policy's meta.website, else the first page
     of the captures); hosts that are neither it nor a first-party party's domain are
-    third parties.
+    third parties. `flow`: the consent state the captures were made in (FLOWS):
+    'before-consent' (also `before_consent=True`) reports what needs consent as PK706,
+    'reject' as PK708.
     """
+    state = flow or ("before-consent" if before_consent else "")
+    return audit_states(
+        policy, [(state, captures)], source=source, policy_file=policy_file, site=site, tolerance=tolerance
+    )
+
+
+def audit_states(
+    policy: Policy,
+    states: Sequence[tuple[str, Sequence[Capture]]],
+    *,
+    source: Source | None = None,
+    policy_file: str = "",
+    site: str | None = None,
+    tolerance: Tolerance = Tolerance(),
+) -> list[Finding]:
+    """Each consent state's captures (a scan's flows) audited as `audit` audits one, and
+    PK702 once for them all: a declaration is seen when any state saw it, and one that
+    needs consent is rightly absent unless some state accepted (or did not say)."""
     shown_file = policy_file or (source.file if source else "")
-    auditor = _Auditor(policy, source, shown_file, site, tolerance, before_consent)
-    return auditor.run(captures)
+    findings: list[Finding] = []
+    matched: set[str] = set()
+    for flow, captures in states:
+        if flow not in FLOWS:
+            raise ValueError(f"unknown consent state {flow!r}; expected one of {', '.join(FLOWS[1:])}")
+        findings += _Auditor(policy, source, shown_file, site, tolerance, flow).run(captures, matched)
+    accepted = any(flow in ("", "accept") for flow, _ in states)
+    last = _Auditor(policy, source, shown_file, site, tolerance, "accept" if accepted else "reject")
+    storage = any(capture.storage for _, captures in states for capture in captures)
+    findings += last.never_seen(matched, storage=storage)
+    return sort_findings(findings)
+
+
+def undeclared(policy: Policy, captures: Sequence[Capture], *, site: str | None = None) -> list[Undeclared]:
+    """What the captures saw that no declaration covers (PK701), in the order first seen."""
+    auditor = _Auditor(policy, None, "", site, Tolerance(), "")
+    auditor.prepare(captures)
+    found = []
+    for cookie in group(captures):
+        _, first = cookie.first
+        if auditor.declaration(first) is None:
+            found.append(Undeclared(cookie, not auditor.is_first_party(first.domain), auditor.party_for(first.domain)))
+    return found

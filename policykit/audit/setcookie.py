@@ -136,7 +136,10 @@ def parse_set_cookie(header: str, host: str, date: dt.datetime) -> SetCookie | N
     # 5.3 step 3: Max-Age wins over Expires, whatever their order.
     lifetime: int | None
     if max_age is not None:
+        # Max-Age counts from when the browser receives the header: a positive one never
+        # deletes, even counted from a Date at the end of time ('31 Dec 9999').
         lifetime = bounded_lifetime(max_age, date)
+        lifetime = max(lifetime, 1) if max_age > 0 else lifetime
     elif expires is not None:
         lifetime = bounded_lifetime((expires - date).total_seconds(), date)
     else:

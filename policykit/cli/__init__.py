@@ -19,7 +19,7 @@ try:
     import click
 
     from policykit import __version__
-    from policykit.cli.audit import audit, scan
+    from policykit.cli.audit import audit
     from policykit.cli.catalogue import catalogue
     from policykit.cli.check import check, facts, rules
     from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
@@ -30,6 +30,7 @@ try:
     from policykit.cli.i18n_cat import import_command as _i18n_import
     from policykit.cli.init import init
     from policykit.cli.render import build, dump, render, schema
+    from policykit.cli.scan import scan
 except KeyboardInterrupt:
     _startup_interrupted()
     raise

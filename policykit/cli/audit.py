@@ -1,30 +1,33 @@
-"""`policykit audit` and `policykit scan`: the policy against what a browser saw.
+"""`policykit audit`: the policy against what a browser saw.
 
-In: a policy (PATH, else the project's) and capture files (`--har`, `--cookies`), or a
-URL to record them from. Out: findings PK701 to PK707 as text, JSON or SARIF, the
-HAR and the cookie jar a scan wrote, and the exit code: 0 no error, 1 errors, 2 a
-capture or policy that cannot be used.
+In: a policy (PATH, else the project's) and capture files (`--har`, `--cookies`), and
+the consent state they were made in. Out: findings PK701 to PK709 as text, JSON or
+SARIF, with `--fix FILE` the declarations the policy lacks, and the exit code: 0 no
+error, 1 errors, 2 a capture or policy that cannot be used. `policykit scan` (cli/scan.py)
+records captures and audits them with the same functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import click
+from attrs import evolve
 
 from policykit import __version__
-from policykit.cli.common import FORMATS, CannotUse, find_policy, load_policy_with_source, quiet_option
-from policykit.findings import exit_code, format_json, format_sarif, format_text
+from policykit.cli.common import FORMATS, CannotUse, find_policy, load_policy_with_source, quiet_option, write_output
+from policykit.findings import Finding, exit_code, format_json, format_sarif, format_text
 
 if TYPE_CHECKING:
     from policykit.audit import Capture, Tolerance
 
-__all__ = ["audit", "scan"]
+__all__ = ["audit", "read_captures", "report", "run_audit"]
 
 _UNITS = {"s": 1, "second": 1, "min": 60, "minute": 60, "h": 3_600, "hour": 3_600, "d": 86_400, "day": 86_400}
 _UNITS["w"] = _UNITS["week"] = 7 * 86_400
@@ -61,46 +64,35 @@ def _captured_at(value: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def run_audit(
-    path: str | None,
-    hars: tuple[str, ...],
-    jars: tuple[str, ...],
-    *,
-    site: str | None,
-    captured_at: str | None,
-    tolerance: str,
-    before_consent: bool,
-    output_format: str,
-    quiet: bool,
-) -> int:
+def read_captures(hars: Sequence[str], jars: Sequence[str], when: dt.datetime | None, flow: str = "") -> list[Capture]:
+    """The captures named, read; one that cannot be used is exit 2, said in one line."""
     from policykit.audit import CaptureError, read_capture
-    from policykit.audit import audit as audit_policy
-    from policykit.audit.checks import AUDIT_CHECKS
 
-    if not hars and not jars:
-        raise click.UsageError("give a capture to audit: --har FILE and/or --cookies FILE")
-    when = _captured_at(captured_at)
-    allowed = parse_tolerance(tolerance)
-    project = find_policy(path, quiet=quiet)
-    policy, source = load_policy_with_source(str(project.policy), output_format)
     captures: list[Capture] = []
     try:
         for har in hars:
-            captures.append(read_capture(Path(har), when, har=True))
+            captures.append(evolve(read_capture(Path(har), when, har=True), flow=flow))
         for jar in jars:
-            captures.append(read_capture(Path(jar), when))
+            captures.append(evolve(read_capture(Path(jar), when), flow=flow))
     except CaptureError as error:
         raise CannotUse(str(error)) from None
-    findings = audit_policy(
-        policy,
-        captures,
-        source=source,
-        site=site,
-        tolerance=allowed,
-        before_consent=before_consent,
-    )
+    return captures
+
+
+def report(
+    findings: Sequence[Finding],
+    captures: Sequence[Capture],
+    *,
+    policy_file: str,
+    before_consent: bool,
+    output_format: str,
+) -> int:
+    """Print the findings (text, JSON or SARIF) and what each capture was; the exit code."""
+    from policykit.audit.checks import AUDIT_CHECKS
+
     described = [
         {"file": c.file, "kind": c.kind, "cookies": len(c.observations), "lifetimes_count_from": c.clock}
+        | ({"flow": c.flow} if c.flow else {})
         for c in captures
     ]
     for capture in captures:
@@ -120,15 +112,60 @@ def run_audit(
     else:
         click.echo(format_text(findings), nl=False)
         for about in described:
+            flow = f" ({about['flow']})" if "flow" in about else ""
             click.echo(
-                f"{about['file']}: {about['kind']}, {about['cookies']} cookie records; lifetimes count "
-                f"from {about['lifetimes_count_from']}",
+                f"{about['file']}{flow}: {about['kind']}, {about['cookies']} cookie and storage records; "
+                f"lifetimes count from {about['lifetimes_count_from']}",
                 err=True,
             )
         counts = {name: sum(f.severity.value == name for f in findings) for name in ("error", "warning", "info")}
         summary = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items())
-        click.echo(f"{project.policy}: {summary}", err=True)
+        click.echo(f"{policy_file}: {summary}", err=True)
     return exit_code(findings)
+
+
+def run_audit(
+    path: str | None,
+    runs: Sequence[tuple[str, Sequence[str], Sequence[str], dt.datetime | None]],
+    *,
+    site: str | None,
+    tolerance: str,
+    output_format: str,
+    quiet: bool,
+    fix: str | None = None,
+) -> int:
+    """Audit each run (its consent state, HARs, jars, capture time) against the policy
+    and print every finding once; `fix`: write the missing declarations there."""
+    from policykit.audit.checks import audit_states
+
+    allowed = parse_tolerance(tolerance)
+    project = find_policy(path, quiet=quiet)
+    if fix is not None:
+        refuse_policy(Path(fix), project.policy)
+    policy, source = load_policy_with_source(str(project.policy), output_format)
+    states = [(flow, read_captures(hars, jars, when, flow)) for flow, hars, jars, when in runs]
+    every = [capture for _, captures in states for capture in captures]
+    findings = audit_states(policy, states, source=source, site=site, tolerance=allowed)
+    if fix is not None:
+        from policykit.audit.fix import suggest
+
+        write_output(Path(fix), suggest(policy, every, site=site, policy_file=str(project.policy)))
+        if not quiet:
+            click.echo(f"policykit: wrote the missing declarations to {fix}; review them, then copy them in", err=True)
+    flows = {flow for flow, *_ in runs}
+    return report(
+        findings,
+        every,
+        policy_file=str(project.policy),
+        before_consent="before-consent" in flows,
+        output_format=output_format,
+    )
+
+
+def refuse_policy(fix: Path, policy: Path) -> None:
+    """`--fix` never writes the policy (nor through a link to it): exit 2."""
+    if os.path.realpath(fix) == os.path.realpath(policy):
+        raise click.UsageError(f"--fix {fix} is the policy itself; give another file: policykit never edits the policy")
 
 
 @click.command()
@@ -139,8 +176,8 @@ def run_audit(
     "jars",
     multiple=True,
     metavar="FILE",
-    help="A cookie jar: Netscape cookies.txt, Playwright storage_state, a browser extension's JSON export, "
-    "or the Website Evidence Collector's inspection.json.",
+    help="A cookie jar: Netscape cookies.txt, Playwright storage_state (with its local and session storage), "
+    "a browser extension's JSON export, or the Website Evidence Collector's inspection.json.",
 )
 @click.option("--site", metavar="URL", help="The site's address (default: the policy's meta.website).")
 @click.option(
@@ -155,7 +192,16 @@ def run_audit(
     show_default=True,
     help="How far an observed lifetime may differ from the declared one: a time, a share, or both (the larger).",
 )
-@click.option("--before-consent", is_flag=True, help="The capture was made before consent was given.")
+@click.option("--before-consent", is_flag=True, help="The capture was made before consent was given (PK706).")
+@click.option("--after-reject", is_flag=True, help="The capture was made after consent was refused (PK708).")
+@click.option(
+    "--fix",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the declarations the policy lacks to FILE (never the policy): catalogue references, else "
+    "commented stubs.",
+)
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
 @quiet_option
 def audit(
@@ -166,86 +212,29 @@ def audit(
     captured_at: str | None,
     tolerance: str,
     before_consent: bool,
+    after_reject: bool,
+    fix: str | None,
     output_format: str,
     quiet: bool,
 ) -> None:
-    """Compare a policy (PATH, else the project's) with the cookies a browser saw.
+    """Compare a policy (PATH, else the project's) with the cookies and storage a browser saw.
 
     Exit 0 when there is no error, 1 when there are errors, 2 when a file cannot be used.
     """
+    if not hars and not jars:
+        raise click.UsageError("give a capture to audit: --har FILE and/or --cookies FILE")
+    if before_consent and after_reject:
+        raise click.UsageError("a capture is made either before consent or after a refusal: give one of the two")
+    flow = "before-consent" if before_consent else "reject" if after_reject else ""
+    when = _captured_at(captured_at)
     code = run_audit(
         path,
-        hars,
-        jars,
+        [(flow, hars, jars, when)],
         site=site,
-        captured_at=captured_at,
         tolerance=tolerance,
-        before_consent=before_consent,
         output_format=output_format,
         quiet=quiet,
-    )
-    if code:
-        raise click.exceptions.Exit(code)
-
-
-@click.command()
-@click.argument("url")
-@click.option("-o", "--output", "har", default="scan.har", show_default=True, metavar="FILE.har")
-@click.option("--cookies", "jar", default=None, metavar="FILE", help="The cookie jar (default: FILE.har's name.json).")
-@click.option("--before-consent", is_flag=True, help="Record without consenting; with --audit, judge it so.")
-@click.option("--click", "selector", default=None, metavar="SELECTOR", help="A consent button to click (CSS).")
-@click.option("--audit", "policy", default=None, metavar="POLICY", help="Audit the recording against this policy.")
-@click.option("--browser", default=None, metavar="PATH", help="The Chromium to drive (default: the system's).")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@quiet_option
-def scan(
-    url: str,
-    har: str,
-    jar: str | None,
-    before_consent: bool,
-    selector: str | None,
-    policy: str | None,
-    browser: str | None,
-    output_format: str,
-    quiet: bool,
-) -> None:
-    """Visit URL in headless Chromium and record a HAR and the cookie jar.
-
-    Needs the `scan` extra (Playwright) and the system's Chromium; no browser is
-    downloaded.
-    """
-    from policykit.audit.scan import ScanError
-    from policykit.audit.scan import scan as record
-
-    if before_consent and selector:
-        raise click.UsageError("--before-consent records without consenting: leave out --click")
-    # Only the web: a file:// (or any other scheme) would let a scan read local files.
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        parts = urlsplit("")
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise CannotUse(f"{url}: expected an http(s) URL such as https://www.example.com/")
-    har_path = Path(har)
-    jar_path = Path(jar) if jar else har_path.with_suffix(".json")
-    try:
-        done = record(url, har_path, jar_path, click=selector, browser=browser)
-    except ScanError as error:
-        raise CannotUse(str(error)) from None
-    if not quiet:
-        click.echo(f"policykit: wrote {done.har} and {done.jar} ({done.cookies} cookies in the jar)", err=True)
-    if policy is None:
-        return
-    code = run_audit(
-        policy,
-        (str(done.har),),
-        (),
-        site=url,
-        captured_at=None,
-        tolerance="1 day,1%",
-        before_consent=before_consent,
-        output_format=output_format,
-        quiet=quiet,
+        fix=fix,
     )
     if code:
         raise click.exceptions.Exit(code)
