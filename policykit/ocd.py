@@ -306,6 +306,8 @@ def read_edpb(file: Path) -> list[tuple[int, OcdRow]]:
         data = json.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise OcdError(f"{file}: cannot be read as JSON: {error}") from None
+    except RecursionError:
+        raise OcdError(f"{file}: cannot be read as JSON: nested deeper than the EDPB format ever is") from None
     if not isinstance(data, list) or not all(
         isinstance(b, dict) and isinstance(b.get("knowledges"), list) for b in data
     ):

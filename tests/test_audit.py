@@ -519,3 +519,228 @@ def test_a_directory_given_as_a_capture_is_said_to_be_one(capsys: pytest.Capture
     for option in ("--har", "--cookies"):
         code, _, err = run(capsys, "audit", str(POLICY), option, str(tmp_path))
         assert code == 2 and f"{tmp_path}: is a directory" in err and "no such file" not in err
+
+
+# --- odd but valid JSON, forged clocks, deep files (issue 24, 9, 10 and 12) ------------------
+
+
+def _har(entries: list[Any], **log: Any) -> dict[str, Any]:
+    return {"log": {"version": "1.2", "entries": entries, **log}}
+
+
+def _entry(headers: Any, *, url: str = "https://www.example.com/", **fields: Any) -> dict[str, Any]:
+    return {
+        "startedDateTime": "2026-11-26T10:00:00.000Z",
+        "request": {"method": "GET", "url": url, "headers": [], "cookies": []},
+        "response": {"status": 200, "headers": headers, "cookies": []},
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"request": {"url": "https://www.example.com/", "cookies": 5}},
+        {"request": {"url": "https://www.example.com/", "cookies": {"name": "a"}}},
+        {"response": {"headers": {"name": "Set-Cookie", "value": "a=1"}}},
+        {"response": {"headers": 7, "cookies": True}},
+        {"response": {"headers": [], "cookies": "a=1"}},
+        {"response": {"headers": [5, None, ["Set-Cookie", "a=1"], {"name": 3, "value": "x"}]}},
+        {"request": 1, "response": "x", "pageref": {"id": 1}, "startedDateTime": 12},
+    ],
+)
+def test_odd_but_valid_json_in_a_har_is_no_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], odd: dict[str, Any]
+) -> None:
+    path = tmp_path / "odd.har"
+    path.write_text(json.dumps(_har([_entry([]) | odd], pages={"not": "a list"})), encoding="utf-8")
+    for argv in (["--har", str(path)], ["--cookies", str(path)]):
+        code, _, err = run(capsys, "audit", str(POLICY), *argv, "-q")
+        assert code in (0, 1) and "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("stack", [{"fileName": "x"}, 3, True, "text", [1], None])
+def test_odd_but_valid_json_in_an_inspection_is_no_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stack: Any
+) -> None:
+    cookie = {"name": "js_only", "domain": "www.example.com", "expires": -1, "log": {"stack": stack}}
+    path = tmp_path / "inspection.json"
+    path.write_text(json.dumps({"uri_ins": "https://www.example.com/", "cookies": [cookie]}), encoding="utf-8")
+    code, findings = audit_json(capsys, str(POLICY), "--cookies", str(path))
+    assert code == 1 and any(f["code"] == "PK701" and "js_only" in f["path"] for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("date", "cookie"),
+    [
+        ("Fri, 31 Dec 9999 23:59:59 GMT", "tracker=1; Max-Age=31536000"),
+        ("Fri, 01 Jan 2100 00:00:00 GMT", "tracker=1; Expires=Thu, 01 Jan 2099 00:00:00 GMT"),
+    ],
+)
+def test_a_date_header_far_in_the_future_deletes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], date: str, cookie: str
+) -> None:
+    headers = [{"name": "Date", "value": date}, {"name": "Set-Cookie", "value": cookie}]
+    path = tmp_path / "future.har"
+    path.write_text(json.dumps(_har([_entry(headers)])), encoding="utf-8")
+    code, findings = audit_json(capsys, str(POLICY), "--har", str(path))
+    undeclared = [f for f in findings if f["code"] == "PK701"]
+    assert code == 1 and [f["path"] for f in undeclared] == ["log.entries[0].response.headers[1][tracker]"]
+    (clock,) = [f for f in findings if f["code"] == "PK709"]
+    assert clock["severity"] == "info" and clock["path"] == "log.entries[0].response.headers[0]"
+    # Counted from the entry's own start, the lifetime is what the header says.
+    assert "set by a response" in undeclared[0]["message"]
+
+
+def test_a_positive_max_age_never_deletes() -> None:
+    end = dt.datetime.max.replace(tzinfo=dt.UTC)
+    cookie = parse_set_cookie("a=1; Max-Age=31536000", "example.com", end)
+    assert cookie is not None and not cookie.deleted and cookie.lifetime is not None and cookie.lifetime > 0
+    gone = parse_set_cookie("a=1; Max-Age=0", "example.com", end)
+    assert gone is not None and gone.deleted
+
+
+def test_a_plausible_date_header_is_the_clock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # An hour off the entry's start is a server's clock: lifetimes count from it, no PK709.
+    headers = [
+        {"name": "Date", "value": "Thu, 26 Nov 2026 11:00:00 GMT"},
+        {"name": "Set-Cookie", "value": "tracker=1; Expires=Fri, 27 Nov 2026 11:00:00 GMT"},
+    ]
+    path = tmp_path / "hour.har"
+    path.write_text(json.dumps(_har([_entry(headers)])), encoding="utf-8")
+    (seen,) = read_capture(path, har=True).observations
+    assert seen.lifetime == 86_400 and not read_capture(path, har=True).notes
+
+
+def _deep(levels: int) -> str:
+    return '{"log": {"entries": [' + "[" * levels + "]" * levels + "]}}"
+
+
+@pytest.mark.parametrize("where", ["entries", "top", "creator"])
+def test_a_deep_har_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str) -> None:
+    levels = 40_000
+    text = {
+        "entries": _deep(levels),
+        "top": "[" * levels + "]" * levels,
+        "creator": '{"log": {"creator": ' + '{"a": ' * levels + "1" + "}" * levels + ', "entries": []}}',
+    }[where]
+    path = tmp_path / "deep.har"
+    path.write_text(text, encoding="utf-8")
+    for option in ("--har", "--cookies"):
+        code, out, err = run(capsys, "audit", str(POLICY), option, str(path), "-q")
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, err
+        assert str(path) in err and "Traceback" not in err
+        assert "nested deeper" in err or where == "top"
+
+
+def test_a_deep_har_without_ijson(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ijson", None)
+    path = tmp_path / "deep.har"
+    path.write_text(_deep(40_000), encoding="utf-8")
+    code, _, err = run(capsys, "audit", str(POLICY), "--har", str(path), "-q")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "nested deeper" in err
+
+
+@pytest.mark.parametrize("name", ["state.json", "export.json", "edpb.json"])
+def test_a_deep_jar_or_edpb_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    path = tmp_path / name
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    if name == "edpb.json":
+        code, _, err = run(capsys, "catalogue", "import", str(path), "-o", str(tmp_path / "out.yaml"))
+    else:
+        code, _, err = run(capsys, "audit", str(POLICY), "--cookies", str(path), "-q")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err and str(path) in err
+
+
+# --- the jar beside the HAR, and web storage (issue 23) ------------------------------------
+
+STORAGE_POLICY = AUDIT / "consent-policy.yaml"
+
+
+def _state(tmp_path: Path, cookies: list[dict[str, Any]], origins: Any) -> Path:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"cookies": cookies, "origins": origins}), encoding="utf-8")
+    return path
+
+
+def test_a_script_set_cookie_in_the_jar_and_the_har_is_one_finding_with_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # _ga set by a script: the jar holds it (for the parent domain), a later request sends it.
+    entry = _entry([], url="https://www.example.com/next")
+    entry["request"]["cookies"] = [{"name": "_ga", "value": "GA1.1.1"}]
+    har = tmp_path / "visit.har"
+    har.write_text(json.dumps(_har([entry])), encoding="utf-8")
+    ga = {"name": "_ga", "domain": ".example.com", "path": "/", "expires": DATE.timestamp() + 400 * 86_400}
+    jar = _state(tmp_path, [ga], [])
+    code, findings = audit_json(
+        capsys, str(STORAGE_POLICY), "--har", str(har), "--cookies", str(jar), "--before-consent",
+        "--captured-at", "2026-11-26T10:00:00Z", "--site", "https://www.example.com/",
+    )  # fmt: skip
+    ga_findings = [f for f in findings if "_ga" in f["message"]]
+    assert code == 1 and [f["code"] for f in ga_findings] == ["PK706"]
+    (finding,) = ga_findings
+    assert finding["file"] == str(jar) and finding["path"] == "cookies[0][_ga]"
+    assert "expiring 400 days after the capture" in finding["message"]
+    assert f"sent in request https://www.example.com/next, entry 0 of {har}" in finding["message"]
+
+
+def test_local_and_session_storage_against_the_declarations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    origins = [
+        {
+            "origin": "http://127.0.0.1:8000",
+            "localStorage": [{"name": "twk_token_abc", "value": "x"}, {"name": "hidden_tracker", "value": "y"}],
+            "sessionStorage": [{"name": "twk_session", "value": "z"}],
+        }
+    ]
+    jar = _state(tmp_path, [], origins)
+    code, findings = audit_json(capsys, str(STORAGE_POLICY), "--cookies", str(jar))
+    by_code = {(f["code"], f["path"]) for f in findings}
+    # twk_token_abc matches the declared local-storage pattern; twk_session the session entry.
+    assert ("PK701", "origins[0].localStorage[1][hidden_tracker]") in by_code
+    assert not any("twk_" in f["path"] for f in findings)
+    assert code == 1
+    # A cookie of the same name is not the storage entry: storage kinds are matched apart.
+    cookie = {"name": "twk_token_abc", "domain": "127.0.0.1", "path": "/", "expires": -1}
+    code, findings = audit_json(capsys, str(STORAGE_POLICY), "--cookies", str(_state(tmp_path, [cookie], [])))
+    assert ("PK701", "cookies[0][twk_token_abc]") in {(f["code"], f["path"]) for f in findings}
+    unseen = {f["path"] for f in findings if f["code"] == "PK702"}
+    assert {"cookies[twk_token_*].name", "cookies[twk_session].name"} <= unseen
+
+
+def test_storage_declarations_are_not_unseen_in_a_capture_without_storage(capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = audit_json(capsys, str(STORAGE_POLICY), "--har", str(AUDIT / "empty.har"))
+    unseen = {f["path"] for f in findings if f["code"] == "PK702"}
+    assert code == 0 and "cookies[_ga].name" in unseen and "cookies[twk_token_*].name" not in unseen
+
+
+def test_after_reject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    at = DATE.timestamp() + 86_400
+    cookies = [
+        {"name": "_ga", "domain": "127.0.0.1", "path": "/", "expires": at},
+        {"name": "consent", "domain": "127.0.0.1", "path": "/", "expires": at},
+    ]
+    origins = [{"origin": "http://127.0.0.1:8000", "localStorage": [{"name": "twk_token_1", "value": "x"}]}]
+    jar = _state(tmp_path, cookies, origins)
+    code, findings = audit_json(capsys, str(STORAGE_POLICY), "--cookies", str(jar), "--after-reject")
+    refused = sorted(f["path"] for f in findings if f["code"] == "PK708")
+    assert code == 1 and refused == ["cookies[0][_ga]", "origins[0].localStorage[0][twk_token_1]"]
+    # What needs consent is rightly absent after a refusal: no PK702 for it.
+    unseen = {f["path"] for f in findings if f["code"] == "PK702"}
+    assert "cookies[_fbp].name" not in unseen and "cookies[session_id].name" in unseen
+    code, _, _err = run(
+        capsys, "audit", str(STORAGE_POLICY), "--cookies", str(jar), "--after-reject", "--before-consent"
+    )
+    assert code == 2
+
+
+@given(st.text("ab*", max_size=8), st.text("ab", max_size=12))
+def test_glob_match_is_the_glob(pattern: str, name: str) -> None:
+    import re
+
+    from policykit.audit.checks import glob_match
+
+    regex = "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", pattern))
+    assert glob_match(pattern, name) == bool(re.fullmatch(regex, name, re.DOTALL))
