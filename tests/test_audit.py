@@ -736,11 +736,37 @@ def test_after_reject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 2
 
 
-@given(st.text("ab*", max_size=8), st.text("ab", max_size=12))
-def test_glob_match_is_the_glob(pattern: str, name: str) -> None:
-    import re
+@pytest.mark.parametrize(
+    ("declared", "fine", "wrong"),
+    [
+        ("session or 14 days", [None, 14 * 86_400], [30 * 86_400]),
+        ("up to 2 years", [86_400, 365 * 86_400, 730 * 86_400], [3 * 365 * 86_400, None]),
+        ("2 years from your last visit", [730 * 86_400], [365 * 86_400, None]),
+        ("1 day or up to 90 days", [86_400, 30 * 86_400, 90 * 86_400], [None, 100 * 86_400]),
+    ],
+)
+def test_lifetimes_with_cases_are_audited_against_each_case(
+    declared: str, fine: list[int | None], wrong: list[int | None]
+) -> None:
+    import attrs
 
-    from policykit.audit.checks import glob_match
+    from policykit.audit.capture import Capture, Observation
+    from policykit.syntax import parse_lifetime
 
-    regex = "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", pattern))
-    assert glob_match(pattern, name) == bool(re.fullmatch(regex, name, re.DOTALL))
+    policy = load(AUDIT / "local-policy.yaml")
+    (prefs,) = [c for c in policy.cookies if c.name == "prefs"]
+    changed = attrs.evolve(prefs, lifetime=parse_lifetime(declared))
+    policy = attrs.evolve(policy, cookies=tuple(changed if c is prefs else c for c in policy.cookies))
+
+    def pk703(seconds: int | None) -> list[str]:
+        seen = Observation("prefs", "127.0.0.1", "header", seconds, True, "", "http://127.0.0.1/", "x", 0)
+        found = audit(policy, [Capture("v.har", "har", (seen,))], site="http://127.0.0.1/")
+        return [f.message for f in found if f.code == "PK703"]
+
+    for seconds in fine:
+        assert pk703(seconds) == [], (declared, seconds)
+    for seconds in wrong:
+        (message,) = pk703(seconds)
+        assert "prefs" in message
+    if "or" in declared or "up to" in declared or "from" in declared:
+        assert f"the longest case of '{declared}'" in pk703(10**9)[0]

@@ -22,8 +22,9 @@ from policykit.audit.evidence import Seen, describe, group
 from policykit.audit.setcookie import domain_match
 from policykit.findings import Finding, Severity, sort_findings
 from policykit.globs import compile_glob
-from policykit.model import Cookie, Party, Policy, Role, Storage
+from policykit.model import Cookie, Lifetime, Party, Policy, Role, Storage
 from policykit.source import Source
+from policykit.syntax import format_lifetime
 
 __all__ = [
     "AUDIT_CHECKS",
@@ -280,22 +281,37 @@ class _Auditor:
                 "PK708", seen_cookie, f"{noun} {first.name!r} is present after consent was refused: {why}"
             )
 
+    def fits(self, case: Lifetime, seen: int | None) -> bool:
+        """Whether a lifetime set fits one case of the declared lifetime: a session case
+        a session cookie; a duration the same length within the tolerance, or anything
+        shorter for a maximum ('up to 2 years'); a case of unstated length anything."""
+        if case.is_session:
+            return seen is None
+        if case.duration is None:
+            return True  # persistent for a time not stated, or not stated at all (PK101's concern)
+        if seen is None:
+            return False
+        declared = case.duration.seconds
+        return self.tolerance.allows(declared, seen) or (case.maximum and seen < declared)
+
     def lifetime(self, seen_cookie: Seen, cookie: Cookie) -> Iterable[Finding]:
+        """PK703 when the lifetime set fits no case of the declared one, said against the
+        longest case (what a visitor must be told of)."""
         declared = cookie.lifetime
         for at in seen_cookie.lifetimes():
             seen = at[1]
-            if declared.is_session and seen.lifetime is not None:
-                problem = f"is declared as a session cookie, but is set to live {_days(seen.lifetime)}"
-            elif declared.seconds is not None and seen.lifetime is None:
-                problem = f"is declared to live {_days(declared.seconds)}, but is set as a session cookie"
-            elif (
-                declared.seconds is not None
-                and seen.lifetime is not None
-                and not self.tolerance.allows(declared.seconds, seen.lifetime)
-            ):
-                problem = f"is declared to live {_days(declared.seconds)}, but is set to live {_days(seen.lifetime)}"
-            else:
+            if any(self.fits(case, seen.lifetime) for case in declared.cases):
                 continue
+            longest = declared.longest()
+            stated = format_lifetime(declared)
+            if longest.is_session:
+                told = "as a session cookie"
+            else:
+                told = f"to live {_days(longest.seconds)}"
+                if declared.choice is not None or longest.maximum or longest.renewed:
+                    told += f" (the longest case of '{stated}')"
+            lived = "as a session cookie" if seen.lifetime is None else f"to live {_days(seen.lifetime)}"
+            problem = f"is declared {told}, but is set {lived}"
             yield self.finding("PK703", seen_cookie, f"cookie {seen.name!r} {problem}", at)
             return  # one finding per cookie: the first time it was set
 
