@@ -165,3 +165,19 @@ def test_the_action_checks_a_project_with_its_default_inputs(tmp_path: Path) -> 
     assert code == 0, out + err
     assert '"version": "2.1.0"' in sarif
     assert (tmp_path / "github-output").read_text(encoding="utf-8") == "exit-code=0\n"
+
+
+def test_the_i18n_hook_passes_with_a_note_in_a_project_without_catalogues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policykit.cli import main
+
+    hook = next(h for h in _yaml(ROOT / ".pre-commit-hooks.yaml") if h["id"] == "policykit-i18n-check")
+    (tmp_path / "policy.yaml").write_text(POLICY.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(hook["entry"].split()[1:])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "no catalogue in" in err and "nothing to check" in err
+    (tmp_path / "locales").mkdir()  # an empty folder is no catalogue either
+    assert main(hook["entry"].split()[1:]) == 0

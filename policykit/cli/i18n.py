@@ -351,6 +351,12 @@ def _translation_findings(project_path: str | None, locales: Path | None, quiet:
     policy, source = load_policy_with_source(str(project.policy))
     folder = locales or project.locales
     findings: list[Finding] = []
+    if locales is None and not _locales_in(folder, catalogs.POLICY_DOMAIN):
+        # A project not translated yet (the pre-commit hook runs in every project): a note, even
+        # with --quiet, and no error.
+        click.echo(f"policykit: no catalogue in {folder} yet, nothing to check; "
+                   "`policykit i18n update --locale nl` starts one", err=True)  # fmt: skip
+        return findings
     for locale, domain, file in _catalog_files(folder, str(policy.meta.language)):
         if domain == catalogs.UI_DOMAIN and not file.is_file():
             findings += _missing_template_strings(None, file, strict)
