@@ -293,9 +293,18 @@ def _rows_with_lines(file: Path) -> list[tuple[int, OcdRow]]:
     if reader.fieldnames is None or not expected <= set(reader.fieldnames):
         raise OcdError(f"{file}:1: not the Open Cookie Database's CSV: its header lacks {', '.join(sorted(expected))}")
     rows, start = [], 2
-    for row in reader:
-        rows.append((start, row))
-        start = reader.line_num + 1
+    width = len(reader.fieldnames)
+    try:
+        for row in reader:
+            # DictReader fills a short row with None and files a long row's extra cells
+            # under None: either is a row cut or shifted, whose cells mean other columns.
+            if None in row or None in row.values():
+                cells = width + len(row.get(None) or ()) - sum(value is None for value in row.values())
+                raise OcdError(f"{file}:{start}: a row of {cells} cells under a header of {width}")
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as error:  # a NUL byte, a cell over the csv module's field limit
+        raise OcdError(f"{file}:{start}: not readable as CSV: {error}") from None
     return rows
 
 

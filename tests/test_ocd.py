@@ -229,3 +229,30 @@ def test_an_imported_many_star_pattern_is_matched_in_linear_time(tmp_path: Path)
     imported = load_catalogue(out)
     assert imported.match("a" * 60) is None
     assert imported.match("a" * 59 + "b").name == pattern  # type: ignore[union-attr]
+
+
+_HEADER = (
+    "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,Data Controller,"
+    "User Privacy & GDPR Rights Portals,Wildcard match\n"
+)
+_ROW = "x1,GA,Analytics,_ga,,Counts visits,2 years,Google,https://policies.google.com/privacy,0\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (_ROW + "x2,GA,Analytics,_gb\n", ":3: a row of 4 cells under a header of 10"),
+        (_ROW.replace(",0\n", ",0,extra,more\n"), ":2: a row of 12 cells under a header of 10"),
+        ('x3,GA,Analytics,_ga,,"' + "d" * 200_000 + '",2 years,Google,,0\n', ":2: not readable as CSV"),
+    ],
+)
+def test_a_short_long_or_oversized_row_is_named_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, message: str
+) -> None:
+    source = tmp_path / "ocd.csv"
+    source.write_text(_HEADER + body, encoding="utf-8")
+    code = main(["catalogue", "import", str(source), "-o", str(tmp_path / "out.yaml"), "--read", "2026-12-01"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"ocd.csv{message}" in err
+    assert not (tmp_path / "out.yaml").exists()
