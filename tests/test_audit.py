@@ -770,3 +770,67 @@ def test_lifetimes_with_cases_are_audited_against_each_case(
         assert "prefs" in message
     if "or" in declared or "up to" in declared or "from" in declared:
         assert f"the longest case of '{declared}'" in pk703(10**9)[0]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    st.sampled_from(
+        [
+            ("request",), ("request", "cookies"), ("request", "url"), ("response",), ("response", "headers"),
+            ("response", "cookies"), ("response", "headers", 0), ("response", "headers", 0, "value"),
+            ("response", "cookies", 0), ("response", "cookies", 0, "expires"), ("pageref",), ("startedDateTime",),
+        ]
+    ),
+    _JSON,
+)  # fmt: skip
+def test_any_json_anywhere_in_a_har_entry_is_no_crash(place: tuple[str | int, ...], value: Any) -> None:
+    import tempfile
+
+    from policykit.audit import CaptureError
+
+    entry: Any = _entry([{"name": "Set-Cookie", "value": "a=1; Max-Age=60"}])
+    entry["response"]["cookies"] = [{"name": "b", "expires": "2027-01-01T00:00:00Z"}]
+    holder = entry
+    for key in place[:-1]:
+        holder = holder[key]
+    holder[place[-1]] = value
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.har"
+        path.write_text(json.dumps(_har([entry])), encoding="utf-8")
+        for as_har in (True, False):
+            try:
+                capture = read_capture(path, DATE, har=as_har)
+            except CaptureError:
+                continue
+            audit(load(AUDIT / "local-policy.yaml"), [capture])
+
+
+@given(st.sampled_from(["cookies", "origins", "log", "stack", "expires", "name", "domain"]), _JSON)
+def test_any_json_anywhere_in_a_jar_is_no_crash(place: str, value: Any) -> None:
+    import tempfile
+
+    from policykit.audit import CaptureError
+
+    cookie: dict[str, Any] = {"name": "a", "domain": "x.com", "expires": DATE.timestamp() + 60, "log": {"stack": []}}
+    state: dict[str, Any] = {"cookies": [cookie], "origins": [{"origin": "http://x.com", "localStorage": []}]}
+    if place in ("cookies", "origins"):
+        state[place] = value
+    elif place == "stack":
+        cookie["log"]["stack"] = value
+    else:
+        cookie[place] = value
+    with tempfile.TemporaryDirectory() as folder:
+        for shape in (state, state["cookies"], {**state, "uri_ins": "https://x.com/"}):
+            path = Path(folder) / "jar.json"
+            path.write_text(json.dumps(shape), encoding="utf-8")
+            try:
+                capture = read_capture(path, DATE)
+            except CaptureError:
+                continue
+            audit(load(AUDIT / "local-policy.yaml"), [capture])

@@ -101,6 +101,7 @@ def test_only_an_http_url_is_scanned(
         raise AssertionError("the browser was started")
 
     monkeypatch.setattr(policykit.audit.scan, "scan", no_browser)
+    monkeypatch.setattr(policykit.audit.scan, "scan_flows", no_browser)
     code = main(["scan", url, "-o", str(tmp_path / "x.har")])
     _, err = capsys.readouterr()
     assert code == 2 and err.count("\n") == 1 and "expected an http(s) URL" in err
@@ -266,3 +267,28 @@ def test_scan_writes_into_a_fifo(tmp_path: Path, capsys: pytest.CaptureFixture[s
         assert main(["scan", url, "-o", str(fifo), "--cookies", str(tmp_path / "jar.json"), "-q"]) == 0
     reader.join(10)
     assert fifo.is_fifo() and "log" in json.loads(received[0])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--flows"],
+        ["--before-consent", "--accept", "#a"],
+        ["--accept", "#a", "--reject", "#r"],
+        ["--fix", "x.yaml"],
+        ["--audit", str(POLICY), "--fix", str(POLICY)],
+    ],
+)
+def test_scan_usage_errors_start_no_browser(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    import policykit.audit.scan
+
+    def no_browser(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the browser was started")
+
+    monkeypatch.setattr(policykit.audit.scan, "scan_flows", no_browser)
+    before = POLICY.read_bytes()
+    code = main(["scan", "http://127.0.0.1:9/", "-o", str(tmp_path / "x.har"), *argv])
+    _, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in err and POLICY.read_bytes() == before

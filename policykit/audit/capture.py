@@ -38,7 +38,6 @@ __all__ = [
     "read_capture",
     "read_har",
     "read_jar",
-    "storage_observations",
 ]
 
 
@@ -378,7 +377,9 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
     if isinstance(document, dict) and "log" in document:
         return read_har(path)
     if isinstance(document, dict) and isinstance(document.get("cookies"), list) and "uri_ins" in document:
-        return _read_wec(path, document)
+        from policykit.audit.inspection import read_wec
+
+        return read_wec(path, document)
     at, clock = _capture_time(path, captured_at)
     if isinstance(document, dict) and isinstance(document.get("cookies"), list):
         found = []
@@ -391,6 +392,8 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
                         str(record["name"]), str(record.get("domain", "")), seconds, at, f"cookies[{index}]", ""
                     )
                 )
+        from policykit.audit.inspection import storage_observations
+
         origins = document.get("origins")
         found.extend(storage_observations(origins))
         return Capture(str(path), "storage-state", tuple(found), clock=clock, storage=isinstance(origins, list))
@@ -416,66 +419,6 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
         f"{path}: not a cookie jar: expected a HAR, Playwright's storage_state, a list of cookies, "
         "a Website Evidence Collector inspection.json or a Netscape cookies.txt"
     )
-
-
-def _read_wec(path: Path, document: Mapping[str, Any]) -> Capture:
-    """The EDPS Website Evidence Collector's inspection.json: `cookies` with `expires` in
-    seconds since 1970 (-1 for a session cookie; sometimes an ISO date), and a `log` whose
-    `timestamp` is when the cookie was seen, `location` the page and `stack[0].fileName`
-    the response or script that set it."""
-    start = _iso(document.get("start_time"))
-    site = str(document.get("uri_ins") or "")
-    found = []
-    for index, record in enumerate(_list(document.get("cookies"))):
-        if not isinstance(record, Mapping) or not record.get("name"):
-            continue
-        log = _object(record.get("log"))
-        seen = _iso(log.get("timestamp")) or start
-        stack = _list(log.get("stack"))
-        origin = str(stack[0].get("fileName") or "") if stack and isinstance(stack[0], Mapping) else ""
-        expires = record.get("expires")
-        if isinstance(expires, str):
-            moment = _iso(expires)
-            seconds: float | None = moment.timestamp() if moment else None
-        elif (number := _finite(path, f"cookies[{index}].expires", expires)) and number > 0:
-            seconds = None if record.get("session") else number
-        else:
-            seconds = None
-        lifetime = None
-        if seconds is not None and seen is not None:
-            lifetime = bounded_lifetime(seconds - seen.timestamp(), seen)
-        how = "header" if log.get("type") == "Cookie.HTTP" else "jar"
-        domain = str(record.get("domain", "")).removeprefix(".").lower() or _host(site)
-        found.append(
-            Observation(
-                str(record["name"]),
-                domain,
-                how,
-                lifetime,
-                seconds is None or seen is not None,
-                str(log.get("location") or site),
-                str(origin or site),
-                f"cookies[{index}]",
-            )
-        )
-    clock = "each cookie's log.timestamp (else the inspection's start_time)"
-    return Capture(str(path), "wec-inspection", tuple(found), clock=clock, pages=(site,) if site else ())
-
-
-def storage_observations(origins: Any) -> Iterator[Observation]:
-    """Playwright's storage_state `origins`: each origin's `localStorage` (and the
-    `sessionStorage` policykit's scan adds, which Playwright leaves out) as observations
-    of the origin's host, with no lifetime (web storage has no expiry)."""
-    for index, origin in enumerate(_list(origins)):
-        if not isinstance(origin, Mapping):
-            continue
-        url = str(origin.get("origin") or "")
-        host = _host(url)
-        for key, storage in (("localStorage", "local-storage"), ("sessionStorage", "session-storage")):
-            for item_index, item in enumerate(_list(origin.get(key))):
-                if isinstance(item, Mapping) and isinstance(item.get("name"), str) and item["name"]:
-                    where = f"origins[{index}].{key}[{item_index}]"
-                    yield Observation(item["name"], host, "jar", None, False, url, url, where, storage=storage)
 
 
 def read_capture(path: Path, captured_at: dt.datetime | None = None, *, har: bool = False) -> Capture:

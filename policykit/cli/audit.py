@@ -27,7 +27,7 @@ from policykit.findings import Finding, exit_code, format_json, format_sarif, fo
 if TYPE_CHECKING:
     from policykit.audit import Capture, Tolerance
 
-__all__ = ["audit", "read_captures", "report", "run_audit"]
+__all__ = ["audit", "read_captures", "refuse_policy", "report", "run_audit"]
 
 _UNITS = {"s": 1, "second": 1, "min": 60, "minute": 60, "h": 3_600, "hour": 3_600, "d": 86_400, "day": 86_400}
 _UNITS["w"] = _UNITS["week"] = 7 * 86_400

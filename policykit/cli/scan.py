@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from policykit.cli.audit import run_audit
+from policykit.cli.audit import refuse_policy, run_audit
 from policykit.cli.common import FORMATS, CannotUse, quiet_option
 
 __all__ = ["scan"]
@@ -122,6 +122,8 @@ def scan(
     states = _flows(before_consent, accept, reject, every)
     if fix is not None and policy is None:
         raise click.UsageError("--fix writes what the audit finds missing: give --audit POLICY too")
+    if fix is not None and policy is not None and Path(policy).is_file():
+        refuse_policy(Path(fix), Path(policy))  # before the browser starts
     # Only the web: a file:// (or any other scheme) would let a scan read local files.
     try:
         parts = urlsplit(url)
