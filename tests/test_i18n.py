@@ -360,3 +360,32 @@ def test_commands_without_catalogues_say_so(tmp_path: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     assert "no catalogue of the policy for locale 'es'" in err and str(tmp_path / "es") in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (PermissionError(13, "Permission denied"), "Permission denied"),  # EACCES (root writes anywhere)
+        (OSError(30, "Read-only file system"), "Read-only file system"),  # EROFS
+        (OSError(28, "No space left on device"), "No space left on device"),  # ENOSPC, no file named
+    ],
+)
+@pytest.mark.parametrize("command", [["i18n", "update"], ["i18n", "extract"], ["i18n", "compile"]])
+def test_a_locales_folder_that_cannot_be_written_is_unusable_output_not_a_bug(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    error: OSError, said: str, command: list[str],
+) -> None:  # fmt: skip
+    from policykit.i18n import transaction
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise error
+
+    monkeypatch.setattr(transaction.tempfile, "mkstemp", refuse)
+    monkeypatch.chdir(repo)
+    before = {p: p.read_bytes() for p in (repo / "locales").rglob("*") if p.is_file()}
+    code = main([*command, "-q"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"{repo / 'locales'}: cannot write: {said}" in err
+    assert "standard output" not in err and "internal error" not in err
+    assert {p: p.read_bytes() for p in (repo / "locales").rglob("*") if p.is_file()} == before

@@ -17,8 +17,10 @@ source checkout of policykit.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +116,16 @@ def _basepath(root: Path, folder: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(root), os.path.abspath(folder))).as_posix()
 
 
+@contextlib.contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """A catalogues folder that cannot be written (no permission, read-only, a full disk)
+    is unusable output, said with the file: not a bug, and not "standard output"."""
+    try:
+        yield
+    except OSError as error:
+        raise CannotUse(f"{error.filename or folder}: cannot write: {error.strerror or error}") from None
+
+
 @i18n.command()
 @_options
 @click.option("--ui", is_flag=True, help="The package's template strings instead of the policy's (checkout only).")
@@ -137,7 +149,8 @@ def extract(path: str | None, locales: Path | None, quiet: bool, ui: bool) -> No
         template, basepath = _policy_template(policy, source, project.root, folder)
         target = folder / f"{catalogs.POLICY_DOMAIN}.pot"
         content = catalogs.catalog_bytes(template, basepath=basepath)
-    replace_all(folder, {target: content, **extra})
+    with _writing(folder):
+        replace_all(folder, {target: content, **extra})
     for written in (target, *extra):
         click.echo(f"wrote {written}", err=True)
 
@@ -185,7 +198,8 @@ def update(
         root = project.root
         template, basepath = _policy_template(policy, source, root, folder)
         wanted = catalogs.policy_strings(policy)
-    recover(folder)
+    with _writing(folder):
+        recover(folder)
     try:
         added = {normalize_locale(name) for name in new_locales}
     except UnknownLocaleError as error:
@@ -240,7 +254,8 @@ def update(
             f"{target}: {counts.translated} translated, {counts.fuzzy} fuzzy, {counts.untranslated} untranslated"
             + (f", {reused} from the compendium" if reused else "")
         )
-    replace_all(folder, files)
+    with _writing(folder):
+        replace_all(folder, files)
     for line in lines:
         click.echo(line, err=True)
 
@@ -425,7 +440,8 @@ def compile(path: str | None, locales: Path | None, quiet: bool, strict: bool) -
     folder = locales or project.locales
     from policykit.i18n.transaction import recover, replace_all
 
-    recover(folder)
+    with _writing(folder):
+        recover(folder)
     findings = _translation_findings(path, locales, True, strict)
     from policykit.i18n.checks import failing
 
@@ -438,6 +454,7 @@ def compile(path: str | None, locales: Path | None, quiet: bool, strict: bool) -
         for locale in _locales_in(folder, domain):  # the project's own files, never the package's
             file = catalogs.catalog_path(folder, locale, domain)
             files[file.with_suffix(".mo")] = catalogs.mo_bytes(catalogs.read_catalog(file))
-    replace_all(folder, files)  # every .mo, or none
+    with _writing(folder):
+        replace_all(folder, files)  # every .mo, or none
     for file in files:
         click.echo(f"wrote {file}", err=True)
