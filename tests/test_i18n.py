@@ -380,7 +380,7 @@ def test_a_locales_folder_that_cannot_be_written_is_unusable_output_not_a_bug(
     def refuse(*args: object, **kwargs: object) -> object:
         raise error
 
-    monkeypatch.setattr(transaction.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(transaction, "tempfile", type("Refusing", (), {"mkstemp": staticmethod(refuse)}))
     monkeypatch.chdir(repo)
     before = {p: p.read_bytes() for p in (repo / "locales").rglob("*") if p.is_file()}
     code = main([*command, "-q"])
