@@ -123,7 +123,7 @@ def test_every_page_is_labelled_with_the_total(chunked: bytes) -> None:
 def test_bookmarks_are_those_of_the_ordinary_path(chunked: bytes, ordinary: bytes) -> None:
     found = outline(chunked)
     assert [(level, title) for level, title, _ in found] == [(level, title) for level, title, _ in outline(ordinary)]
-    assert (2, "2.2 Marketing") in [(level, title) for level, title, _ in found]
+    assert (2, "2.2. Marketing") in [(level, title) for level, title, _ in found]
     pages = pdftotext(chunked).split("\f")
     for _, title, number in found:
         assert title.split(". ", 1)[-1].split(" ", 1)[-1] in pages[number]

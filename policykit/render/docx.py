@@ -30,18 +30,16 @@ from typing import Any
 
 from policykit.document import DocList, DocParagraph, DocTable, Document
 from policykit.inline import Emphasis, Inline, Isolate, Link, Strong, Text, is_safe_href
+from policykit.render.columns import Measures, column_widths
 
 __all__ = ["render_docx"]
 
 # The width a table may take on an A4 page with 2.54 cm margins, in twentieths of a
 # point (dxa): 21 cm less 2 x 2.54 cm is about 15.9 cm.
 _TABLE_WIDTH_DXA = 9000
-# An average character of the body font (11 pt), a cell's left and right margins, and the
-# longest word a column is made wide enough for (a longer one may break).
-_CHAR_DXA = 130
-_BOLD_CHAR_DXA = 155  # the first column, the cookie's name, is bold
-_CELL_PADDING_DXA = 2 * 108
-_LONGEST_WORD = 24
+# An average character of the body font (11 pt; the first column, the cookie's name, is
+# bold) and a cell's left and right margins.
+_MEASURES = Measures(width=_TABLE_WIDTH_DXA, char=130, first_char=155, padding=2 * 108)
 # A4, with 2.54 cm margins: the page the PDF has too.
 _PAGE_DXA = (11906, 16838)
 _MARGIN_DXA = 1440
@@ -281,7 +279,7 @@ class _Writer:
             self.blocks(article.blocks)
             for section in article.sections:
                 if section.title is not None:
-                    self.heading(f"{section.number} {section.title}", 2)
+                    self.heading(f"{section.number}. {section.title}", 2)
                 self.blocks(section.blocks)
         for line in doc.footer:
             paragraph = self.paragraph((Text(line),))
@@ -346,40 +344,10 @@ def _one_line(text: str) -> str:
 
 
 def _column_widths(table: DocTable) -> list[int]:
-    """Each column's width from what it holds: wide enough for its longest word (so that
-    "Lifetime" or "twk_uuid_*" does not break inside), the rest shared by the columns'
-    average length, so that the purpose is wide and names and lifetimes narrow."""
-    from policykit.inline import plain_text
-
-    columns = len(table.header)
-    words = [_longest_word(label) for label in table.header]
-    lengths = [0] * columns
-    for row in table.rows:
-        for index, cell in enumerate(row):
-            text = plain_text(cell)
-            words[index] = max(words[index], _longest_word(text))
-            lengths[index] += len(text)
-    rows = max(len(table.rows), 1)
-    least = [
-        _CELL_PADDING_DXA + (_BOLD_CHAR_DXA if index == 0 else _CHAR_DXA) * min(word, _LONGEST_WORD)
-        for index, word in enumerate(words)
-    ]
-    spare = _TABLE_WIDTH_DXA - sum(least)
-    if spare <= 0:  # more columns than the page holds at their longest words: shrink evenly
-        widths = [int(width * _TABLE_WIDTH_DXA / sum(least)) for width in least]
-    else:
-        # What each column would still need beyond its least width, on average per row.
-        wants = [
-            max(lengths[index] / rows * _CHAR_DXA + _CELL_PADDING_DXA - least[index], 0) for index in range(columns)
-        ]
-        total = sum(wants) or 1
-        widths = [int(least[index] + spare * wants[index] / total) for index in range(columns)]
+    """Each column's width in dxa (policykit.render.columns), adding up to the table's."""
+    widths = [int(width) for width in column_widths(table, _MEASURES)]
     widths[-1] += _TABLE_WIDTH_DXA - sum(widths)
     return widths
-
-
-def _longest_word(text: str) -> int:
-    return max((len(word) for word in text.split()), default=0)
 
 
 def _reproducible(package: bytes) -> bytes:

@@ -25,11 +25,14 @@ from markupsafe import Markup, escape
 
 from policykit.document import DocList, DocParagraph, DocTable, Document, substitute
 from policykit.inline import Emphasis, Inline, Isolate, Link, Strong, Text, is_safe_href, plain_text
+from policykit.render.columns import Measures, column_widths
 
-__all__ = ["inline_html", "render_html", "stylesheet"]
+__all__ = ["column_percents", "inline_html", "link_address", "name_html", "render_html", "stylesheet"]
 
 
-def inline_html(nodes: tuple[Inline, ...]) -> Markup:
+def inline_html(nodes: tuple[Inline, ...], addresses: bool = False) -> Markup:
+    """Inline nodes as markup. With `addresses` (paper, which cannot follow a link), each
+    link's address is printed after its text, unless the text already is the address."""
     if len(nodes) == 1 and type(nodes[0]) is Text:  # most cells: one plain text
         return escape(nodes[0].text)
     parts: list[str] = []
@@ -37,22 +40,48 @@ def inline_html(nodes: tuple[Inline, ...]) -> Markup:
         if isinstance(node, Text):
             parts.append(escape(node.text))
         elif isinstance(node, Emphasis):
-            parts.append(f"<em>{inline_html(node.children)}</em>")
+            parts.append(f"<em>{inline_html(node.children, addresses)}</em>")
         elif isinstance(node, Strong):
-            parts.append(f"<strong>{inline_html(node.children)}</strong>")
+            parts.append(f"<strong>{inline_html(node.children, addresses)}</strong>")
         elif isinstance(node, Isolate):
             # The text around a <bdi> cannot reorder it. Its direction is written out, from
             # its first strong character, because WeasyPrint (the PDF) ignores dir="auto".
             direction = _direction(plain_text(node.children))
             attribute = f' dir="{direction}"' if direction else ""
-            parts.append(f"<bdi{attribute}>{inline_html(node.children)}</bdi>")
+            parts.append(f"<bdi{attribute}>{inline_html(node.children, addresses)}</bdi>")
         elif isinstance(node, Link):
-            inner = inline_html(node.children)
+            inner = inline_html(node.children, addresses)
             # Belt and braces: the loader refuses unsafe links, but a Document can be built by hand.
-            parts.append(f'<a href="{escape(node.href)}">{inner}</a>' if is_safe_href(node.href) else inner)
+            if not is_safe_href(node.href):
+                parts.append(inner)
+                continue
+            parts.append(f'<a href="{escape(node.href)}">{inner}</a>')
+            address = link_address(node.href)
+            if addresses and " ".join(plain_text(node.children).split()) not in (address, node.href):
+                parts.append(f' <span class="pk-address">(<bdi dir="ltr">{escape(address)}</bdi>)</span>')
         else:  # an unresolved placeholder
             parts.append(escape("{" + node.name + "}"))
     return Markup("".join(parts))
+
+
+def link_address(href: str) -> str:
+    """What a reader types to follow a link: the URL, or a mailto link's address alone."""
+    if href.startswith("mailto:"):
+        return href[len("mailto:") :].split("?", 1)[0]
+    return href
+
+
+# A line may break after these in a cookie's name (`wp_woocommerce_session`, `sbjs.first`)
+# where a letter or digit comes before and after, never inside a run of letters: <wbr>
+# marks the place and adds no character to what is copied.
+_NAME_BREAKS = re.compile(r"(?<=[^\W_][_.*-])(?=[^\W_])")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def name_html(markup: Markup) -> Markup:
+    """A cookie name's markup with a break opportunity after each `_`, `-`, `.` and `*`."""
+    parts = _TAG.split(str(markup))
+    return Markup("".join(part if index % 2 else _NAME_BREAKS.sub("<wbr>", part) for index, part in enumerate(parts)))
 
 
 def _direction(text: str) -> str | None:
@@ -68,19 +97,21 @@ def _direction(text: str) -> str | None:
 
 # Shared cells (a party's name, a lifetime) are the same tuple object in every row, so
 # their markup is made once per render. Keyed by identity; cleared after each render.
-_CELL_CACHE: dict[int, tuple[tuple[Inline, ...], Markup]] = {}
+_CELL_CACHE: dict[tuple[int, bool], tuple[tuple[Inline, ...], Markup]] = {}
 
 
-def _cached_inline_html(nodes: tuple[Inline, ...]) -> Markup:
-    hit = _CELL_CACHE.get(id(nodes))
+def _cached_inline_html(nodes: tuple[Inline, ...], addresses: bool = False) -> Markup:
+    hit = _CELL_CACHE.get((id(nodes), addresses))
     if hit is not None and hit[0] is nodes:
         return hit[1]
-    markup = inline_html(nodes)
-    _CELL_CACHE[id(nodes)] = (nodes, markup)
+    markup = inline_html(nodes, addresses)
+    _CELL_CACHE[(id(nodes), addresses)] = (nodes, markup)
     return markup
 
 
-def _table_rows(rows: tuple[tuple[tuple[Inline, ...], ...], ...], header: tuple[str, ...]) -> Markup:
+def _table_rows(
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...], header: tuple[str, ...], addresses: bool = False
+) -> Markup:
     """The rows of a cookie table: the cookie's name as the row header, then a `<td>` per cell.
 
     Each cell carries its column's label (`data-label`): on a phone the table becomes one
@@ -93,9 +124,9 @@ def _table_rows(rows: tuple[tuple[tuple[Inline, ...], ...], ...], header: tuple[
     openings = [f'<td data-label="{escape(label)}">' for label in header[1:]]
     lines = []
     for row in rows:
-        out = [_cached_inline_html(cell) for cell in row]
+        out = [_cached_inline_html(cell, addresses) for cell in row]
         cells = "".join(f"{opening}{cell}</td>" for opening, cell in zip(openings, out[1:], strict=True))
-        lines.append(f'<tr><th scope="row">{out[0]}</th>{cells}</tr>')
+        lines.append(f'<tr><th scope="row">{name_html(out[0])}</th>{cells}</tr>')
     return Markup("\n".join(lines))
 
 
@@ -141,6 +172,7 @@ def _environment(templates: str | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["inline"] = _cached_inline_html
+    env.filters["name"] = name_html
     env.filters["table_rows"] = _table_rows
     env.globals.update(
         is_paragraph=lambda block: isinstance(block, DocParagraph),
@@ -148,6 +180,7 @@ def _environment(templates: str | None) -> jinja2.Environment:
         is_table=lambda block: isinstance(block, DocTable),
         is_safe_href=is_safe_href,
         substitute=substitute,
+        column_percents=column_percents,
     )
     return env
 
@@ -172,6 +205,19 @@ def render_html(
         return template.render(doc=document, css=Markup(css), print=print_css, alternates=tuple(alternates))
     finally:
         _CELL_CACHE.clear()
+
+
+# The printed table (print.css): A4 less 2 x 18 mm, 8.5 pt text; names in Noto Sans Mono
+# (0.6 em a character), the other cells in Noto Sans (about 0.55 em on average), each with
+# some room to spare, and the cell padding of policy.css (0.5rem a side) with its borders.
+_PRINT_MEASURES = Measures(width=493.0, char=8.5 * 0.56, first_char=8.5 * 0.62, padding=16.0)
+
+
+def column_percents(table: DocTable) -> list[str]:
+    """The printed widths of a table's columns, as CSS percentages (policykit.render.columns)."""
+    widths = column_widths(table, _PRINT_MEASURES)
+    total = sum(widths)
+    return [f"{100 * width / total:.2f}%" for width in widths]
 
 
 def _css_string(text: str) -> str:

@@ -109,7 +109,7 @@ def render_markdown(document: Document) -> str:
         blocks(article.blocks)
         for section in article.sections:
             if section.title is not None:
-                out += ["", f"### {escape_inline(section.number)} {escape_inline(section.title)}"]
+                out += ["", f"### {escape_inline(section.number)}. {escape_inline(section.title)}"]
             blocks(section.blocks)
     out.append("")
     out.append("---")
