@@ -292,3 +292,12 @@ def test_scan_usage_errors_start_no_browser(
     code = main(["scan", "http://127.0.0.1:9/", "-o", str(tmp_path / "x.har"), *argv])
     _, err = capsys.readouterr()
     assert code == 2 and "Traceback" not in err and POLICY.read_bytes() == before
+
+
+def test_each_state_says_what_it_stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with serve() as url:
+        code = main(["scan", url + "consent", "-o", str(tmp_path / "s.har"), "--accept", "#accept"])
+    _, err = capsys.readouterr()
+    assert code == 0
+    assert "accept: cookies _fbp, _ga, _ga_ABC123, consent, session_id; local storage twk_token_abc; " in err
+    assert "session storage twk_session" in err

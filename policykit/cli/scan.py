@@ -37,6 +37,27 @@ def _in_flow(path: Path, flow: str) -> Path:
     return path.with_name(f"{path.stem}.{flow}{path.suffix}")
 
 
+def _stored(jar: Path) -> str:
+    """What the state left in the browser, by name, from the jar just written."""
+    from policykit.audit import CaptureError, read_capture
+    from policykit.findings import terminal_safe
+
+    try:
+        seen = read_capture(jar).observations
+    except CaptureError as error:
+        return str(error)
+    kinds = []
+    for storage, label in (
+        ("cookie", "cookies"),
+        ("local-storage", "local storage"),
+        ("session-storage", "session storage"),
+    ):
+        names = sorted({o.name for o in seen if o.storage == storage})
+        if names:
+            kinds.append(f"{label} {', '.join(terminal_safe(name) for name in names)}")
+    return "; ".join(kinds) or "nothing stored"
+
+
 def _flows(before_consent: bool, accept: str | None, reject: str | None, every: bool) -> list[tuple[str, str | None]]:
     if every:
         if not accept and not reject:
@@ -153,6 +174,7 @@ def scan(
                 f"entries; {len(one.pages)} page{'s' if len(one.pages) != 1 else ''})",
                 err=True,
             )
+            click.echo(f"policykit: {state}{_stored(one.jar)}", err=True)
     if policy is None:
         return
     code = run_audit(
