@@ -22,6 +22,7 @@ from typing import Any
 from attrs import frozen
 
 __all__ = [
+    "DESCRIPTION_LIMIT",
     "DOCS_URI",
     "EXCERPT_LIMIT",
     "LOADER_CODES",
@@ -230,25 +231,59 @@ _SRCROOT = "%SRCROOT%"
 
 
 def _artifact_location(file: str) -> dict[str, str]:
-    """A file name as SARIF's artifactLocation: a percent-encoded relative URI with a
-    uriBaseId, or an absolute file: URI (RFC 8089)."""
+    """A file name as SARIF's artifactLocation: a percent-encoded URI relative to
+    %SRCROOT%, the folder the command runs in (a repository's root in CI), also for an
+    absolute path inside it (the project's policy, found rather than named); an
+    absolute file: URI (RFC 8089) only for a file outside it."""
     if os.path.isabs(file) or PureWindowsPath(file).is_absolute():
-        path = PureWindowsPath(file) if PureWindowsPath(file).drive else PurePosixPath(file)
-        return {"uri": path.as_uri()}
+        try:
+            inside = os.path.relpath(file, os.getcwd())
+        except ValueError:  # another drive
+            inside = ""
+        if not inside or inside == ".." or inside.startswith(".." + os.sep) or os.path.isabs(inside):
+            path = PureWindowsPath(file) if PureWindowsPath(file).drive else PurePosixPath(file)
+            return {"uri": path.as_uri()}
+        file = inside
     posix = file.replace(os.sep, "/") if os.sep != "/" else file
     return {"uri": urllib.parse.quote(posix, safe="/"), "uriBaseId": _SRCROOT}
 
 
-def _descriptor(rule: RuleInfo) -> dict[str, Any]:
-    return {
+# GitHub code scanning truncates a rule's descriptions beyond this many characters.
+DESCRIPTION_LIMIT = 1024
+
+
+def _within(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """`text` cut at a word before `limit` characters, with an ellipsis, when longer."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "\u2026"
+
+
+def _markdown_text(text: str) -> str:
+    # A rule's own words, shown as Markdown: its markup characters are literal.
+    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)
+
+
+def _descriptor(rule: RuleInfo, docs_url: str | None = None) -> dict[str, Any]:
+    """A SARIF reportingDescriptor. `helpUri` only when the project's documentation has
+    an absolute address (`docs_url`): SARIF's `uri` format is an absolute URI, and the
+    relative anchors of `help_uri` resolve only against a checkout of the source."""
+    why = rule.why or rule.summary
+    where = help_uri(rule.code)
+    markdown = f"**{rule.code}**: {_markdown_text(rule.summary)}\n\n{_markdown_text(why)}\n\n"
+    markdown += f"Documented in policykit's `{where}`."
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.code,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.why or rule.summary},
-        "help": {"text": rule.why or rule.summary},
-        "helpUri": help_uri(rule.code),
+        "shortDescription": {"text": _within(rule.summary)},
+        "fullDescription": {"text": _within(why)},
+        "help": {"text": why, "markdown": markdown},
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
     }
+    if docs_url is not None:
+        descriptor["helpUri"] = urllib.parse.urljoin(docs_url, where)
+    return descriptor
 
 
 def format_sarif(
@@ -256,8 +291,11 @@ def format_sarif(
     rules: Sequence[RuleInfo],
     tool_version: str,
     suppressed: Sequence[tuple[Finding, str]] = (),
+    docs_url: str | None = None,
 ) -> str:
-    """SARIF 2.1.0 as GitHub code scanning reads it.
+    """SARIF 2.1.0 as GitHub code scanning reads it. `docs_url`: the absolute address
+    of the project's documentation (the repository's root), against which each rule's
+    `helpUri` is resolved; without it a rule has no helpUri, only its help text.
 
     `suppressed` findings (silenced in the policy, with a reason) are results with an
     in-source suppression, so viewers show them as dismissed rather than hide them.
@@ -269,8 +307,8 @@ def format_sarif(
     described = [*rules, *(rule for rule in LOADER_CODES if rule.code in occurring)]
     known = {rule.code for rule in described}
     extra = sorted({f.code for f in everything} - known)
-    descriptors = [_descriptor(rule) for rule in described] + [
-        {"id": code, "name": code, "shortDescription": {"text": code}, "helpUri": help_uri(code)} for code in extra
+    descriptors = [_descriptor(rule, docs_url) for rule in described] + [
+        _descriptor(RuleInfo(code, code, Severity.WARNING), docs_url) for code in extra
     ]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     reasons = [None] * len(findings) + [reason for _, reason in suppressed]

@@ -136,6 +136,19 @@ class _Checked:
     help="Also judge the text these locales read (comma-separated, or 'all': every catalogue of the project) "
     "with the rules on the rendered text (PK350-PK358). Default: the policy's own language only.",
 )
+@click.option(
+    "--sarif",
+    "sarif_path",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the findings as SARIF to this file (one run: annotations on stdout and a SARIF log).",
+)
+@click.option(
+    "--docs-url",
+    default=None,
+    help="SARIF: the absolute address of the documentation's root (the repository's, e.g. "
+    "https://github.com/ORG/REPO/blob/main/), against which each rule's helpUri is resolved.",
+)
 @quiet_option
 def check(
     paths: tuple[str, ...],
@@ -149,6 +162,8 @@ def check(
     catalogue_path: str | None,
     no_catalogue: bool,
     locales: tuple[str, ...],
+    sarif_path: Path | None,
+    docs_url: str | None,
     quiet: bool,
 ) -> None:
     """Load policies (PATHs and GLOBs, '-' for stdin; else the project's) and report
@@ -158,6 +173,10 @@ def check(
     Exit 0 when there is no error (warnings allowed), 1 when there are errors, and 2
     when a file cannot be loaded: the worst of all the files.
     """
+    if docs_url is not None and not docs_url.lower().startswith(("https://", "http://")):
+        raise click.BadParameter("an absolute http(s) address", param_hint="--docs-url")
+    if docs_url is not None and any(c.isspace() for c in docs_url):
+        raise click.BadParameter("an address without spaces", param_hint="--docs-url")
     when = _as_of(as_of or today)
     targets: list[str | None] = [*_expand(paths)] or [None]  # None: the project's policy
     vendors: Catalogue | bool = False if no_catalogue else _catalogue(catalogue_path)
@@ -165,7 +184,11 @@ def check(
         _check_one(path, stdin_filename, profiles, select, ignore, when, quiet, vendors, codes(locales))
         for path in targets
     ]
-    _report(checked, output_format)
+    _report(checked, output_format, docs_url)
+    if sarif_path is not None:
+        from policykit.cli.common import write_output
+
+        write_output(sarif_path, _sarif(checked, docs_url))
     code = max(one.code for one in checked)
     if code:
         raise click.exceptions.Exit(code)
@@ -266,7 +289,22 @@ def _documents(policy: Policy, project: Project, locales: Sequence[str]) -> list
     return documents
 
 
-def _report(checked: list[_Checked], output_format: str) -> None:
+def _sarif(checked: list[_Checked], docs_url: str | None) -> str:
+    """The SARIF log of every file checked, what each was judged by in the run's properties."""
+    findings = [finding for one in checked for finding in one.findings]
+    silenced = [pair for one in checked for pair in one.silenced]
+    judged = [{"file": one.file, "as_of": one.as_of, "profiles": list(one.profiles)} for one in checked if one.as_of]
+    rules = list({rule.code: rule for one in checked for rule in one.rules}.values())
+    log = json.loads(format_sarif(findings, rules, __version__, silenced, docs_url))
+    # SARIF's place for what a run was judged by: the run's property bag.
+    properties: dict[str, object] = {"files": judged}
+    if len(judged) == 1:
+        properties.update(asOf=judged[0]["as_of"], profiles=judged[0]["profiles"])
+    log["runs"][0]["properties"] = properties
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _report(checked: list[_Checked], output_format: str, docs_url: str | None = None) -> None:
     findings = [finding for one in checked for finding in one.findings]
     silenced = [pair for one in checked for pair in one.silenced]
     judged = [{"file": one.file, "as_of": one.as_of, "profiles": list(one.profiles)} for one in checked if one.as_of]
@@ -284,14 +322,7 @@ def _report(checked: list[_Checked], output_format: str) -> None:
             nl=False,
         )
     elif output_format == "sarif":
-        rules = list({rule.code: rule for one in checked for rule in one.rules}.values())
-        log = json.loads(format_sarif(findings, rules, __version__, silenced))
-        # SARIF's place for what a run was judged by: the run's property bag.
-        properties: dict[str, object] = {"files": judged}
-        if len(judged) == 1:
-            properties.update(asOf=judged[0]["as_of"], profiles=judged[0]["profiles"])
-        log["runs"][0]["properties"] = properties
-        click.echo(json.dumps(log, indent=2, ensure_ascii=False))
+        click.echo(_sarif(checked, docs_url), nl=False)
     elif output_format == "github":
         click.echo(format_github(findings), nl=False)
     else:
