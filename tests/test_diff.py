@@ -26,6 +26,7 @@ from policykit.model import (
     CategoryKind,
     Clause,
     ClauseKind,
+    ConsentSettings,
     Lifetime,
     Party,
     Policy,
@@ -409,3 +410,20 @@ def test_any_text_in_any_field_gives_a_notice_that_shows_it_literally(
     assert rendered.count("<h2>") == 1 and "<h1>" not in rendered and "<script" not in rendered
     assert "\x1b" not in notice(changes, "text")
     json.loads(notice(changes, "json"))
+
+
+def test_the_website_and_the_consent_settings() -> None:
+    policy = load(POLICY)
+    other = attrs.evolve(policy, meta=attrs.evolve(policy.meta, website="https://shop.example.net/"))
+    rated = diff(policy, other).changes
+    assert [(c.kind, c.material) for c in rated] == [("website-changed", True)] and "review" in rated[0].why
+    fixed = attrs.evolve(policy, meta=attrs.evolve(policy.meta, website="https://www.example.com/en/"))
+    assert [(c.kind, c.material) for c in diff(policy, fixed).changes] == [("website-changed", False)]
+    moved = attrs.evolve(
+        policy, meta=attrs.evolve(policy.meta, consent_settings=ConsentSettings(url="https://www.example.com/cookies"))
+    )
+    rated = diff(policy, moved).changes
+    assert [(c.kind, c.material, c.old, c.new) for c in rated] == [
+        ("consent-settings-changed", False, "openCookieSettings", "https://www.example.com/cookies")
+    ]
+    assert "Grund: nur der Ort" in notice(diff(policy, moved), "text", "de")

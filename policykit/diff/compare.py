@@ -313,6 +313,20 @@ def _controller_changes(ctx: _Context) -> Iterator[Change]:
         yield _change("controller-contact-changed", "controller", rating, was.contact, now.contact, was, now)
 
 
+def _meta_changes(ctx: _Context) -> Iterator[Change]:
+    """The website the policy speaks for, and where a reader changes their choices."""
+    was, now = ctx.old.meta, ctx.new.meta
+    if was.website != now.website:
+        rating = rate.link(was.website, now.website)
+        if rating.material or now.website is None:
+            rating = _fixed(True, "website", host=now.website or "")
+        yield _change("website-changed", "meta", rating, was.website, now.website, was, now)
+    if was.consent_settings != now.consent_settings:
+        values = [None if s is None else s.url or s.javascript for s in (was.consent_settings, now.consent_settings)]
+        rating = _fixed(False, "consent_settings")
+        yield _change("consent-settings-changed", "meta", rating, values[0], values[1], was, now)
+
+
 def _category_changes(ctx: _Context) -> Iterator[Change]:
     before = {c.id: c for c in ctx.old.all_categories}
     after = {c.id for c in ctx.new.all_categories}
@@ -408,6 +422,7 @@ def compare(old: Policy, new: Policy, facts: Facts, wording: Wording) -> tuple[C
         *_cookie_changes(ctx),
         *_party_changes(ctx),
         *_controller_changes(ctx),
+        *_meta_changes(ctx),
         *_category_changes(ctx),
         *_article_changes(ctx),
         *_clause_changes(ctx),

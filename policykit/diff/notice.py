@@ -235,6 +235,15 @@ class _Words:
                 )
             keys = {"category-added": "diff.category_added", "category-removed": "diff.category_removed"}
             return self.label(keys.get(kind, "diff.category_description_changed"), category=category)
+        if kind == "website-changed":
+            return self.label("diff.website_changed", old=change.old or unknown, new=change.new or unknown)
+        if kind == "consent-settings-changed":
+            # A page by its address; the site's own function by the button it binds (never its name).
+            shown = [
+                self.label("consent_settings") if v and "://" not in v else v or unknown
+                for v in (change.old, change.new)
+            ]
+            return self.label("diff.consent_settings_changed", old=shown[0], new=shown[1])
         if kind in ("clause-added", "clause-removed"):
             key = "diff.clause_added" if kind == "clause-added" else "diff.clause_removed"
             return self.label(key, clause=self.label(f"clause_kind.{change.subject}"))
