@@ -35,6 +35,7 @@ from policykit.model import (
     Storage,
     Transfer,
     Unit,
+    WebUrl,
 )
 from policykit.syntax import parse_lifetime
 
@@ -414,13 +415,14 @@ def test_any_text_in_any_field_gives_a_notice_that_shows_it_literally(
 
 def test_the_website_and_the_consent_settings() -> None:
     policy = load(POLICY)
-    other = attrs.evolve(policy, meta=attrs.evolve(policy.meta, website="https://shop.example.net/"))
+    other = attrs.evolve(policy, meta=attrs.evolve(policy.meta, website=WebUrl("https://shop.example.net/")))
     rated = diff(policy, other).changes
     assert [(c.kind, c.material) for c in rated] == [("website-changed", True)] and "review" in rated[0].why
-    fixed = attrs.evolve(policy, meta=attrs.evolve(policy.meta, website="https://www.example.com/en/"))
+    fixed = attrs.evolve(policy, meta=attrs.evolve(policy.meta, website=WebUrl("https://www.example.com/en/")))
     assert [(c.kind, c.material) for c in diff(policy, fixed).changes] == [("website-changed", False)]
     moved = attrs.evolve(
-        policy, meta=attrs.evolve(policy.meta, consent_settings=ConsentSettings(url="https://www.example.com/cookies"))
+        policy,
+        meta=attrs.evolve(policy.meta, consent_settings=ConsentSettings(url=WebUrl("https://www.example.com/cookies"))),
     )
     rated = diff(policy, moved).changes
     assert [(c.kind, c.material, c.old, c.new) for c in rated] == [
