@@ -31,6 +31,7 @@ try:
     from policykit.cli.init import init
     from policykit.cli.render import build, dump, render, schema
     from policykit.cli.scan import scan
+    from policykit.cli.serve import serve
 except KeyboardInterrupt:
     _startup_interrupted()
     raise
@@ -56,7 +57,23 @@ def cli(debug: bool) -> None:
 
 i18n.add_command(_i18n_export)
 i18n.add_command(_i18n_import)
-for _command in (init, check, rules, facts, schema, dump, render, build, export, i18n, catalogue, audit, scan, diff):
+for _command in (
+    init,
+    check,
+    rules,
+    facts,
+    schema,
+    dump,
+    render,
+    build,
+    serve,
+    export,
+    i18n,
+    catalogue,
+    audit,
+    scan,
+    diff,
+):
     cli.add_command(_command)
 
 
