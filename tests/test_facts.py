@@ -222,3 +222,11 @@ def test_rules_documentation_shows_each_sources_note() -> None:
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     gdpr = bundled()["cite.gdpr"]
     assert gdpr.source.startswith("https://eur-lex.europa.eu/") and str(gdpr.note) in text
+
+
+def test_facts_command_shows_the_scope_of_a_limited_adequacy_decision(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["facts"]) == 0
+    out = capsys.readouterr().out
+    canada = out[out.index("eu.adequacy.CA:") :]
+    assert "    scope: recipients subject to the Personal Information Protection and Electronic Documents Act" in canada
+    assert "could not be read here" in out  # which copy was read, where the official page was not

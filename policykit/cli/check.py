@@ -400,5 +400,7 @@ def facts(output_format: str, as_of: str | None) -> None:
         if fact.reference:
             click.echo(f"    reference: {fact.reference}")
         click.echo(f"    source: {fact.source} (verified {fact.verified})")
+        if fact.scope:
+            click.echo(f"    scope: {fact.scope}")
         if fact.note:
             click.echo(f"    note: {fact.note}")
