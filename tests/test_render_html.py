@@ -235,3 +235,25 @@ def test_an_unknown_format_or_variant_is_a_policykit_error() -> None:
         policykit.render(policy, "odt")
     with pytest.raises(UnknownFormatError, match="unknown PDF variant"):
         policykit.render(policy, "pdf", pdf_variant="pdf/x-1a")
+
+
+@pytest.mark.parametrize(
+    ("template", "said"),
+    [
+        ("{% macro r(n) %}{{ r(n) }}{% endmacro %}{{ r(1) }}", "calls itself without end"),
+        ("{% for i in range(10**9) %}x{% endfor %}", "asks too much: Range too big"),
+        ("{% for i in range(100000) %}{% for j in range(100000) %}{{ '%0500d' % j }}{% endfor %}{% endfor %}",
+         "writes more than 16,777,216 characters"),
+    ],
+)  # fmt: skip
+def test_a_user_template_that_runs_away_is_unusable_input_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, said: str
+) -> None:
+    from policykit.cli import main
+
+    (tmp_path / "page.html.j2").write_text(template, encoding="utf-8")
+    code = main(["render", str(POLICY), "--templates", str(tmp_path), "-o", str(tmp_path / "out.html")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert said in err and "internal error" not in err
+    assert not (tmp_path / "out.html").exists()

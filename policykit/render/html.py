@@ -201,8 +201,11 @@ def render_html(
     if print_css:
         page_label = _css_content(document.labels["page"], {"page": "counter(page)", "pages": "counter(pages)"})
         css += stylesheet("print.css") + f"@page {{ @bottom-center {{ content: {page_label}; }} }}\n"
+    context = {"doc": document, "css": Markup(css), "print": print_css, "alternates": tuple(alternates)}
     try:
-        return template.render(doc=document, css=Markup(css), print=print_css, alternates=tuple(alternates))
+        if templates is None:
+            return template.render(**context)
+        return _sandboxed(template, context)
     finally:
         _CELL_CACHE.clear()
 
@@ -218,6 +221,32 @@ def column_percents(table: DocTable) -> list[str]:
     widths = column_widths(table, _PRINT_MEASURES)
     total = sum(widths)
     return [f"{100 * width / total:.2f}%" for width in widths]
+
+
+# A user's template may loop or recurse; the page it makes is bounded, and what runs away
+# is a RenderError naming the cause, never a crash.
+_MAX_PAGE_CHARACTERS = 16 * 2**20
+
+
+def _sandboxed(template: jinja2.Template, context: dict[str, object]) -> str:
+    from policykit.errors import RenderError
+
+    parts: list[str] = []
+    size = 0
+    try:
+        for part in template.generate(**context):
+            size += len(part)
+            if size > _MAX_PAGE_CHARACTERS:
+                raise RenderError(f"the template writes more than {_MAX_PAGE_CHARACTERS:,} characters; a loop that "
+                                  "runs away?")  # fmt: skip
+            parts.append(part)
+    except RecursionError:
+        raise RenderError("the template calls itself without end (a macro or an include that recurses)") from None
+    except OverflowError as error:  # the sandbox's range limit
+        raise RenderError(f"the template asks too much: {error}") from None
+    except MemoryError:
+        raise RenderError("the template needs more memory than there is") from None
+    return "".join(parts)
 
 
 def _css_string(text: str) -> str:
