@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
 
 from policykit.findings import EXCERPT_LIMIT
 
@@ -136,8 +137,14 @@ def read_yaml(text: str, max_depth: int, *, pure: bool = False) -> Any:
     parser = CParser(io.StringIO(text))
     try:
         return _build(iter(parser.get_event, None), max_depth)
+    except MarkedYAMLError as error:
+        # libyaml follows YAML 1.1 in a flow mapping, where `{url: https://x}` is an error;
+        # YAML 1.2 (and ruamel's parser) reads a ':' that no space follows as text.
+        if error.problem != "found unexpected ':'":
+            raise
     finally:
         parser.dispose()
+    return _build(_pure_events(text), max_depth)
 
 
 def _pure_events(text: str) -> Iterator[Any]:

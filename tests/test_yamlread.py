@@ -246,3 +246,22 @@ def test_a_file_of_too_many_mappings_and_lists_is_refused_at_the_first_one_over(
     assert "more than 10 mappings and lists" in caught.value.message
     assert (caught.value.line, caught.value.column) == (9, 4)  # 0-based: the eleventh (the root and list count)
     yamlread.read_yaml("cookies:\n" + "".join(f"  - {{name: c{i}}}\n" for i in range(8)), 64)  # under it: fine
+
+
+def test_a_url_in_a_flow_mapping_loads_as_yaml_1_2_and_the_docs_write_it() -> None:
+    """`consent_settings: {url: https://...}`: libyaml (YAML 1.1) refuses the ':' in a flow
+    mapping; the reader falls back to ruamel's parser, positions and all."""
+    from conftest import POLICY
+    from policykit.load import loads_with_source
+
+    text = POLICY.read_text(encoding="utf-8").replace(
+        "  consent_settings:\n    javascript: openCookieSettings\n",
+        "  consent_settings: {url: https://www.example.com/cookies?x=1:2}\n",
+    )
+    assert "{url: https://" in text
+    policy, source = loads_with_source(text, "p.yaml")
+    assert policy.meta.consent_settings is not None
+    assert policy.meta.consent_settings.url == "https://www.example.com/cookies?x=1:2"
+    assert source.position(["meta", "consent_settings", "url"]) == (32, 27)
+    with pytest.raises(policykit.LoadError, match="p.yaml:1:"):
+        policykit.loads("meta: {url: a: b}\n", "p.yaml")  # still an error where it is one
