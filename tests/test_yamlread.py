@@ -263,5 +263,5 @@ def test_a_url_in_a_flow_mapping_loads_as_yaml_1_2_and_the_docs_write_it() -> No
     assert policy.meta.consent_settings is not None
     assert policy.meta.consent_settings.url == "https://www.example.com/cookies?x=1:2"
     assert source.position(["meta", "consent_settings", "url"]) == (32, 27)
-    with pytest.raises(policykit.LoadError, match="p.yaml:1:"):
+    with pytest.raises(policykit.LoadError, match=r"p\.yaml:1:"):
         policykit.loads("meta: {url: a: b}\n", "p.yaml")  # still an error where it is one
