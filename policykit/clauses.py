@@ -211,6 +211,14 @@ def _lifetimes(w: _Writer) -> Iterable[DocBlock]:
         names = [w.isolated(str(cookie.name)) for cookie in capped]
         yield w.paragraph(w.words("clause.lifetimes.capped", days=day_text, cookies=_list(w, names)))
     extra = []
+    lifetimes = [c.lifetime for c in cookies]
+    cases = lifetimes + [lifetime.choice for lifetime in lifetimes if lifetime.choice is not None]
+    if any(lifetime.maximum for lifetime in cases):
+        extra.append(w.words("clause.lifetimes.maximum"))
+    if any(lifetime.renewed for lifetime in cases):
+        extra.append(w.words("clause.lifetimes.renewed"))
+    if any(lifetime.choice is not None for lifetime in lifetimes):
+        extra.append(w.words("clause.lifetimes.choice"))
     if any(c.storage in (Storage.LOCAL_STORAGE, Storage.INDEXEDDB) for c in cookies):
         extra.append(w.words("clause.lifetimes.storage"))
     if any(c.lifetime.persistence is Persistence.NOT_STATED for c in cookies):
@@ -242,9 +250,7 @@ def _consent(w: _Writer) -> Iterable[DocBlock]:
     label = w.lz.labels["consent_settings"]
     if settings is not None and settings.url is not None:
         withdraw = w.words("clause.consent.withdraw_url", settings=(Link(settings.url, (Text(label),)),))
-    elif settings is not None:
-        withdraw = w.words("clause.consent.withdraw_button", label=label)
-    else:
+    else:  # a button of the site's own script (not on paper), or nothing stated
         withdraw = w.words("clause.consent.withdraw")
     yield w.paragraph(withdraw, w.words("clause.consent.after"))
 

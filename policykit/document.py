@@ -433,6 +433,11 @@ def resolve_placeholders(nodes: Nodes, value: Callable[[str], Nodes]) -> Nodes:
 def localize(policy: Policy, locale: str | None = None, translator: Translator | None = None) -> Document:
     """The policy as one locale reads it. `locale` defaults to the policy's language."""
     locale = values.normalize_locale(locale or str(policy.meta.language))
+    if translator is None and locale.split("_")[0] != "en":
+        # A policy written in German reads its headings and clauses in German too.
+        from policykit.i18n.translator import source_templates
+
+        translator = source_templates(locale)
     translator = translator or Translator()
     lz = _Localizer(policy, locale, translator)
     meta = policy.meta

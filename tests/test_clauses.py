@@ -165,3 +165,29 @@ def test_the_scaffold_is_made_of_clauses() -> None:
     used = set(re.findall(r"- clause: ([a-z]+)", text))
     assert used == {kind.value for kind in ClauseKind}
     assert "strictly necessary for the website to\n          work, so it needs no consent" not in text
+
+
+def test_a_policy_written_in_german_reads_its_clauses_in_german() -> None:
+    policy = policykit.load(ROOT / "tests" / "fixtures" / "text" / "old-scaffold-de.yaml")
+    text = _text(localize(policy))
+    assert "Zapatería López S.L. ist für die Cookies auf dieser Website" in text
+    assert "außerhalb des Europäischen Wirtschaftsraums" in text
+    assert "is responsible" not in text
+
+
+def test_the_lifetimes_clause_explains_maximum_renewed_and_choice() -> None:
+    policy = _with_clauses(policykit.load(POLICY), ClauseKind.LIFETIMES)
+    plain = _text(localize(policy))
+    assert "at most, the website may set it" not in plain and "two lifetimes" not in plain
+    text = HEAD.replace(
+        "lifetime: session}",
+        "lifetime: session}\n  - {name: a, party: site, category: functional, purpose: A., lifetime: up to 2 years}"
+        "\n  - {name: b, party: site, category: functional, purpose: B., lifetime: 13 months from your last visit}"
+        "\n  - {name: c, party: site, category: functional, purpose: C., lifetime: session or 14 days}",
+    )
+    varied = loads(text + "      - clause: lifetimes\n")
+    said = _text(localize(varied))
+    assert "how long a cookie lasts at most, the website may set it to last less" in said
+    assert "each visit starts it again" in said and "two lifetimes" in said
+    dutch = _text(localize(varied, "nl", CatalogTranslator("nl", None)))
+    assert "bij elk bezoek opnieuw" in dutch

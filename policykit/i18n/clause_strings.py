@@ -59,6 +59,16 @@ CLAUSE_STRINGS: dict[str, str] = {
     ),
     "clause.lifetimes.cap": "Browsers keep a cookie for at most {days} days, whatever lifetime a website asks for.",
     "clause.lifetimes.capped": "Your browser therefore keeps these cookies for at most {days} days: {cookies}.",
+    "clause.lifetimes.maximum": (
+        "Where a table says how long a cookie lasts at most, the website may set it to last less."
+    ),
+    "clause.lifetimes.renewed": (
+        "Where a table counts a lifetime from your last visit, each visit starts it again: the cookie stays "
+        "as long as you come back within that time."
+    ),
+    "clause.lifetimes.choice": (
+        "Where a table gives two lifetimes, which one applies depends on a choice you make on the website."
+    ),
     "clause.lifetimes.storage": (
         "Data in your browser's local storage has no lifetime: it stays until you or the website delete it."
     ),
@@ -73,10 +83,6 @@ CLAUSE_STRINGS: dict[str, str] = {
     "clause.consent.none": "This website sets no cookie that needs your consent.",
     "clause.consent.withdraw_url": (
         "You can withdraw or change your consent at any time, as easily as you gave it: {settings}."
-    ),
-    "clause.consent.withdraw_button": (
-        "You can withdraw or change your consent at any time, as easily as you gave it, with the button "
-        "\u201c{label}\u201d on this website."
     ),
     "clause.consent.withdraw": (
         "You can withdraw or change your consent at any time, as easily as you gave it, in the cookie "

@@ -23,6 +23,7 @@ from policykit.findings import Finding, Severity
 from policykit.i18n.catalogs import (
     PACKAGE_CATALOGS,
     POLICY_DOMAIN,
+    UI_DOMAIN,
     CatalogError,
     catalog_path,
     lookup,
@@ -34,7 +35,7 @@ from policykit.i18n.strings import TEMPLATE_STRINGS
 from policykit.i18n.values import normalize_locale
 from policykit.model import Policy
 
-__all__ = ["CatalogTranslator", "translator_for"]
+__all__ = ["CatalogTranslator", "SourceTemplates", "source_templates", "translator_for"]
 
 
 class CatalogTranslator(Translator):
@@ -134,3 +135,37 @@ def translator_for(
 
         locales = project_for_policy(Path(policy.origin)).locales
     return CatalogTranslator(locale, locales, strict=strict)
+
+
+class SourceTemplates(Translator):
+    """The policy's own language when it is not English: its text as written, the
+    template strings (headings, table labels, clauses) from the package's catalogue of
+    that language. A string the catalogue lacks, or translates unsafely, stays English."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self._catalog = read_catalog(file)
+        self._fingerprint = hashlib.sha256(file.name.encode() + b"\0" + file.read_bytes()).digest()
+
+    @property
+    def fingerprint(self) -> bytes:
+        return self._fingerprint
+
+    def template_text(self, key: str) -> str:
+        source = TEMPLATE_STRINGS[key]
+        state, message = lookup(self._catalog, key, source)
+        if message is None or state != "translated" or check_translation(source, str(message.string)):
+            return source
+        return str(message.string)
+
+
+def source_templates(locale: str) -> SourceTemplates | None:
+    """The package's template strings in `locale`, for a policy written in it; None for
+    English or a language the package has no catalogue of."""
+    file = catalog_path(PACKAGE_CATALOGS, normalize_locale(locale), UI_DOMAIN)
+    if normalize_locale(locale).split("_")[0] == "en" or not file.is_file():
+        return None
+    try:
+        return SourceTemplates(file)
+    except (OSError, CatalogError):
+        return None
