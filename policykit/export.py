@@ -120,8 +120,11 @@ def _translation(policy: Policy, locale: str, translator: Translator) -> dict[st
 def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = None) -> dict[str, Any]:
     """The catalogue of `policy`, with the texts of each locale of `translators`
     (locale -> its translator; the policy's own language needs none)."""
+    from policykit.exports.consent_mode import consent_types
+
     parties = {party.id: party for party in policy.parties}
     categories = {category.id: category for category in policy.all_categories}
+    consent_mode = consent_types(policy)
     used = {cookie.category for cookie in policy.cookies}
     services: dict[str, dict[str, Any]] = {}
     cookies = []
@@ -179,6 +182,7 @@ def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = Non
                 "description": category.description,
                 "consent_required": category.consent_required,
                 "kind": None if category.kind is None else category.kind.value,
+                "consent_mode": list(consent_mode[category.id]),
             }
             for category in policy.all_categories
             if category.id in used or category not in BUILTIN_CATEGORIES

@@ -28,6 +28,12 @@ SET_COOKIES = (
     "document.cookie = 'WHMCSabc=1; path=/'; document.cookie = 'WHMCSAffiliateID=1; path=/';"
     "document.cookie = 'TawkConnectionTime=1; path=/'; document.cookie = 'other=1; path=/';"
 )
+# A gtag that records its calls, as a page defines before the consent tool loads.
+STUB_GTAG = "<script>window.__calls = []; window.gtag = function () { __calls.push(Array.from(arguments)); };</script>"
+TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage",
+         "personalization_storage", "security_storage")  # fmt: skip
+DENIED = {**dict.fromkeys(TYPES, "denied"), "security_storage": "granted"}
+GRANTED = dict.fromkeys(TYPES, "granted")
 COOKIES = "document.cookie.split('; ').map(c => c.split('=')[0]).filter(Boolean).sort()"
 
 
@@ -67,21 +73,20 @@ def test_klaro_asks_about_every_category_and_clears_the_parent_domain(locale: st
     (folder / "config.js").write_text(config, "utf-8")
     page = (
         f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8"><title>t</title></head><body>'
-        '<script src="config.js"></script><script src="klaro.js"></script><script>'
+        + STUB_GTAG
+        + '<script src="config.js"></script><script src="klaro.js"></script><script>'
         "window.addEventListener('load', () => setTimeout(() => {"
         " const notice = document.querySelector('.klaro .cookie-notice');"
         " const manager = klaro.getManager(); manager.changeAll(true); manager.saveAndApplyConsents();"
-        + SET_COOKIES
-        + " const accepted = "
-        + COOKIES
-        + ";"
+        " const afterAccept = __calls[__calls.length - 1];" + SET_COOKIES + " const accepted = " + COOKIES + ";"
         " klaro.show(undefined, true);"
         " setTimeout(() => {"
         "  const modal = document.querySelector('.klaro .cookie-modal');"
         "  const link = modal && modal.querySelector('a[href^=\"https:\"]');"
         "  manager.changeAll(false); manager.saveAndApplyConsents();"
         "  const result = {notice: notice ? notice.textContent : null, link: link ? link.href : null,"
-        "   modal: modal ? modal.innerHTML : null, accepted, cookies: " + COOKIES + "};" + REPORT + " }, 500);"
+        "   modal: modal ? modal.innerHTML : null, accepted, cookies: " + COOKIES + ","
+        "   first: __calls[0], afterAccept, afterDecline: __calls[__calls.length - 1]};" + REPORT + " }, 500);"
         "}, 200));</script></body></html>"
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
@@ -105,13 +110,19 @@ def test_klaro_asks_about_every_category_and_clears_the_parent_domain(locale: st
     assert {"_ga", "_ga_ABC123", "TawkConnectionTime"} <= set(result["accepted"])
     # Withdrawn: everything that needs consent is gone, on the parent domain too.
     assert set(result["cookies"]) == {"WHMCSabc", "other", "klaro"}, result["cookies"]  # klaro: its own choice
+    # Google consent mode: denied by default, every type granted on accept, denied again on decline.
+    assert result["first"] == ["consent", "default", DENIED]
+    assert result["afterAccept"] == ["consent", "update", GRANTED]
+    assert result["afterDecline"] == ["consent", "update", DENIED]
 
 
 def _cookieconsent_page(locale: str, config: str) -> str:
     return (
         f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8"><title>t</title></head><body>'
-        '<script src="cookieconsent.umd.js"></script><script type="module">'
+        + STUB_GTAG
+        + '<script src="cookieconsent.umd.js"></script><script type="module">'
         f"import config from './{config}';" + SET_COOKIES + "await CookieConsent.run(config);"
+        "const first = __calls[0];"
         "const banner = document.querySelector('#cc-main .cm');"
         "const link = banner && banner.querySelector('a[href]');"
         "CookieConsent.showPreferences();"
@@ -121,9 +132,13 @@ def _cookieconsent_page(locale: str, config: str) -> str:
         " [(s.querySelector('.pm__section-title') || {}).textContent || '',"
         "  (s.querySelector('.pm__section-desc') || {}).textContent || '']);"
         "const dir = document.querySelector('#cc-main').classList.contains('cc--rtl') ? 'rtl' : 'ltr';"
+        "CookieConsent.acceptCategory(['analytics']);"
+        "await new Promise(r => setTimeout(r, 300));"
+        "const afterAnalytics = __calls[__calls.length - 1];"
         "CookieConsent.acceptCategory([]);"  # reject everything that asks consent: autoClear runs
         "await new Promise(r => setTimeout(r, 500));"
         "const result = {banner: banner ? banner.textContent : null, link: link ? link.href : null, sections, dir,"
+        " first, afterAnalytics, afterDecline: __calls[__calls.length - 1],"
         " revision: CookieConsent.getCookie('revision'), cookies: "
         + COOKIES
         + "};"
@@ -153,6 +168,9 @@ def test_cookieconsent_speaks_the_pages_language_and_clears_the_parent_domain(
 
     assert result["revision"] == revision(policy()) != 0
     assert set(result["cookies"]) == {"WHMCSabc", "other", "cc_cookie"}, result["cookies"]
+    assert result["first"] == ["consent", "default", DENIED]
+    assert result["afterAnalytics"] == ["consent", "update", {**DENIED, "analytics_storage": "granted"}]
+    assert result["afterDecline"] == ["consent", "update", DENIED]
 
 
 def test_cookieconsent_asks_again_for_a_new_version(served: tuple[Path, str]) -> None:

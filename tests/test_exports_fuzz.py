@@ -152,7 +152,8 @@ def test_every_export_of_a_hostile_policy_reads_back(policy: Policy) -> None:
         if name in ("klaro", "cookieconsent"):
             # No raw "<" (no "</script", no "<!--"), no raw line terminator inside a literal.
             assert "<" not in text and "\u2028" not in text and "\u2029" not in text and "\r" not in text
-            assert all(line.startswith(("//", "var ", "export ", " ", "}")) for line in text.split("\n") if line)
+            starts = ("//", "var ", "export ", " ", "}", "globalThis.", "if (typeof globalThis.gtag")
+            assert all(line.startswith(starts) for line in text.split("\n") if line)
         elif name == "ocd-csv":
             rows = list(csv.reader(io.StringIO(text, newline="")))
             assert all(len(row) == 10 for row in rows)
@@ -386,3 +387,13 @@ def test_a_js_string_cannot_end_a_script_or_a_line() -> None:
     text = js_literal({"__proto__": "<!--<script></script>\u2028\u2029", "r": JsRegex("^a\nb\u2028/<$")})
     assert "<" not in text and "\u2028" not in text and "\u2029" not in text
     assert '["__proto__"]' in text and "/^a\\u000ab\\u2028\\/\\u003c$/" in text
+
+
+def test_no_name_is_a_property_every_object_has() -> None:
+    """Klaro keeps its purposes in a plain object: a category `constructor` made
+    `purposes["constructor"].push` a TypeError (found by the fuzzer above)."""
+    from policykit.exports.common import safe_names
+
+    names = safe_names([("constructor",), ("toString",), ("analytics",)])
+    assert names[("analytics",)] == "analytics"
+    assert names[("constructor",)].startswith("constructor-") and names[("toString",)].startswith("toString-")

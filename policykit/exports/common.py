@@ -30,6 +30,7 @@ __all__ = [
     "REQUIRED_VALUE",
     "CookieRow",
     "Export",
+    "JsCode",
     "JsRegex",
     "JsValue",
     "Localized",
@@ -111,7 +112,15 @@ class JsRegex:
     source: str
 
 
-JsValue = None | bool | int | str | JsRegex | Sequence["JsValue"] | dict[str, "JsValue"]
+@frozen
+class JsCode:
+    """JavaScript that js_literal writes as it is: only policykit's own code, never text
+    from a policy (its data goes in through js_literal)."""
+
+    code: str
+
+
+JsValue = None | bool | int | str | JsRegex | JsCode | Sequence["JsValue"] | dict[str, "JsValue"]
 
 # In a JavaScript string, besides what JSON escapes: "<" (so that neither "</script" nor
 # "<!--" can end or derail an inline script), ">" for symmetry, the line terminators
@@ -168,6 +177,8 @@ def js_literal(value: JsValue, indent: int = 0) -> str:
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(value, JsRegex):
         return "/" + (_js_regex_source(value.source) or "(?:)") + "/"
+    if isinstance(value, JsCode):
+        return value.code
     if value is None or isinstance(value, (bool, int)):
         return json.dumps(value)
     if isinstance(value, str):
@@ -187,10 +198,26 @@ def js_literal(value: JsValue, indent: int = 0) -> str:
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}\Z")
 
 
+# The names every JavaScript object already has (Object.prototype): a library that
+# keeps a map in a plain object (`purposes[name] = purposes[name] || []`) finds these.
+_OBJECT_NAMES = frozenset(
+    {
+        "constructor",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "toString",
+        "valueOf",
+    }
+)
+
+
 def safe_names(keys: Sequence[tuple[str, ...]], reserved: frozenset[str] = frozenset()) -> dict[tuple[str, ...], str]:
     """A name for each key (a tuple of ids), unique by construction: the ids joined by
-    "-" where that is a safe name (letters, digits, "_", "-"), not `reserved` and no
-    other key's; otherwise a slug of it and a hash of the ids themselves."""
+    "-" where that is a safe name (letters, digits, "_", "-"), not `reserved`, not a
+    property every JavaScript object has (`constructor`, `toString`) and no other
+    key's; otherwise a slug of it and a hash of the ids themselves."""
     import hashlib
 
     preferred = {key: "-".join(key) for key in keys}
@@ -200,7 +227,7 @@ def safe_names(keys: Sequence[tuple[str, ...]], reserved: frozenset[str] = froze
     names: dict[tuple[str, ...], str] = {}
     used = set(reserved)
     for key, name in preferred.items():
-        if _SAFE_NAME.match(name) and counts[name] == 1 and name not in reserved:
+        if _SAFE_NAME.match(name) and counts[name] == 1 and name not in reserved and name not in _OBJECT_NAMES:
             names[key] = name
             used.add(name)
     for key, name in preferred.items():

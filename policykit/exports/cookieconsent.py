@@ -29,6 +29,10 @@ the config, so that
 - the policy's link (`policy_url`, "{locale}" standing for each locale): the consent
   modal's footer and a last section of the preferences modal link to it, titled
   with the policy's own title.
+- Google consent mode v2 (policykit.exports.consent_mode): the module sets every
+  consent type's default (denied, security granted) when it loads, and `onConsent` and
+  `onChange` call `gtag("consent", "update", ...)` with the types the accepted
+  categories grant.
 - revision: from the policy's version, a number that changes whenever the version
   does (CRC-32 of it), so that a new version asks every visitor again; 0 without one.
 - The library shows titles, descriptions and cells as HTML: every text is escaped.
@@ -44,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from policykit.exports.common import (
     Export,
+    JsCode,
     JsRegex,
     JsValue,
     Localized,
@@ -146,6 +151,7 @@ def cookieconsent_config(
     *,
     locales: Sequence[tuple[str | None, Translator | None]] | None = None,
     policy_url: str | None = None,
+    consent_mode: Mapping[str, Sequence[str]] | bool = True,
 ) -> tuple[dict[str, Any], bool]:
     """The config as data (RegExp values as JsRegex), in `locale` or in every one of
     `locales`, and whether the banner's own words exist in each (else they are English)."""
@@ -203,7 +209,37 @@ def cookieconsent_config(
     if rtl:
         language["rtl"] = rtl[0] if len(rtl) == 1 else rtl
     language["translations"] = translations
-    return {"revision": revision(policy), "categories": categories, "language": language}, known
+    config: dict[str, Any] = {"revision": revision(policy), "categories": categories, "language": language}
+    if consent_mode is not False:
+        from policykit.exports.consent_mode import consent_types
+
+        overrides = None if consent_mode is True else consent_mode
+        granted = consent_types(policy, overrides)
+        pairs: list[JsValue] = [{"category": category_names[c], "types": list(granted[c])} for c in used if granted[c]]
+        code = JsCode(_UPDATE.replace("PAIRS", js_literal(pairs, 2)).replace("DEFAULT", js_literal(_default(), 2)))
+        config["onConsent"] = code
+        config["onChange"] = code
+    return config, known
+
+
+def _default() -> dict[str, JsValue]:
+    from policykit.exports.consent_mode import default_state
+
+    return dict(default_state())
+
+
+# On each choice: every consent type, granted where an accepted category grants it.
+# Written so that TypeScript's strict checks accept it against the library's types.
+_UPDATE = """({ cookie }) => {
+    const gtag = Reflect.get(globalThis, "gtag");
+    if (typeof gtag !== "function") return;
+    const state = DEFAULT;
+    const pairs = PAIRS;
+    for (const pair of pairs) {
+      if (cookie.categories.includes(pair.category)) for (const type of pair.types) Reflect.set(state, type, "granted");
+    }
+    gtag("consent", "update", state);
+  }"""
 
 
 def _translation(
@@ -264,9 +300,14 @@ def export_cookieconsent(
     *,
     locales: Sequence[tuple[str | None, Translator | None]] | None = None,
     policy_url: str | None = None,
+    consent_mode: Mapping[str, Sequence[str]] | bool = True,
 ) -> Export:
-    """An ES module that exports the config, for `locale` or for every one of `locales`."""
-    config, _ = cookieconsent_config(policy, locale, translator, locales=locales, policy_url=policy_url)
+    """An ES module that exports the config, for `locale` or for every one of `locales`.
+    `consent_mode`: Google consent mode on (True: policykit's table), off (False), or
+    the table's rows replaced (category id -> consent types)."""
+    config, _ = cookieconsent_config(
+        policy, locale, translator, locales=locales, policy_url=policy_url, consent_mode=consent_mode
+    )
     translators = [t for _, t in locales] if locales else [translator]
     findings = [f for t in translators for f in getattr(t, "findings", ())]
     for lang in config["language"]["translations"]:
@@ -281,5 +322,9 @@ def export_cookieconsent(
             )
         )
     text = "// cookieconsent v3 config made by policykit from the policy's cookies.\n"
+    if consent_mode is not False:
+        from policykit.exports.consent_mode import default_state, gtag_prelude
+
+        text += gtag_prelude(default_state())
     text += f"export default {js_literal(config)};\n"
     return Export(text, tuple(findings))

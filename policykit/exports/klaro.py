@@ -34,16 +34,21 @@ In: a Policy, a locale and its translations. Out: a script that sets the global
   config sets `lang`; with more, Klaro picks the page's `<html lang>` and falls back
   to the first. Klaro's own words (buttons) come from its bundled translations;
   `htmlTexts` is off, so every text is shown as text.
+- Google consent mode v2 (policykit.exports.consent_mode): the script sets every
+  consent type's default (denied, security granted), and the config's `callback`
+  calls `gtag("consent", "update", ...)` with the types of the services consented to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from policykit.exports.common import (
     LEFT_OUT,
     Export,
+    JsCode,
+    JsValue,
     Problem,
     cookie_domains,
     is_host,
@@ -85,6 +90,7 @@ def klaro_config(
     locales: Sequence[tuple[str | None, Translator | None]] | None = None,
     policy_url: str | None = None,
     problems: list[Problem] | None = None,
+    consent_mode: Mapping[str, Sequence[str]] | bool = True,
 ) -> dict[str, Any]:
     """The Klaro! config as plain data, in `locale` or in every one of `locales` (each
     with its translator; the first is the fallback). `policy_url`: the policy's address,
@@ -184,7 +190,33 @@ def klaro_config(
             "services": services,
         }
     )
+    if consent_mode is not False:
+        from policykit.exports.consent_mode import consent_types, default_state
+
+        granted = consent_types(policy, None if consent_mode is True else consent_mode)
+        by_service: dict[str, JsValue] = {
+            service_names[key]: list(granted[key[1]]) for key in groups if granted[key[1]]
+        }
+        state: dict[str, JsValue] = dict(default_state())
+        config["callback"] = JsCode(
+            _CALLBACK.replace("STATE", js_literal(state, 2)).replace("SERVICES", js_literal(by_service, 2))
+        )
     return config
+
+
+# Klaro calls `callback(consent, service)` for each service it applies, with `this` the
+# config: the choices so far are kept on it, and every type is sent on each call.
+_CALLBACK = """function (consent, service) {
+    const gtag = globalThis.gtag;
+    this.policykitConsents = Object.assign(this.policykitConsents || {}, {[service.name]: consent});
+    if (typeof gtag !== "function") return;
+    const state = STATE;
+    const services = SERVICES;
+    for (const name of Object.keys(services)) {
+      if (this.policykitConsents[name] === true) for (const type of services[name]) state[type] = "granted";
+    }
+    gtag("consent", "update", state);
+  }"""
 
 
 def export_klaro(
@@ -195,12 +227,27 @@ def export_klaro(
     locales: Sequence[tuple[str | None, Translator | None]] | None = None,
     policy_url: str | None = None,
     source: Source | None = None,
+    consent_mode: Mapping[str, Sequence[str]] | bool = True,
 ) -> Export:
-    """A script that sets `klaroConfig`, for `locale` or for every one of `locales`."""
+    """A script that sets `klaroConfig`, for `locale` or for every one of `locales`.
+    `consent_mode`: Google consent mode on (True: policykit's table), off (False), or
+    the table's rows replaced (category id -> consent types)."""
     problems: list[Problem] = []
-    config = klaro_config(policy, locale, translator, locales=locales, policy_url=policy_url, problems=problems)
+    config = klaro_config(
+        policy,
+        locale,
+        translator,
+        locales=locales,
+        policy_url=policy_url,
+        problems=problems,
+        consent_mode=consent_mode,
+    )
     # No text of the policy goes into the comment: a line break there would end it.
     text = "// Klaro! config made by policykit from the policy's cookies.\n"
+    if consent_mode is not False:
+        from policykit.exports.consent_mode import default_state, gtag_prelude
+
+        text += gtag_prelude(default_state())
     text += f"var klaroConfig = {js_literal(config)};\n"
     translators = [t for _, t in locales] if locales else [translator]
     findings = [f for t in translators for f in getattr(t, "findings", ())]
