@@ -45,9 +45,9 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +81,7 @@ MANIFEST_VERSION = 1
 PAGES = (("index.html", "html"), ("policy.md", "md"), ("policy.pdf", "pdf"), ("policy.docx", "docx"))
 _STAGING = "policykit-staging"
 _OLD = "policykit-old"
+_LOCK = ".policykit-lock"
 # What policy.atomic.write_atomic leaves behind when killed: `.NAME.xxxxxxxx.tmp`.
 _ORPHAN_TMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp\Z")
 
@@ -333,20 +334,29 @@ def _clean_orphans(site: Path) -> None:
 
 
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """One build at a time per output folder (an advisory lock on the folder above it)."""
+def _locked(site: Path) -> Iterator[None]:
+    """One build at a time per output folder: an advisory lock on a file of its own beside
+    it (`.site.policykit-lock`, there while the build runs; the folder itself is swapped,
+    so cannot hold it), so that two builds into different folders of one parent do not
+    refuse each other."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
         yield
         return
-    handle = os.open(folder, os.O_RDONLY)
+    lock = site.parent / f".{site.name}{_LOCK}"
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"{folder}: another build is writing here") from None
-        yield
+            if os.fstat(handle).st_ino != os.stat(lock).st_ino:
+                raise BlockingIOError  # the file was removed by a build that just ended
+        except (BlockingIOError, FileNotFoundError):
+            raise BuildError(f"{site}: another build is writing here") from None
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)  # removed while held: nothing is left beside the site
     finally:
         os.close(handle)
 
@@ -371,17 +381,33 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a))
 
 
-def _swap_in(staging: Path, site: Path) -> None:
+def _swap_in(staging: Path, site: Path, ours: Collection[str] = ()) -> None:
     if not site.exists():
         os.rename(staging, site)
     elif _exchange(staging, site):
+        _rescue(staging, site, ours)
         shutil.rmtree(staging)  # now the previous site
     else:
         old = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_OLD}-", dir=site.parent))
         os.rename(site, old / "site")
         os.rename(staging, site)
+        _rescue(old / "site", site, ours)
         shutil.rmtree(old)
     _fsync_dir(site.parent)
+
+
+def _rescue(old: Path, site: Path, ours: Collection[str]) -> None:
+    """Files another process wrote into the output folder while the build ran (after they
+    were carried over): moved from the previous site into the new one, never lost."""
+    for path in sorted(old.rglob("*")):
+        relative = path.relative_to(old).as_posix()
+        if relative in ours or _ORPHAN_TMP.match(path.name) or (path.is_dir() and not path.is_symlink()):
+            continue
+        target = site / relative
+        if not target.exists() and not target.is_symlink():
+            with suppress(OSError):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(path, target)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -558,7 +584,7 @@ def build_site(
             fingerprints[translator.locale] = translator.fingerprint
 
     site.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(site.parent), _Renderer(project, policy_digest, jobs, progress) as renderer:
+    with _locked(site), _Renderer(project, policy_digest, jobs, progress) as renderer:
         _clean_orphans(site)
         previous = _read_manifest(site)
         # Start rendering what changed, assuming every locale is published, while this
@@ -802,18 +828,38 @@ def _reporter(name: str, progress: Progress | None) -> Callable[[Future[tuple[bo
     return done
 
 
+def _same_entries(old: Path, new: Path) -> bool:
+    try:
+        return sorted(os.listdir(old)) == sorted(os.listdir(new))
+    except OSError:
+        return False
+
+
 def _keep_folder_modes(site: Path, staging: Path) -> None:
-    """Every folder of the new site has the mode of the same folder in the old one (the
-    output folder too); new folders get 0755. Deepest first, so a read-only folder is
+    """Every folder of the new site has the mode, owner and (when its entries are the
+    same) times of the same folder in the old one (the output folder too, but its times);
+    new folders get 0755. Deepest first, so a read-only folder is
     made so after what is inside it."""
     folders = [staging, *(p for p in staging.rglob("*") if p.is_dir() and not p.is_symlink())]
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
         old = site / folder.relative_to(staging)
         try:
-            mode = old.stat().st_mode & 0o7777 if old.is_dir() and not old.is_symlink() else 0o755
+            before = old.stat() if old.is_dir() and not old.is_symlink() else None
         except OSError:
-            mode = 0o755
-        os.chmod(folder, mode)
+            before = None
+        if before is None:
+            os.chmod(folder, 0o755)
+            continue
+        # A build run as root (a deploy job) keeps each folder's owner, and a folder the
+        # build wrote nothing new into keeps its times, as they were.
+        now = os.stat(folder)
+        if hasattr(os, "chown") and (before.st_uid, before.st_gid) != (now.st_uid, now.st_gid):
+            with suppress(OSError):
+                os.chown(folder, before.st_uid, before.st_gid)
+        os.chmod(folder, before.st_mode & 0o7777)
+        if folder != staging and _same_entries(old, folder):
+            with suppress(OSError):
+                os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 def _publish(
@@ -854,7 +900,7 @@ def _publish(
         for folder in sorted({(staging / name).parent for name in current}):
             _fsync_dir(folder)
         _keep_folder_modes(site, staging)
-        _swap_in(staging, site)
+        _swap_in(staging, site, set(previous) | set(current) | {MANIFEST})
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

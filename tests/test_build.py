@@ -416,3 +416,54 @@ def test_workers_end_when_the_build_is_killed(repo: Path) -> None:
                 break
             time.sleep(0.05)
         assert found.stdout.split() == [], f"workers outlived the build (group was {group})"
+
+
+def test_two_builds_into_different_folders_of_one_parent_do_not_refuse_each_other(repo: Path) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    with policykit.build._locked(repo / "site-a"):  # a build into site-a is running
+        result = build_site(project, load(project.policy), output=repo / "site-b", locales=("nl",), jobs=1)
+        assert result.committed
+        with pytest.raises(policykit.build.BuildError, match="another build is writing here"):
+            build_site(project, load(project.policy), output=repo / "site-a", locales=("nl",), jobs=1)
+    assert not [p for p in repo.iterdir() if p.name.startswith(".site")]  # no lock file left
+
+
+def test_a_file_another_process_writes_during_the_build_is_kept(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    site = repo / "site"
+    build_site(project, load(project.policy), locales=("nl",), jobs=1)
+    real = policykit.build._keep_folder_modes
+
+    def meanwhile(old: Path, staging: Path) -> None:  # the last step before the swap
+        (old / "uploads").mkdir()
+        (old / "uploads" / "report.csv").write_bytes(b"written while the build ran\n")
+        (old / "robots.txt").write_bytes(b"User-agent: *\n")
+        real(old, staging)
+
+    monkeypatch.setattr(policykit.build, "_keep_folder_modes", meanwhile)
+    policy = repo / "data" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
+                      encoding="utf-8")  # fmt: skip
+    assert build_site(project, load(policy), locales=("nl",), jobs=1).committed
+    assert (site / "uploads" / "report.csv").read_bytes() == b"written while the build ran\n"
+    assert (site / "robots.txt").read_bytes() == b"User-agent: *\n"
+
+
+def test_folders_keep_their_owner_and_times(repo: Path) -> None:
+    project = project_for_policy(repo / "data" / "policy.yaml")
+    site = repo / "site"
+    build_site(project, load(project.policy), locales=("nl",), jobs=1)
+    (site / "private").mkdir()
+    (site / "private" / "notes.txt").write_bytes(b"z\n")
+    os.utime(site / "private", (1_000_000_000, 1_000_000_000))
+    root = os.geteuid() == 0
+    if root:  # a deploy job as root must not make the web server's folders root's
+        os.chown(site / "private", 4321, 4321)
+        os.chown(site / "nl", 4321, 4321)
+    policy = repo / "data" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
+                      encoding="utf-8")  # fmt: skip
+    assert build_site(project, load(policy), locales=("nl",), jobs=1).committed
+    assert (site / "private").stat().st_mtime == 1_000_000_000
+    if root:
+        assert ((site / "private").stat().st_uid, (site / "nl").stat().st_gid) == (4321, 4321)
