@@ -834,3 +834,37 @@ def test_any_json_anywhere_in_a_jar_is_no_crash(place: str, value: Any) -> None:
             except CaptureError:
                 continue
             audit(load(AUDIT / "local-policy.yaml"), [capture])
+
+
+def test_a_har_that_is_not_utf8_is_said_in_words_not_as_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    har = tmp_path / "bad.har"
+    har.write_bytes(b'{"log": {"entries": [{"request": {"url": "https://x.example/\xff\xfe"}}]}}')
+    code, _, err = run(capsys, "audit", str(POLICY), "--har", str(har))
+    assert code == 2, err
+    assert "b'" not in err and "\\n" not in err and "\\x" not in err
+    assert "bad.har" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_line_separator_inside_a_cookies_txt_value_is_part_of_the_value(tmp_path: Path) -> None:
+    jar = tmp_path / "cookies.txt"
+    jar.write_text("# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\tsid\tab\u2028cd\u2029ef\r\n",
+                   encoding="utf-8")  # fmt: skip
+    capture = read_capture(jar, dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
+    assert [o.name for o in capture.observations] == ["sid"]
+
+
+def test_a_name_that_is_no_string_is_shown_as_its_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = tmp_path / "names.har"
+    entry = {
+        "startedDateTime": "2026-11-26T10:00:00Z",
+        "request": {
+            "url": "https://x.example/",
+            "cookies": [{"name": 12, "value": "v"}, {"name": ["a"], "value": "v"}],
+        },
+        "response": {"headers": [], "cookies": [{"name": {"x": 1}, "value": "v"}]},
+    }
+    har.write_text(json.dumps({"log": {"entries": [entry]}}), encoding="utf-8")
+    names = {o.name for o in read_capture(har, har=True).observations}
+    assert names == {"12", '["a"]', '{"x": 1}'}

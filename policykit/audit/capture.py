@@ -239,7 +239,7 @@ def read_har(path: Path) -> Capture:
                 cookies_here.append(
                     (
                         SetCookie(
-                            name=str(record["name"]),
+                            name=name_text(record["name"]),
                             value=str(record.get("value", "")),
                             domain=domain,
                             host_only=not record.get("domain"),
@@ -268,7 +268,8 @@ def read_har(path: Path) -> Capture:
             )
         for cookie_index, record in enumerate(_list(request.get("cookies"))):
             if isinstance(record, Mapping) and record.get("name"):
-                sent.append((str(record["name"]), host, pageref, url, f"{base}.request.cookies[{cookie_index}]", index))
+                where = f"{base}.request.cookies[{cookie_index}]"
+                sent.append((name_text(record["name"]), host, pageref, url, where, index))
     # A cookie a request sends that no response set came from a script (or an earlier
     # visit): seen, but its lifetime is not in the HAR.
     # Each host's parent domains are looked up, so this is linear in the cookies sent.
@@ -335,9 +336,16 @@ def _jar_observation(
     return Observation(name, domain, "jar", lifetime, True, site, f"cookie://{domain}", where)
 
 
+def name_text(value: object) -> str:
+    """A cookie's name as the capture wrote it: a string as it is, anything else (a number,
+    a list, a mapping) as its JSON text, never a Python repr."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _read_cookies_txt(path: Path, text: str, at: dt.datetime) -> list[Observation]:
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at a line feed only: str.splitlines would also break a value at U+2028.
+    for number, line in enumerate((line.removesuffix("\r") for line in text.split("\n")), start=1):
         if line.startswith("#HttpOnly_"):
             line = line.removeprefix("#HttpOnly_")
         elif not line.strip() or line.startswith("#"):
@@ -389,7 +397,7 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
                 seconds = seconds if seconds is not None and seconds > 0 else None
                 found.append(
                     _jar_observation(
-                        str(record["name"]), str(record.get("domain", "")), seconds, at, f"cookies[{index}]", ""
+                        name_text(record["name"]), str(record.get("domain", "")), seconds, at, f"cookies[{index}]", ""
                     )
                 )
         from policykit.audit.inspection import storage_observations
@@ -406,7 +414,7 @@ def read_jar(path: Path, captured_at: dt.datetime | None = None) -> Capture:
                 session = bool(record.get("session")) or expires is None
                 found.append(
                     _jar_observation(
-                        str(record["name"]),
+                        name_text(record["name"]),
                         str(record.get("domain", "")),
                         None if session else expires,
                         at,

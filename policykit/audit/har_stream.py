@@ -106,7 +106,10 @@ def har_items(path: Path) -> Iterator[tuple[str, Any]]:
                         builder = None
         except ijson.JSONError as error:
             # yajl's message draws the place over several lines: the first says what.
-            said = str(error).strip().splitlines()[0] if str(error).strip() else "invalid JSON"
+            # yajl's message comes as bytes: decoded, never shown as a bytes repr.
+            message = error.args[0] if error.args else ""
+            message = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+            said = message.strip().splitlines()[0] if message.strip() else "invalid JSON"
             raise _fail(path, said) from None
         except UnicodeDecodeError as error:
             raise _fail(path, str(error)) from None
