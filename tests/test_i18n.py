@@ -389,3 +389,11 @@ def test_a_locales_folder_that_cannot_be_written_is_unusable_output_not_a_bug(
     assert f"{repo / 'locales'}: cannot write: {said}" in err
     assert "standard output" not in err and "internal error" not in err
     assert {p: p.read_bytes() for p in (repo / "locales").rglob("*") if p.is_file()} == before
+
+
+def test_one_refused_tag_is_one_finding() -> None:
+    """`<script>x</script>` is one mistake: one PK504, not one for each of its two tags."""
+    assert check_translation("Plain.", "Schlicht.<script>alert(1)</script>") == [
+        ("PK504", "tag <script> is not allowed (only em, strong, a)")
+    ]
+    assert [code for code, _ in check_translation("a", "<b>x</b> <B>y</B> <i>z</i>")] == ["PK504", "PK504"]

@@ -130,9 +130,11 @@ def check_translation(source: str, translation: str) -> list[tuple[str, str]]:
         if _NOT_A_NAME.isdisjoint(match.group(1)):
             continue
         problems.append(("PK502", f"placeholder {match.group(0)} is not a bare name"))
+    refused: dict[str, None] = {}  # each tag once: <b>x</b> is one mistake, not two
     for match in _TAG.finditer(translation):
         if match.group(1).lower() not in inline.ALLOWED_TAGS and match.group(0) not in source:
-            problems.append(("PK504", f"tag <{match.group(1)}> is not allowed (only em, strong, a)"))
+            refused.setdefault(match.group(1).lower())
+    problems += [("PK504", f"tag <{name}> is not allowed (only em, strong, a)") for name in refused]
     if problems:
         return problems
     try:
