@@ -462,3 +462,16 @@ def test_an_empty_cookie_name_is_pk005_at_the_name() -> None:
     [finding] = caught.value.findings
     assert (finding.code, finding.path) == ("PK005", "cookies[link].name")
     assert "not empty" in finding.message
+
+
+@pytest.mark.parametrize("json_file", [False, True])
+def test_a_bad_role_is_one_finding_not_one_per_cookie_of_its_party(json_file: bool) -> None:
+    """One mistake, one finding: the party still declares its id, so its cookies name it."""
+    from ruamel.yaml import YAML
+
+    text = POLICY.read_text(encoding="utf-8").replace("role: third-party", "role: controller", 1)
+    if json_file:
+        text = json.dumps(YAML(typ="safe", pure=True).load(text), default=str)
+    with pytest.raises(LoadError) as caught:
+        policykit.loads(text, "p.json" if json_file else "p.yaml", is_json=json_file)
+    assert [(f.code, f.path.rsplit(".", 1)[-1]) for f in caught.value.findings] == [("PK005", "role")]
