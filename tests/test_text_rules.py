@@ -240,6 +240,7 @@ def test_build_leaves_out_only_the_locale_whose_text_is_untrue(
     code, _, err = _main(capsys, "build", "-q", "--jobs", "1", "--stale", "skip")
     assert code == 1, err
     assert "PK356" in err and "in nl:" in err
+    assert "nl: 1 finding(s) on what the reader is told (PK350-PK358); not published: the text" in err
     site = repo / "site"
     assert not (site / "nl").exists()
     for locale in ("en", "de", "fr", "ar"):

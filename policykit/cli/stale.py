@@ -20,12 +20,16 @@ __all__ = ["locale_of", "published_as", "shown_findings", "stale_lines"]
 _FOLDER = re.compile(r"[/\\]([A-Za-z]{2,3}(?:_[A-Za-z0-9]+)?)[/\\]LC_MESSAGES[/\\]")
 _NO_FILE = re.compile(r"<no \w+\.po for ([A-Za-z_0-9]+)>")
 _GAPS = ("PK505", "PK506")
+_TOLD = re.compile(r"in ([A-Za-z]{2,3}(?:_[A-Za-z0-9]+)*): ")
 _WHAT = {"PK505": "fuzzy", "PK506": "untranslated", "PK510": "catalogue cannot be read"}
 
 
 def locale_of(finding: Finding) -> str | None:
-    """The locale a translation finding is about, from its catalogue's folder."""
+    """The locale a translation finding is about, from its catalogue's folder (or, for a
+    rule on the rendered text, PK350-PK358, the locale its message names)."""
     found = _FOLDER.search(finding.file) or _NO_FILE.search(finding.file)
+    if found is None and finding.code.startswith("PK35"):
+        found = _TOLD.match(finding.message)
     return found.group(1) if found else None
 
 
@@ -64,7 +68,10 @@ def _counts(findings: Sequence[Finding]) -> str:
     parts = [f"{counts[code]} {_WHAT[code]}" for code in ("PK505", "PK506") if counts[code]]
     if counts["PK510"]:
         parts.append(_WHAT["PK510"])
-    refused = sum(n for code, n in counts.items() if code not in _WHAT)
+    untrue = sum(n for code, n in counts.items() if code.startswith("PK35"))
+    if untrue:
+        parts.append(f"{untrue} finding(s) on what the reader is told (PK350-PK358)")
+    refused = sum(n for code, n in counts.items() if code not in _WHAT and not code.startswith("PK35"))
     if refused:
         codes = ", ".join(sorted(code for code in counts if code not in _WHAT))
         parts.append(f"{refused} translation(s) refused ({codes})")
@@ -91,6 +98,8 @@ def stale_lines(result: object, source: str) -> list[str]:
             what = f"published the last approved translation ({of}) with a notice linking {source}: {pages}"
         elif locale in result.sourced:
             what = f"published with the {source} text where it is not translated, with a notice: {pages}"
+        elif any(f.code.startswith("PK35") for f in by_locale.get(locale, [])):
+            what = "not published: the text it would publish says what the data does not"
         else:
             what = "not published (no complete earlier build of it to keep)"
         lines.append(f"{locale}: {counts}; {what}")
