@@ -118,6 +118,12 @@ def _translator(policy: Policy, locale: str | None, locales: Path | None, strict
 )
 @click.option("--fragment", is_flag=True, help="HTML only: the policy alone, to embed in a page of your site.")
 @click.option(
+    "--css",
+    "inline_css",
+    is_flag=True,
+    help="With --fragment: put the fragment's stylesheet (scoped to its .policykit root) in a <style> before it.",
+)
+@click.option(
     "--templates",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A directory of templates that override policykit's (page.html.j2, fragment.html.j2).",
@@ -142,6 +148,7 @@ def render(
     locale: str | None,
     output: Path | None,
     fragment: bool,
+    inline_css: bool,
     templates: Path | None,
     pdf_variant: str | None,
     locales: Path | None,
@@ -151,6 +158,8 @@ def render(
     """Render a policy (PATH, else the project's) as HTML, Markdown, PDF or DOCX (Word)."""
     if output is None and output_format in ("pdf", "docx") and sys.stdout.isatty():
         raise click.UsageError(f"a {output_format.upper()} file does not go to a terminal; give -o FILE")
+    if inline_css and not (fragment and output_format == "html"):
+        raise click.UsageError("--css applies to --fragment (HTML)")
     project = find_policy(path, quiet=quiet)
     policy = load_policy(str(project.policy))
     translator = _translator(policy, locale, locales or project.locales, strict)
@@ -161,6 +170,10 @@ def render(
             click.echo(f"{translator.policy_file}: translation problems (--strict); nothing written", err=True)
             raise click.exceptions.Exit(EXIT_FINDINGS)
     content = _render_or_fail(document, output_format, fragment=fragment, templates=templates, pdf_variant=pdf_variant)
+    if inline_css and isinstance(content, str):
+        from policykit.render.html import stylesheet
+
+        content = f"<style>\n{stylesheet('policy.css')}</style>\n{content}"
     if output is not None:
         write_output(output, content)
     else:
