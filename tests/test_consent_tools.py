@@ -189,9 +189,13 @@ def test_cookieconsent_asks_again_for_a_new_version(served: tuple[Path, str]) ->
             '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>'
             '<script src="cookieconsent.umd.js"></script><script type="module">'
             f"import config from './{config}'; await CookieConsent.run(config);"
-            "await new Promise(r => setTimeout(r, 300));"
-            "const result = {shown: !!document.querySelector('#cc-main .cm') &&"
-            " document.documentElement.classList.contains('show--consent')};"
+            # The banner is shown a frame or two after run(): wait for it (a loaded machine is
+            # slow), up to 3 s; a visitor whose choice holds never sees it.
+            "const isShown = () => !!document.querySelector('#cc-main .cm') &&"
+            " document.documentElement.classList.contains('show--consent');"
+            "for (let waited = 0; !isShown() && waited < 3000; waited += 100)"
+            " await new Promise(r => setTimeout(r, 100));"
+            "const result = {shown: isShown()};"
             "if (!CookieConsent.validConsent()) CookieConsent.acceptCategory('all');"
             + REPORT
             + "</script></body></html>"
