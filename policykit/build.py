@@ -9,7 +9,7 @@ Out: the output folder, laid out as
     cookies.json           the cookie catalogue (policykit.export; docs/cookies-json.md)
     <locale>/index.html    the policy as a web page, with hreflang alternates
     <locale>/policy.md     ... as Markdown
-    <locale>/policy.pdf    ... as PDF
+    <locale>/policy.pdf    ... as PDF (with the `pdf` extra; without it, left out and said)
     <locale>/policy.docx   ... as a Word document, for review
     .policykit-build.json  the manifest: per output the hash of its inputs and of its bytes
 
@@ -113,6 +113,8 @@ class BuildResult:
     kept: tuple[tuple[str, str, str | None], ...] = ()
     # ... or built with the source text where it is not translated
     sourced: tuple[str, ...] = ()
+    # formats this installation cannot make, left out of every locale: (format, why, in one line)
+    not_built: tuple[tuple[str, str], ...] = ()
 
 
 @frozen
@@ -250,9 +252,9 @@ li { margin: 0.5rem 0; }
 """
 
 
-def index_page(policy: Policy, built: Sequence[str]) -> str:
-    """site/index.html: every language version and format, in English with each
-    language's own name."""
+def index_page(policy: Policy, built: Sequence[str], pages: Sequence[tuple[str, str]] = PAGES) -> str:
+    """site/index.html: every language version and format (of `pages`, the files each
+    locale has), in English with each language's own name."""
     from babel import Locale
 
     source = str(policy.meta.language)
@@ -266,7 +268,7 @@ def index_page(policy: Policy, built: Sequence[str]) -> str:
         links = ", ".join(
             f'<a href="{lang}/{file}" hreflang="{lang}">{_FORMAT_NAMES[fmt]}'
             f'<span class="visually-hidden"> ({escape(english)})</span></a>'
-            for file, fmt in PAGES
+            for file, fmt in pages
         )
         items.append(
             f'<li><span lang="{lang}" dir="{direction}">{escape(name)}</span>'
@@ -486,11 +488,25 @@ def _carry(source: Path, target: Path) -> None:
 # --- the build ------------------------------------------------------------------------
 
 
+def _not_built() -> tuple[tuple[str, str], ...]:
+    """(format, why) of each format this installation cannot make: the PDF without the
+    `pdf` extra. Imports nothing."""
+    from policykit.render import pdf_missing
+
+    missing = pdf_missing()
+    return () if missing is None else (("pdf", missing),)
+
+
 def _plan(
-    policy: Policy, built: Sequence[str], fingerprints: dict[str, bytes], common: str, also: Sequence[str] = ()
+    policy: Policy,
+    built: Sequence[str],
+    fingerprints: dict[str, bytes],
+    common: str,
+    also: Sequence[str] = (),
+    pages: Sequence[tuple[str, str]] = PAGES,
 ) -> list[_Task]:
-    """The outputs of the locales `built` (the policy's own first), each with its key;
-    the web pages name `also` (locales published from an earlier build) as alternates."""
+    """The outputs (`pages`) of the locales `built` (the policy's own first), each with its
+    key; the web pages name `also` (locales published from an earlier build) as alternates."""
     from policykit.document import version_id
 
     source_locale = str(policy.meta.language)
@@ -503,7 +519,7 @@ def _plan(
     tasks: list[_Task] = []
     for locale in built:
         fingerprint = fingerprints[locale]
-        for file, output_format in PAGES:
+        for file, output_format in pages:
             is_page = output_format == "html"  # only a web page names the other languages
             tasks.append(
                 _Task(
@@ -559,6 +575,8 @@ def build_site(
         raise BuildError(f"{site}: not a folder")
     _refuse_dangerous(site, project)
     jobs = max(1, jobs if jobs is not None else _cores())
+    not_built = _not_built()
+    pages = tuple(page for page in PAGES if page[1] not in dict(not_built))
     source_locale = str(policy.meta.language)
     policy_digest = hashlib.sha256(Path(project.policy).read_bytes()).hexdigest()
     _POLICIES.clear()
@@ -589,7 +607,7 @@ def build_site(
         previous = _read_manifest(site)
         # Start rendering what changed, assuming every locale is published, while this
         # process finds out which translations are complete.
-        renderer.start([t for t in _plan(policy, list(fingerprints), fingerprints, common)
+        renderer.start([t for t in _plan(policy, list(fingerprints), fingerprints, common, pages=pages)
                         if _up_to_date(t, previous, site) is None])  # fmt: skip
 
         findings: list[Finding] = list(broken)
@@ -616,16 +634,18 @@ def build_site(
             return BuildResult(site, built, tuple(skipped), tuple(findings), (), (), (), _since(started), False)
         # A locale whose text is untrue is not published, not even as its last build.
         kept = (
-            _kept(project, policy, site, previous, [x for x in skipped if x not in untrue]) if stale == "keep" else {}
+            _kept(project, policy, site, previous, [x for x in skipped if x not in untrue], pages)
+            if stale == "keep"
+            else {}
         )
         skipped = [loc for loc in skipped if loc not in kept]
 
-        tasks = _plan(policy, built, fingerprints, common, also=list(kept))
+        tasks = _plan(policy, built, fingerprints, common, also=list(kept), pages=pages)
         extras = {
             "cookies.json": catalogue_json(
                 policy, {loc: t for loc, t in translators.items() if t is not None and loc in built}
             ).encode("utf-8"),
-            "index.html": index_page(policy, [*built, *kept]).encode("utf-8"),
+            "index.html": index_page(policy, [*built, *kept], pages).encode("utf-8"),
         }
         if on_plan is not None:
             on_plan(len(tasks) + len(extras))
@@ -699,6 +719,7 @@ def build_site(
         build_id if committed else None,
         tuple((k.locale, k.version, k.date) for k in kept.values()) if committed else (),
         tuple(sourced) if committed else (),
+        not_built,
     )
 
 
@@ -719,7 +740,12 @@ def _current_version(policy: Policy) -> str:
 
 
 def _kept(
-    project: Project, policy: Policy, site: Path, previous: dict[str, Any], stale: Sequence[str]
+    project: Project,
+    policy: Policy,
+    site: Path,
+    previous: dict[str, Any],
+    stale: Sequence[str],
+    pages: Sequence[tuple[str, str]],
 ) -> dict[str, Any]:
     """locale -> build_stale.Kept for each stale locale whose last complete pages exist."""
     from babel import Locale
@@ -735,7 +761,7 @@ def _kept(
                                   current=_current_version(policy))  # fmt: skip
 
         rtl = Locale.parse(locale).character_order == "right-to-left"
-        kept = keep_pages(site, previous, locale, _hreflang(locale), notice, _hreflang(source), rtl)
+        kept = keep_pages(site, previous, locale, _hreflang(locale), notice, _hreflang(source), rtl, pages)
         if kept is not None:
             found[locale] = kept
     return found

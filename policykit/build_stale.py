@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -146,13 +146,14 @@ def keep_pages(
     make_notice: Callable[[str, str | None], tuple[str, str]],
     source_folder: str,
     rtl: bool,
+    pages: Sequence[tuple[str, str]] | None = None,
 ) -> Kept | None:
-    """The locale's pages of the last complete build (from the manifest, each still
-    holding the bytes it recorded), each with the notice `make_notice(version, date)`
-    gives; None when there is no complete set of one version."""
+    """The locale's pages (`pages`, default: every format) of the last complete build
+    (from the manifest, each still holding the bytes it recorded), each with the notice
+    `make_notice(version, date)` gives; None when there is no complete set of one version."""
     from policykit.build import PAGES, _sha256_file
 
-    formats = dict(PAGES)
+    formats = dict(PAGES if pages is None else pages)
     olds: dict[str, dict[str, Any]] = {}
     for file in formats:
         old = previous.get(f"{folder}/{file}")

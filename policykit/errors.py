@@ -10,7 +10,8 @@ PolicykitError; no babel, cattrs, ruamel or jinja2 exception leaves the public A
     ├── UnknownLocaleError a locale that CLDR does not know
     ├── TranslationError   a translation that is missing, fuzzy or broken, when refused
     ├── RenderError        a template that fails, a glyph no font has
-    │   └── UnknownFormatError  a render format or PDF variant that does not exist (also a ValueError)
+    │   ├── UnknownFormatError  a render format or PDF variant that does not exist (also a ValueError)
+    │   └── MissingExtraError   a format whose libraries (an extra, such as `pdf`) are not installed
     └── UnknownRuleError   a rule code or profile that does not exist
 
     TranslationWarning (a UserWarning): strings shown in the source language
@@ -26,6 +27,7 @@ from policykit.findings import Finding
 __all__ = [
     "CatalogError",
     "LoadError",
+    "MissingExtraError",
     "PolicykitError",
     "ProjectError",
     "RenderError",
@@ -89,6 +91,11 @@ class RenderError(PolicykitError):
 
 class UnknownFormatError(RenderError, ValueError):
     """A render format or a PDF variant that does not exist."""
+
+
+class MissingExtraError(RenderError):
+    """A format whose libraries are not installed: the PDF without the `pdf` extra.
+    The message says what to install."""
 
 
 class UnknownRuleError(PolicykitError, ValueError):

@@ -192,7 +192,7 @@ def scan_flows(
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise ScanError("policykit scan needs Playwright: pip install 'policykit[scan]'") from None
+        raise ScanError("policykit scan needs Playwright: pip install 'policykit-cookies[scan]'") from None
     executable = find_chromium(browser)
     done: list[Scanned] = []
     recorded: list[tuple[Path, bytes]] = []  # written once every flow is recorded

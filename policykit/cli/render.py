@@ -160,6 +160,12 @@ def render(
         raise click.UsageError(f"a {output_format.upper()} file does not go to a terminal; give -o FILE")
     if inline_css and not (fragment and output_format == "html"):
         raise click.UsageError("--css applies to --fragment (HTML)")
+    if output_format == "pdf":
+        from policykit.render import pdf_missing
+
+        missing = pdf_missing()
+        if missing is not None:  # said before the policy is read and checked
+            raise CannotUse(f"cannot render the PDF: {missing}")
     project = find_policy(path, quiet=quiet)
     policy = load_policy(str(project.policy))
     translator = _translator(policy, locale, locales or project.locales, strict)
@@ -261,8 +267,9 @@ def build(
     """Check the policy (PATH, else the project's) and publish its renders into a directory.
 
     Writes index.html (a page linking every language and format), cookies.json, and
-    index.html, policy.md and policy.pdf under <locale>/ for the policy's language and
-    every translation. Outputs whose inputs did not change are not rendered again, and
+    index.html, policy.md, policy.pdf and policy.docx under <locale>/ for the policy's
+    language and every translation; without the `pdf` extra, the PDF is left out and a
+    line says what to install. Outputs whose inputs did not change are not rendered again, and
     the new site replaces the old one as a whole. Nothing is written when the check
     finds an error. A translation with a missing, fuzzy or broken string is reported in
     one line per locale, published as --stale says (by default the last approved
@@ -326,6 +333,8 @@ def build(
         click.echo(f"{summary}; nothing written, the previous site is unchanged", err=True)
         raise click.exceptions.Exit(EXIT_UNUSABLE)
     click.echo(summary, err=True)
+    for output_format, why in result.not_built:  # the rest of the site is built and published
+        click.echo(f"{output_format.upper()} left out of every locale: {why}", err=True)
     lines = stale_lines(result, str(policy.meta.language))
     for line in lines:
         click.echo(line, err=True)

@@ -3,11 +3,14 @@
 In: a Policy, a format, a locale (and options per format). Out: text (html, md) or
 bytes (pdf, docx). Every format is drawn from the same localized Document, so all of
 them say exactly the same thing. WeasyPrint is imported only when a PDF is asked for,
-python-docx only for a DOCX.
+python-docx only for a DOCX. The PDF's libraries (WeasyPrint, pikepdf) are the `pdf`
+extra: without them a PDF asked for raises MissingExtraError, which says what to install.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,9 +20,23 @@ from policykit.document import Document, Translator, localize
 from policykit.errors import TranslationError, TranslationWarning
 from policykit.model import Policy
 
-__all__ = ["FORMATS", "render", "render_document"]
+__all__ = ["FORMATS", "PDF_INSTALL", "pdf_missing", "render", "render_document"]
 
 FORMATS = ("html", "md", "pdf", "docx")
+PDF_LIBRARIES = ("weasyprint", "pikepdf")
+# What to install for the PDF, from the index and from a checkout (until a release is published).
+PDF_INSTALL = "pip install 'policykit-cookies[pdf]' (in a checkout: pip install '.[pdf]')"
+
+
+def pdf_missing() -> str | None:
+    """Why a PDF cannot be made here, in one line saying what to install; None when the
+    `pdf` extra is installed. Imports nothing (WeasyPrint takes most of a second)."""
+    for name in PDF_LIBRARIES:
+        # sys.modules[name] None: its import is refused (as a test does to hide it).
+        found = sys.modules[name] if name in sys.modules else importlib.util.find_spec(name)
+        if found is None:
+            return f"the PDF needs WeasyPrint and pikepdf, the `pdf` extra ({name} is not installed): {PDF_INSTALL}"
+    return None
 
 
 @overload
@@ -72,6 +89,11 @@ def render_document(
 
         return render_markdown(document)
     if output_format == "pdf":
+        missing = pdf_missing()
+        if missing is not None:
+            from policykit.errors import MissingExtraError
+
+            raise MissingExtraError(missing)
         from policykit.render.html import render_html
         from policykit.render.pdf import render_pdf
 
@@ -144,7 +166,8 @@ def render(
     CLDR does not know, CatalogError (naming the file) when a catalogue is missing or
     unreadable, and with `strict` TranslationError when a string is not translated or
     its translation is broken; without `strict`, such strings show the source text and
-    a TranslationWarning says so. `translator` replaces the catalogues altogether.
+    a TranslationWarning says so. `translator` replaces the catalogues altogether. A
+    PDF without the `pdf` extra raises MissingExtraError, saying what to install.
     """
     if translator is None:
         from policykit.i18n.translator import translator_for
