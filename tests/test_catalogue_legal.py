@@ -15,6 +15,7 @@ from policykit.cli import main
 from policykit.export import catalogue as cookies_json
 from policykit.load import load_with_source
 from policykit.rules import run_checks
+from policykit.syntax import format_lifetime
 
 LEGAL = FIXTURES / "catalogue-legal"
 TODAY = dt.date(2026, 12, 1)
@@ -92,3 +93,69 @@ def test_lookup_and_import_escape_what_a_terminal_would_run(tmp_path: Path, caps
     assert main(["catalogue", "import", str(csv), "-o", str(tmp_path / "out.yaml"), "--read", "2026-12-01"]) in (0, 1)
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\\x1b[2J" in err
+
+
+# --- every vendor its country, lifetimes from the vendors' own pages and code -------------
+
+# Vendors whose country could not be read in their own terms yet: each is named here, so
+# that a new vendor cannot be added without one unnoticed.
+COUNTRY_NOT_SOURCED = {"hubspot", "stripe", "vimeo", "zendesk"}
+
+
+def test_every_vendor_that_receives_data_has_its_country() -> None:
+    catalogue = bundled()
+    missing = {v.id for v in catalogue.vendors if v.country is None and v.role.value != "first-party"}
+    assert missing == COUNTRY_NOT_SOURCED
+    countries = {v.id: v.country for v in catalogue.vendors}
+    expected = {
+        "google": "US",
+        "google-ireland": "IE",
+        "meta": "US",
+        "meta-ireland": "IE",
+        "linkedin": "US",
+        "linkedin-ireland": "IE",
+        "microsoft": "US",
+        "hotjar": "MT",
+        "intercom": "US",
+        "intercom-ireland": "IE",
+        "aws": "US",
+        "aws-emea": "LU",
+        "contentsquare": "FR",
+    }
+    assert {vendor: countries[vendor] for vendor in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "lifetime", "source"),
+    [
+        ("_fbp", "90 days from your last visit", "github.com/facebook/capi-param-builder"),
+        ("_fbc", "90 days from your last visit", "github.com/facebook/capi-param-builder"),
+        ("fr", "90 days", "facebook.com/privacy/policies/cookies"),
+        ("AWSALB", "up to 7 days from your last visit", "docs.aws.amazon.com"),
+        ("AWSALBCORS", "up to 7 days from your last visit", "docs.aws.amazon.com"),
+        ("AWSALBAPP", "7 days from your last visit", "docs.aws.amazon.com"),
+        ("wordpress_logged_in_0123abcd", "session or 14 days", "developer.wordpress.org"),
+        ("_clck", "1 year from your last visit", "github.com/microsoft/clarity"),
+        ("intercom-session-abc", "1 week from your last visit", "intercom.com/help"),
+    ],
+)
+def test_lifetimes_read_in_the_vendors_own_pages_and_code(name: str, lifetime: str, source: str) -> None:
+    entry = bundled().match(name)
+    assert entry is not None and entry.provenance.from_vendor
+    assert format_lifetime(entry.lifetime) == lifetime and source in entry.provenance.source
+
+
+def test_lookup_of_awsalb_and_fbp_says_the_entity_and_the_lifetime(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = lookup(capsys, "AWSALB")
+    assert code == 0 and "lifetime: up to 7 days from your last visit" in out
+    assert "in the EEA: Amazon Web Services EMEA SARL (aws-emea), a processor, country LU" in out
+    code, out = lookup(capsys, "_fbp")
+    assert code == 0 and "in the EEA: Meta Platforms Ireland Limited (meta-ireland)" in out and "country IE" in out
+
+
+def test_a_meta_party_named_as_in_the_eea_is_the_vendor_and_its_country_is_judged() -> None:
+    policy, source = load_with_source(LEGAL / "references.yaml")
+    found = run_checks(policy, source, as_of=TODAY).findings
+    assert not [f for f in found if f.code in ("PK101", "PK250", "PK251")], [(f.code, f.path) for f in found]
+    fbp = policy.cookie("_fbp")
+    assert fbp.lifetime is not None and format_lifetime(fbp.lifetime) == "90 days from your last visit"

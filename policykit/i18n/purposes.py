@@ -23,7 +23,7 @@ __all__ = ["CATALOGUE_DOMAIN", "catalogue_strings", "catalogue_template", "packa
 
 CATALOGUE_DOMAIN = "catalogue"
 # The day the catalogue's purposes last changed, kept by hand: the same data, the same .pot.
-_DATE = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+_DATE = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
 
 
 def _header() -> dict[str, object]:
