@@ -176,6 +176,27 @@ def test_a_sanitized_har_is_pointed_out(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0 and "3 entries but not one cookie" in err
 
 
+def test_a_har_without_cookies_beside_a_jar_that_has_them_is_not_called_sanitized(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What `scan` records of a page whose scripts set every cookie: no Set-Cookie in the
+    # HAR, the cookies in the jar. The HAR is not a sanitized export.
+    har = json.loads((AUDIT / "violations.har").read_text(encoding="utf-8"))
+    for entry in har["log"]["entries"]:
+        entry["response"]["headers"] = [h for h in entry["response"]["headers"] if h["name"] != "Set-Cookie"]
+        entry["request"]["headers"] = [h for h in entry["request"]["headers"] if h["name"] != "Cookie"]
+        entry["request"]["cookies"] = entry["response"]["cookies"] = []
+    path = tmp_path / "scripts.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    jar = {"cookies": [{"name": "_ga", "value": "GA1.1.1.1", "domain": ".example.com", "path": "/", "expires": -1}]}
+    jar_path = tmp_path / "scripts.json"
+    jar_path.write_text(json.dumps(jar), encoding="utf-8")
+    _, _, err = run(capsys, "audit", str(POLICY), "--har", str(path), "--cookies", str(jar_path))
+    assert "not one cookie" not in err
+    _, _, err = run(capsys, "audit", str(POLICY), "--har", str(path))
+    assert "3 entries but not one cookie" in err
+
+
 def test_an_empty_har_only_reports_what_was_not_seen(capsys: pytest.CaptureFixture[str]) -> None:
     code, findings = audit_json(capsys, str(POLICY), "--har", str(AUDIT / "empty.har"))
     assert code == 0 and {f["code"] for f in findings} == {"PK702"}

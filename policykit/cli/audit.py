@@ -95,8 +95,11 @@ def report(
         | ({"flow": c.flow} if c.flow else {})
         for c in captures
     ]
+    # A jar of the same run that holds cookies explains a HAR without any: the page's
+    # scripts set them (document.cookie), which no response's Set-Cookie shows.
+    jarred = {c.flow for c in captures if c.kind != "har" and c.observations}
     for capture in captures:
-        if capture.entries and not capture.observations and not capture.malformed:
+        if capture.entries and not capture.observations and not capture.malformed and capture.flow not in jarred:
             # Chrome's default HAR export is sanitized: it strips Cookie and Set-Cookie.
             click.echo(
                 f"policykit: {capture.file}: {capture.entries} entries but not one cookie; if it was exported "
