@@ -64,7 +64,10 @@ def test_seed_to_the_corrected_policy(capsys: pytest.CaptureFixture[str]) -> Non
     assert found["cookie-renamed", "WHMCS*"]["old"] == "WHMCSInstanceID"
     # WHMCSLinkID is 'persistent' in both files: its lifetime did not change, its purpose did.
     assert ("lifetime-changed", "WHMCSLinkID") not in found
-    assert found["purpose-changed", "WHMCSLinkID"]["rating"] == "editorial"
+    # Rewritten for the reader, in words of its own: no known use added, but not provably the
+    # same purpose either, so material to review.
+    assert found["purpose-changed", "WHMCSLinkID"]["rating"] == "material"
+    assert found["purpose-changed", "WHMCSLinkID"]["why"].endswith("review")
     assert found["lifetime-changed", "_ga"] == {
         "kind": "lifetime-changed",
         "subject": "_ga",
@@ -303,6 +306,28 @@ def test_a_purpose_that_adds_a_use_per_language(language: str, old: str, new: st
     assert rating.material is (key in ("adds_use", "review_negated", "review_language"))
     if rating.material and key != "adds_use":
         assert "review" in rating.reason.english()
+
+
+@pytest.mark.parametrize(
+    ("language", "old", "new"),
+    [
+        ("en", "Counts visits.", "Counts visits by region and device."),
+        ("nl", "Telt bezoeken.", "Telt bezoeken per regio en apparaat."),
+        ("de", "Zählt Besuche.", "Zählt Besuche nach Region und Gerät."),
+    ],
+)
+def test_a_purpose_reworded_with_new_words_is_material_to_review(language: str, old: str, new: str) -> None:
+    """The wording data knows some uses, not every one: a purpose that says more than it did
+    is not provably editorial, so it is material to review; the same words in prose are not."""
+    rating = rate.text(old, new, language, bundled_wording(), defines=True)
+    assert rating.material and rating.reason.key == "diff.why.reworded_review"
+    assert "review" in rating.reason.english()
+    assert rate.text(old, new, language, bundled_wording()).reason.key == "diff.why.reworded"
+    policy = load(POLICY)
+    ga = next(cookie for cookie in policy.cookies if cookie.name == "_ga")
+    changed = with_cookie(policy, "_ga", purpose=f"{ga.purpose} It is read by region and device.")
+    assert changes_of(policy, changed)["purpose-changed", "_ga"][0] is True
+    assert diff(policy, changed).consent_renewal is True
 
 
 def test_a_purpose_that_names_another_service() -> None:

@@ -196,8 +196,8 @@ class _Context:
                 owners[cookie.party].add(cookie.service)
         self.names = rate.NameIndex(owners)
 
-    def text(self, old: str, new: str, own: frozenset[str] = frozenset()) -> rate.Rating:
-        return rate.text(old, new, self.language, self.wording, self.names, own)
+    def text(self, old: str, new: str, own: frozenset[str] = frozenset(), *, defines: bool = False) -> rate.Rating:
+        return rate.text(old, new, self.language, self.wording, self.names, own, defines=defines)
 
 
 def _change(
@@ -246,7 +246,7 @@ def _cookie_fields(ctx: _Context, name: str, was: Cookie, now: Cookie) -> Iterat
     if was.service != now.service:
         yield _change("service-changed", name, _fixed(True, "service"), was.service, now.service, was, now)
     if _purpose(was.purpose) != _purpose(now.purpose):
-        rating = ctx.text(was.purpose, now.purpose, frozenset({now.party}))
+        rating = ctx.text(was.purpose, now.purpose, frozenset({now.party}), defines=True)
         yield _change("purpose-changed", name, rating, None, None, was, now)
 
 
@@ -347,9 +347,9 @@ def _category_changes(ctx: _Context) -> Iterator[Change]:
 def _category_fields(ctx: _Context, was: Category, now: Category) -> Iterator[Change]:
     cid = now.id
     if _purpose(was.title) != _purpose(now.title):
-        yield _change("category-title-changed", cid, ctx.text(was.title, now.title), was.title, now.title, was, now)
+        yield _change("category-title-changed", cid, ctx.text(was.title, now.title, defines=True), was.title, now.title, was, now)
     if _purpose(was.description or "") != _purpose(now.description or ""):
-        rating = ctx.text(was.description or "", now.description or "")
+        rating = ctx.text(was.description or "", now.description or "", defines=True)
         yield _change("category-description-changed", cid, rating, None, None, was, now)
     if was.consent_required != now.consent_required:
         key = "consent_now_asked" if now.consent_required else "consent_no_longer_asked"

@@ -270,12 +270,16 @@ def text(
     wording: Wording,
     names: NameIndex | None = None,
     own: frozenset[str] = frozenset(),
+    *,
+    defines: bool = False,
 ) -> Rating:
     """A text whose new version adds a use of the data (advertising, profiling, selling,
     sharing: the wording data of `language`) or names another party or service (`names`,
     except the owners in `own`) is material; a use named in a sentence that says "not",
     or a language without wording data, is material to review; spelling and reordering
-    are editorial, and so is a rewording that adds no use."""
+    are editorial. A rewording with new words that adds no use the wording data knows is
+    editorial for prose, but material to review for a text that `defines` what the data
+    is for (a purpose, a category): the wording data cannot prove nothing else changed."""
     old_words, new_words = _words(old), _words(new)
     added, removed = new_words - old_words, old_words - new_words
     base = language.replace("-", "_").split("_")[0].lower()
@@ -295,7 +299,7 @@ def text(
             return Rating(True, Reason("diff.why.adds_use", (("word", affirmed),), (("use", f"use.{use}"),)))
         if negated and not had_affirmed and not had_negated:
             return Rating(True, Reason("diff.why.review_negated", (("word", negated),), (("use", f"use.{use}"),)))
-    return _editorial(added, removed) or _rated(False, "reworded")
+    return _editorial(added, removed) or (_rated(True, "reworded_review") if defines else _rated(False, "reworded"))
 
 
 def _editorial(added: Counter[str], removed: Counter[str]) -> Rating | None:

@@ -194,6 +194,10 @@ TEMPLATE_STRINGS: dict[str, str] = {
     "diff.why.reworded": (
         "reworded, and the wording data finds no new use (advertising, profiling, selling, sharing, another service)"
     ),
+    "diff.why.reworded_review": (
+        "reworded with new words; the wording data finds no new use (advertising, profiling, selling, sharing,"
+        " another service) but cannot rule one out: review"
+    ),
     "diff.why.article_added": "a new article that names no new use",
     "diff.why.article_removed": "an article was taken out; the cookies and parties are compared on their own",
 }
