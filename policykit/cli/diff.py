@@ -1,11 +1,14 @@
 """`policykit diff`: what changed between two versions of a policy.
 
 In: the old and the new policy file, a format and a locale. Out: a change notice for
-visitors (Markdown, HTML, text) or JSON that says whether consent must be renewed;
-exit 0, or 2 when a file cannot be used.
+visitors (Markdown, HTML, text) or JSON that says whether consent must be renewed, or
+with --redline the whole new text with every change marked (HTML or PDF); exit 0, or 2
+when a file cannot be used.
 """
 
 from __future__ import annotations
+
+import sys
 
 import click
 
@@ -13,18 +16,25 @@ from policykit.cli.common import CannotUse, load_policy
 
 __all__ = ["diff"]
 
+_REDLINES = ("html", "pdf")
+
 
 @click.command()
 @click.argument("old", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=str))
 @click.option(
-    "--format", "output_format", type=click.Choice(["md", "html", "json", "text"]), default="md", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["md", "html", "json", "text", "pdf"]),
+    default="md",
+    show_default=True,
+    help="The notice: md, html, json, text. The redline: html, pdf.",
 )
 @click.option("--locale", default=None, help="The language of the notice (default: the new policy's).")
 @click.option(
     "--redline",
     is_flag=True,
-    help="With --format html: the whole new text, deletions struck and insertions marked, the notice on top.",
+    help="The whole new text, deletions struck and insertions marked, the notice on top: --format html or pdf.",
 )
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False, path_type=str), help="Write to a file.")
 def diff(old: str, new: str, output_format: str, locale: str | None, redline: bool, output: str | None) -> None:
@@ -37,19 +47,31 @@ def diff(old: str, new: str, output_format: str, locale: str | None, redline: bo
     from policykit.diff import notice
     from policykit.errors import PolicykitError
 
-    if redline and output_format != "html":
-        raise CannotUse(f"--redline writes HTML: give --format html, not --format {output_format}")
+    if redline and output_format not in _REDLINES:
+        raise CannotUse(f"--redline writes HTML or PDF: give --format html or pdf, not {output_format}")
+    if not redline and output_format == "pdf":
+        raise CannotUse(f"--format {output_format} is a redline: add --redline (the notice is md, html, json or text)")
+    if output is None and output_format == "pdf" and sys.stdout.isatty():
+        raise CannotUse(f"a {output_format.upper()} file does not go to a terminal; give -o FILE")
     changes = compare(load_policy(old), load_policy(new))
+    content: str | bytes
     try:
-        if redline:
+        if redline and output_format == "pdf":
+            from policykit.diff.redline import redline_pdf
+
+            content = redline_pdf(changes, locale)
+        elif redline:
             from policykit.diff.redline import redline as redlined
 
-            text = redlined(changes, locale)
+            content = redlined(changes, locale)
         else:
-            text = notice(changes, output_format, locale)
+            content = notice(changes, output_format, locale)
     except PolicykitError as error:
         raise CannotUse(str(error)) from None
     if output:
-        write_output(Path(output), text)
+        write_output(Path(output), content)
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
     else:
-        click.echo(text, nl=False)
+        click.echo(content, nl=False)

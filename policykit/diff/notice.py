@@ -14,6 +14,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from policykit.diff.changes import Change, ChangeSet, render_reason
 from policykit.errors import PolicykitError
 from policykit.i18n import contexts
@@ -22,7 +24,10 @@ from policykit.model import Article, Category, Controller, Cookie, Party, Policy
 if TYPE_CHECKING:
     from policykit.document import Translator
 
-__all__ = ["notice"]
+__all__ = ["NoticeParts", "notice", "notice_parts", "template_words"]
+
+
+_REASON = '<span class="policykit-reason">'
 
 
 def _one_line(text: str) -> str:
@@ -254,16 +259,51 @@ class _Words:
         return self.label("diff.text_changed", article=self.article(after) or change.new or "")
 
 
-def _notice_parts(changes: ChangeSet, words: _Words) -> tuple[str, str, list[tuple[bool, str, str]]]:
+@attrs.frozen
+class NoticeParts:
+    """The change notice's words in one locale, before any format: its title, the
+    sentence that says from when, the verdict on consent, and the changes in groups
+    (material first), each change with its reason."""
+
+    language: str
+    direction: str  # "ltr" or "rtl"
+    title: str
+    intro: str
+    verdict: str
+    groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (heading, ((change, reason), ...)), none empty
+
+
+def _parts(changes: ChangeSet, words: _Words) -> NoticeParts:
     new = changes.new
     day = new.meta.effective or new.meta.last_modified.date()
-    intro = words.label("diff.intro", date=words.values.format_day(day, words.locale))
-    verdict = words.label("diff.renew" if changes.consent_renewal else "diff.no_renew")
     lines = [
         (change.material, words.sentence(change), words.label("diff.reason", reason=words.reason(change)))
         for change in changes.changes
     ]
-    return intro, verdict, lines
+    tags = {True: words.label("diff.material"), False: words.label("diff.editorial")}
+    groups = (
+        (tags[rating], tuple((text, why) for material, text, why in lines if material is rating))
+        for rating in (True, False)
+    )
+    return NoticeParts(
+        language=words.locale,
+        direction=words.values.text_direction(words.locale),
+        title=words.label("diff.title"),
+        intro=words.label("diff.intro", date=words.values.format_day(day, words.locale)),
+        verdict=words.label("diff.renew" if changes.consent_renewal else "diff.no_renew"),
+        groups=tuple((heading, texts) for heading, texts in groups if texts),
+    )
+
+
+def notice_parts(changes: ChangeSet, locale: str | None = None) -> NoticeParts:
+    """The change notice's words in `locale` (default: the new policy's language)."""
+    return _parts(changes, _Words(changes, locale))
+
+
+def template_words(changes: ChangeSet, locale: str | None, keys: Sequence[str]) -> dict[str, str]:
+    """The package's template strings `keys`, in the notice's language (as `notice` has them)."""
+    words = _Words(changes, locale)
+    return {key: words.label(key) for key in keys}
 
 
 def _json(changes: ChangeSet, words: _Words) -> str:
@@ -295,35 +335,24 @@ def notice(changes: ChangeSet, output_format: str = "md", locale: str | None = N
     words = _Words(changes, locale)
     if output_format == "json":
         return _json(changes, words)
-    intro, verdict, lines = _notice_parts(changes, words)
-    title = words.label("diff.title")
-    tags = {True: words.label("diff.material"), False: words.label("diff.editorial")}
-    groups: Sequence[tuple[bool, list[tuple[str, str]]]] = [
-        (rating, [(text, why) for material, text, why in lines if material is rating]) for rating in (True, False)
-    ]
+    parts = _parts(changes, words)
     if output_format == "html":
-        direction = words.values.text_direction(words.locale)
-        out = [f'<section class="policykit-changes" lang="{html.escape(words.locale)}" dir="{direction}">']
-        out += [f"<h2>{html.escape(title)}</h2>", f"<p>{html.escape(intro)}</p>", f"<p>{html.escape(verdict)}</p>"]
-        for rating, texts in groups:
-            if texts:
-                out.append(f"<h3>{html.escape(tags[rating])}</h3>")
-                items = (
-                    f'<li>{html.escape(t)} <span class="policykit-reason">{html.escape(why)}</span></li>'
-                    for t, why in texts
-                )
-                out.append("<ul>" + "".join(items) + "</ul>")
+        out = [f'<section class="policykit-changes" lang="{html.escape(parts.language)}" dir="{parts.direction}">']
+        out += [f"<h2>{html.escape(parts.title)}</h2>", f"<p>{html.escape(parts.intro)}</p>"]
+        out.append(f"<p>{html.escape(parts.verdict)}</p>")
+        for heading, texts in parts.groups:
+            out.append(f"<h3>{html.escape(heading)}</h3>")
+            items = [f"<li>{html.escape(t)} {_REASON}{html.escape(why)}</span></li>" for t, why in texts]
+            out.append("<ul>" + "".join(items) + "</ul>")
         return "\n".join(out) + "\n</section>\n"
     if output_format == "md":
         md = escape_markdown
-        out = [f"## {md(title)}", "", md(intro), "", md(verdict)]
-        for rating, texts in groups:
-            if texts:
-                out += ["", f"### {md(tags[rating])}", ""] + [f"- {md(t)} {md(why)}" for t, why in texts]
+        out = [f"## {md(parts.title)}", "", md(parts.intro), "", md(parts.verdict)]
+        for heading, texts in parts.groups:
+            out += ["", f"### {md(heading)}", ""] + [f"- {md(t)} {md(why)}" for t, why in texts]
         return "\n".join(out) + "\n"
     safe = terminal_safe
-    out = [safe(title), "", safe(intro), safe(verdict)]
-    for rating, texts in groups:
-        if texts:
-            out += ["", f"{safe(tags[rating])}:"] + [f"  - {safe(t)} {safe(why)}" for t, why in texts]
+    out = [safe(parts.title), "", safe(parts.intro), safe(parts.verdict)]
+    for heading, texts in parts.groups:
+        out += ["", f"{safe(heading)}:"] + [f"  - {safe(t)} {safe(why)}" for t, why in texts]
     return "\n".join(out) + "\n"

@@ -200,6 +200,17 @@ TEMPLATE_STRINGS: dict[str, str] = {
     ),
     "diff.why.article_added": "a new article that names no new use",
     "diff.why.article_removed": "an article was taken out; the cookies and parties are compared on their own",
+    # The redline of `policykit diff --redline`: how it shows a change, and what a screen
+    # reader says where a change starts and ends.
+    "redline.legend": "Struck-through text was taken out; underlined text was added.",
+    "redline.tracked": (
+        "Below, every change to the policy is a tracked change: accept them all for the new version, "
+        "or reject them all for the old one."
+    ),
+    "redline.deletion_start": "deletion start",
+    "redline.deletion_end": "deletion end",
+    "redline.insertion_start": "insertion start",
+    "redline.insertion_end": "insertion end",
 }
 # The generated clauses' words (policykit.clauses), kept in their own module.
 TEMPLATE_STRINGS.update(CLAUSE_STRINGS)

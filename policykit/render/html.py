@@ -27,7 +27,16 @@ from policykit.document import DocList, DocParagraph, DocTable, Document, substi
 from policykit.inline import Emphasis, Inline, Isolate, Link, Strong, Text, is_safe_href, plain_text
 from policykit.render.columns import Measures, column_widths
 
-__all__ = ["column_percents", "inline_html", "link_address", "name_html", "render_html", "stylesheet"]
+__all__ = [
+    "column_percents",
+    "css_string",
+    "inline_html",
+    "link_address",
+    "name_html",
+    "print_stylesheet",
+    "render_html",
+    "stylesheet",
+]
 
 
 def inline_html(nodes: tuple[Inline, ...], addresses: bool = False) -> Markup:
@@ -197,10 +206,7 @@ def render_html(
     (hreflang, href) of the page in other languages, linked from the page's head."""
     env = _environment(str(templates) if templates is not None else None)
     template = env.get_template("fragment.html.j2" if fragment else "page.html.j2")
-    css = stylesheet("policy.css")
-    if print_css:
-        page_label = _css_content(document.labels["page"], {"page": "counter(page)", "pages": "counter(pages)"})
-        css += stylesheet("print.css") + f"@page {{ @bottom-center {{ content: {page_label}; }} }}\n"
+    css = print_stylesheet(document) if print_css else stylesheet("policy.css")
     context = {"doc": document, "css": Markup(css), "print": print_css, "alternates": tuple(alternates)}
     try:
         if templates is None:
@@ -208,6 +214,14 @@ def render_html(
         return _sandboxed(template, context)
     finally:
         _CELL_CACHE.clear()
+
+
+def print_stylesheet(document: Document) -> str:
+    """The printed page's stylesheet (the PDF's): the screen's, print.css, and "page X of
+    Y" in the document's language."""
+    page_label = _css_content(document.labels["page"], {"page": "counter(page)", "pages": "counter(pages)"})
+    page_rule = f"@page {{ @bottom-center {{ content: {page_label}; }} }}\n"
+    return stylesheet("policy.css") + stylesheet("print.css") + page_rule
 
 
 # The printed table (print.css): A4 less 2 x 18 mm, 8.5 pt text; names in Noto Sans Mono
@@ -249,7 +263,7 @@ def _sandboxed(template: jinja2.Template, context: dict[str, object]) -> str:
     return "".join(parts)
 
 
-def _css_string(text: str) -> str:
+def css_string(text: str) -> str:
     """A CSS string literal that cannot close itself, the rule, or the style element."""
     escaped = "".join(c if c.isalnum() or c in " .,:;!?()-" else f"\\{ord(c):x} " for c in text)
     return f'"{escaped}"'
@@ -261,7 +275,7 @@ def _css_content(pattern: str, functions: dict[str, str]) -> str:
     out = []
     for index, part in enumerate(parts):
         if index % 2:
-            out.append(functions.get(part, _css_string("{" + part + "}")))
+            out.append(functions.get(part, css_string("{" + part + "}")))
         elif part:
-            out.append(_css_string(part))
+            out.append(css_string(part))
     return " ".join(out) or '""'

@@ -94,8 +94,11 @@ def _source_date_epoch(seconds: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def render_pdf(document: Document, *, variant: str | None = None, html: str | None = None) -> bytes:
-    """The PDF of `document` (or of `html`, the page policykit made of it)."""
+def render_pdf(
+    document: Document, *, variant: str | None = None, html: str | None = None, chunks: bool = True
+) -> bytes:
+    """The PDF of `document` (or of `html`, the page policykit made of it; `chunks=False`
+    for a page the chunked path cannot rebuild from the Document, such as a redline)."""
     import datetime as dt
 
     if variant is not None and variant not in PDF_VARIANTS:
@@ -105,7 +108,7 @@ def render_pdf(document: Document, *, variant: str | None = None, html: str | No
     from policykit.render import pdf_large
 
     pdf_large.refuse_oversized_text(document)
-    if pdf_large.wants_chunks(page, variant):
+    if chunks and pdf_large.wants_chunks(page, variant):
         return pdf_large.render_large_pdf(document, page, variant=variant)
     variant = variant or DEFAULT_PDF_VARIANT
     modified = dt.datetime.fromisoformat(document.last_modified_iso)

@@ -290,11 +290,11 @@ def _chunks(page: str, rows_per_chunk: int) -> list[str]:
 def _overlay_html(document: Document, page: str, first: int, count: int, total: int) -> str:
     """`count` empty pages, numbered from `first` of `total`, carrying only the running
     title and the page label, in the page's own style."""
-    from policykit.render.html import _css_content, _css_string
+    from policykit.render.html import _css_content, css_string
 
-    label = _css_content(document.labels["page"], {"page": "counter(page)", "pages": _css_string(str(total))})
+    label = _css_content(document.labels["page"], {"page": "counter(page)", "pages": css_string(str(total))})
     style = (
-        f"<style>@page {{ @top-center {{ content: {_css_string(document.title)} }}"
+        f"<style>@page {{ @top-center {{ content: {css_string(document.title)} }}"
         f" @bottom-center {{ content: {label} }} }}"
         f" @page :first {{ counter-reset: page {first} }}</style>"
     )
