@@ -125,6 +125,7 @@ class _Task:
     key: str  # hash of everything the output depends on
     version_id: str
     alternates: tuple[tuple[str, str], ...] = ()
+    canonical: str | None = None  # the page's own absolute address (with a base URL)
 
 
 def build_locales(project: Project, policy: Policy, chosen: Sequence[str] = ()) -> list[str]:
@@ -190,6 +191,7 @@ def _render_one(
     locale: str | None,
     output_format: str,
     alternates: tuple[tuple[str, str], ...],
+    canonical: str | None = None,
 ) -> tuple[bool, bytes | str]:
     """(True, the output's bytes), or (False, why it failed in one line)."""
     import jinja2
@@ -203,7 +205,7 @@ def _render_one(
     translator = translator_for(policy, locale, locales=Path(locales), strict=True)
     document = localize(policy, locale, translator)
     try:
-        content = render_document(document, output_format, alternates=alternates)
+        content = render_document(document, output_format, alternates=alternates, canonical=canonical)
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         return False, f"{where}template error: {error.message}"
@@ -252,9 +254,12 @@ li { margin: 0.5rem 0; }
 """
 
 
-def index_page(policy: Policy, built: Sequence[str], pages: Sequence[tuple[str, str]] = PAGES) -> str:
+def index_page(
+    policy: Policy, built: Sequence[str], pages: Sequence[tuple[str, str]] = PAGES, base_url: str | None = None
+) -> str:
     """site/index.html: every language version and format (of `pages`, the files each
-    locale has), in English with each language's own name."""
+    locale has), in English with each language's own name. With `base_url`, its
+    alternates and canonical link are absolute."""
     from babel import Locale
 
     source = str(policy.meta.language)
@@ -275,9 +280,16 @@ def index_page(policy: Policy, built: Sequence[str], pages: Sequence[tuple[str, 
             + (f" ({escape(english)})" if english != name else "")
             + f": {links}</li>"
         )
-    alternates = "".join(
-        f'<link rel="alternate" hreflang="{_hreflang(loc)}" href="{_hreflang(loc)}/index.html">\n' for loc in built
-    )
+    if base_url is None:
+        heads = [*((_hreflang(loc), f"{_hreflang(loc)}/index.html") for loc in built), ("x-default", "index.html")]
+        canonical = ""
+    else:
+        from policykit import build_urls
+
+        heads = list(build_urls.alternates(base_url, [_hreflang(loc) for loc in built]))
+        canonical = f'<link rel="canonical" href="{escape(build_urls.page_url(base_url, "index.html"))}">\n'
+    alternates = "".join(f'<link rel="alternate" hreflang="{escape(lang)}" href="{escape(href)}">\n'
+                         for lang, href in heads)  # fmt: skip
     title = escape(policy.meta.title)
     return (
         "<!DOCTYPE html>\n"
@@ -285,7 +297,7 @@ def index_page(policy: Policy, built: Sequence[str], pages: Sequence[tuple[str, 
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}: languages and formats</title>\n"
         '<meta name="generator" content="policykit">\n'
-        f'{alternates}<link rel="alternate" hreflang="x-default" href="index.html">\n'
+        f"{canonical}{alternates}"
         f"<style>\n{_INDEX_CSS}.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden;"
         " clip-path: inset(50%); white-space: nowrap; }\n</style>\n"
         "</head>\n<body>\n<main>\n"
@@ -504,18 +516,26 @@ def _plan(
     common: str,
     also: Sequence[str] = (),
     pages: Sequence[tuple[str, str]] = PAGES,
+    base_url: str | None = None,
 ) -> list[_Task]:
     """The outputs (`pages`) of the locales `built` (the policy's own first), each with its
-    key; the web pages name `also` (locales published from an earlier build) as alternates."""
+    key; the web pages name `also` (locales published from an earlier build) as alternates,
+    absolute with a `base_url` (and then with a canonical link)."""
+    from policykit import build_urls
     from policykit.document import version_id
 
     source_locale = str(policy.meta.language)
     published = [*built, *also]
     locale_set = ",".join(published)
-    alternates = (
-        *((_hreflang(other), f"../{_hreflang(other)}/index.html") for other in published),
-        ("x-default", "../index.html"),
-    )
+    if base_url is None:
+        alternates: tuple[tuple[str, str], ...] = (
+            *((_hreflang(other), f"../{_hreflang(other)}/index.html") for other in published),
+            ("x-default", "../index.html"),
+        )
+        page_key: tuple[str, ...] = (locale_set,)
+    else:
+        alternates = build_urls.alternates(base_url, [_hreflang(other) for other in published])
+        page_key = (locale_set, f"base_url={base_url}")
     tasks: list[_Task] = []
     for locale in built:
         fingerprint = fingerprints[locale]
@@ -526,9 +546,12 @@ def _plan(
                     f"{_hreflang(locale)}/{file}",
                     None if locale == source_locale else locale,
                     output_format,
-                    _key(common, fingerprint, locale, output_format, *((locale_set,) if is_page else ())),
+                    _key(common, fingerprint, locale, output_format, *(page_key if is_page else ())),
                     version_id(policy, fingerprint),
                     alternates if is_page else (),
+                    build_urls.page_url(base_url, f"{_hreflang(locale)}/{file}")
+                    if is_page and base_url is not None
+                    else None,
                 )
             )
     return tasks
@@ -563,11 +586,13 @@ def build_site(
     Raises UnknownLocaleError for a locale that cannot be built at all, BuildError for an
     output folder that cannot be used (or would replace the project's own files), OSError when
     writing fails (the previous site is then untouched)."""
+    from policykit.build_files import site_files
     from policykit.document import localize
     from policykit.export import catalogue_json
     from policykit.i18n.translator import translator_for
 
     started = time.perf_counter()
+    base_url = project.base_url
     site = Path(os.path.abspath(output if output is not None else project.output))
     if site.is_symlink():
         site = site.resolve()  # a deployment's link to the real folder stays a link
@@ -607,7 +632,8 @@ def build_site(
         previous = _read_manifest(site)
         # Start rendering what changed, assuming every locale is published, while this
         # process finds out which translations are complete.
-        renderer.start([t for t in _plan(policy, list(fingerprints), fingerprints, common, pages=pages)
+        renderer.start([t for t in _plan(policy, list(fingerprints), fingerprints, common, pages=pages,
+                                         base_url=base_url)
                         if _up_to_date(t, previous, site) is None])  # fmt: skip
 
         findings: list[Finding] = list(broken)
@@ -640,12 +666,13 @@ def build_site(
         )
         skipped = [loc for loc in skipped if loc not in kept]
 
-        tasks = _plan(policy, built, fingerprints, common, also=list(kept), pages=pages)
+        tasks = _plan(policy, built, fingerprints, common, also=list(kept), pages=pages, base_url=base_url)
         extras = {
             "cookies.json": catalogue_json(
-                policy, {loc: t for loc, t in translators.items() if t is not None and loc in built}
+                policy, {loc: t for loc, t in translators.items() if t is not None and loc in built}, base_url
             ).encode("utf-8"),
-            "index.html": index_page(policy, [*built, *kept], pages).encode("utf-8"),
+            "index.html": index_page(policy, [*built, *kept], pages, base_url).encode("utf-8"),
+            **site_files(base_url, [_hreflang(loc) for loc in [*built, *kept]]),
         }
         if on_plan is not None:
             on_plan(len(tasks) + len(extras))
@@ -812,10 +839,10 @@ class _Renderer:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _arguments(self, task: _Task) -> tuple[str, str, str, str | None, str, tuple[tuple[str, str], ...]]:
+    def _arguments(self, task: _Task) -> tuple[str, str, str, str | None, str, tuple[tuple[str, str], ...], str | None]:
         project = self.project
         return (str(project.policy), self.policy_digest, str(project.locales), task.locale, task.output_format,
-                task.alternates)  # fmt: skip
+                task.alternates, task.canonical)  # fmt: skip
 
     def start(self, tasks: list[_Task]) -> None:
         if self.jobs == 1 or len(tasks) <= 1:

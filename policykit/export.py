@@ -5,8 +5,10 @@ In: a Policy, the translators of the locales a build publishes, and the dated fa
 validates against `catalogue_schema()` (data/cookies.schema.json;
 docs/cookies-json.md). It lists the policy's version id, its categories, its services,
 and every cookie with its party, domains, declared and effective lifetime and, for a
-pattern, a glob and an equivalent anchored regular expression; and the translation of
-every text for each locale.
+pattern, a glob and an equivalent anchored regular expression; the translation of
+every text for each locale; and the declaration in each language as the pages show it
+(policykit.declaration), for the embeddable declaration script. With the site's base URL,
+the address of the policy's page in each language.
 
 `schema_version` changes only when a consumer would have to change: a key removed,
 renamed or given another meaning. New keys may appear in the same version.
@@ -91,7 +93,7 @@ def _lifetime_text(translator: Translator, lifetime: Lifetime, locale: str) -> s
     return lifetime_words(lifetime, locale, translator.template_text)
 
 
-def _translation(policy: Policy, locale: str, translator: Translator) -> dict[str, Any]:
+def _translation(policy: Policy, locale: str, translator: Translator, base_url: str | None) -> dict[str, Any]:
     categories = {}
     for category in policy.all_categories:
         description = category.description
@@ -112,19 +114,40 @@ def _translation(policy: Policy, locale: str, translator: Translator) -> dict[st
     return {
         "version_id": version_id(policy, translator.fingerprint),
         "title": title_text(translator.policy_text(contexts.META_TITLE, policy.meta.title)),
+        **({"url": _page_url(base_url, locale)} if base_url is not None else {}),
         "categories": categories,
         "cookies": cookies,
     }
 
 
-def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = None) -> dict[str, Any]:
+def _page_url(base_url: str, locale: str) -> str:
+    """The absolute address of the policy's page in `locale`, as `policykit build` lays it out."""
+    from policykit.build_urls import page_url
+
+    return page_url(base_url, f"{_language_tag(locale)}/index.html")
+
+
+def _language_tag(locale: str) -> str:
+    return locale.replace("_", "-")
+
+
+def catalogue(
+    policy: Policy, translators: Mapping[str, Translator] | None = None, base_url: str | None = None
+) -> dict[str, Any]:
     """The catalogue of `policy`, with the texts of each locale of `translators`
-    (locale -> its translator; the policy's own language needs none)."""
+    (locale -> its translator; the policy's own language needs none). With `base_url`
+    (the site's address, policykit.build_urls.check_base_url), the policy's page in each
+    language is named by its absolute address."""
+    from policykit.declaration import declaration
     from policykit.exports.consent_mode import consent_types
 
     parties = {party.id: party for party in policy.parties}
     categories = {category.id: category for category in policy.all_categories}
     consent_mode = consent_types(policy)
+    urls = None
+    if base_url is not None:
+        languages = [str(policy.meta.language), *(translators or {})]
+        urls = {_language_tag(locale): _page_url(base_url, locale) for locale in languages}
     used = {cookie.category for cookie in policy.cookies}
     services: dict[str, dict[str, Any]] = {}
     cookies = []
@@ -174,6 +197,7 @@ def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = Non
             "version_id": version_id(policy),
             "last_modified": policy.meta.last_modified.isoformat(),
             "effective": None if policy.meta.effective is None else policy.meta.effective.isoformat(),
+            **({"url": _page_url(base_url, str(policy.meta.language))} if base_url is not None else {}),
         },
         "categories": [
             {
@@ -190,14 +214,18 @@ def catalogue(policy: Policy, translators: Mapping[str, Translator] | None = Non
         "services": list(services.values()),
         "cookies": cookies,
         "translations": {
-            locale: _translation(policy, locale, translator)
+            locale: _translation(policy, locale, translator, base_url)
             for locale, translator in sorted((translators or {}).items())
         },
+        "declaration": declaration(policy, translators, urls),
     }
 
 
-def catalogue_json(policy: Policy, translators: Mapping[str, Translator] | None = None) -> str:
-    return json.dumps(catalogue(policy, translators), indent=2, ensure_ascii=False) + "\n"
+def catalogue_json(
+    policy: Policy, translators: Mapping[str, Translator] | None = None, base_url: str | None = None
+) -> str:
+    """cookies.json's text: `catalogue()` as indented UTF-8 JSON."""
+    return json.dumps(catalogue(policy, translators, base_url), indent=2, ensure_ascii=False) + "\n"
 
 
 @functools.cache

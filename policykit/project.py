@@ -47,6 +47,8 @@ CONFIG_KEYS = {
     "locales": "the folder of gettext catalogues (default: locales)",
     "output": "the folder `policykit build` writes into (default: site)",
     "languages": "the locales to build (default: every catalogue found)",
+    "base_url": "the address `policykit build`'s site is published at, such as 'https://www.example.com/cookies/': "
+    "absolute hreflang, canonical and cookies.json links, and a sitemap.xml (default: none, relative links)",
     "profile": "the check profiles, such as 'gdpr' or ['gdpr', 'uk'] (default: the policy's own, else gdpr)",
     "select": "rule codes or prefixes to run (default: all)",
     "ignore": "rule codes or prefixes to skip",
@@ -71,6 +73,7 @@ class Project:
     ignore: tuple[str, ...] = ()
     writable: bool = True  # False for the bundled example inside the package
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in the file's order
+    base_url: str | None = None  # the site's address, ending in / (policykit.build_urls.check_base_url)
 
     def ignored_for(self, policy: Path) -> tuple[str, ...]:
         """The codes per-file-ignores skip for `policy`: every pattern that matches its path
@@ -164,6 +167,19 @@ def _per_file_ignores(value: object, path: Path, text: str) -> tuple[tuple[str, 
     return tuple((pattern, _strings(codes, pattern, path, text)) for pattern, codes in value.items())
 
 
+def _base_url(table: Mapping[str, Any], path: Path, text: str) -> str | None:
+    from policykit.build_urls import BaseUrlError, check_base_url
+
+    if "base_url" not in table:
+        return None
+    try:
+        return check_base_url(table["base_url"])
+    except BaseUrlError as error:
+        value = table["base_url"]
+        shown = f" {excerpt(value)}" if isinstance(value, str) and value else ""
+        raise ProjectError(path, f"base_url:{shown} {error}", *_key_position(text, "base_url")) from None
+
+
 def _settings(path: Path) -> tuple[Mapping[str, Any], str] | None:
     """The [tool.policykit] settings of `path`, or None when it has none."""
     data, text = _read_toml(path)
@@ -204,6 +220,7 @@ def _from_settings(root: Path, config: Path, table: Mapping[str, Any], text: str
         select=optional("select"),
         ignore=optional("ignore") or (),
         per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), config, text),
+        base_url=_base_url(table, config, text),
     )
 
 
@@ -273,5 +290,6 @@ def project_for_policy(policy: Path) -> Project:
             ignore=found.ignore,
             writable=found.writable,
             per_file_ignores=found.per_file_ignores,
+            base_url=found.base_url,
         )
     return Project(root=policy.parent, policy=policy, locales=policy.parent / "locales", output=Path.cwd() / "site")

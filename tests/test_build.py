@@ -136,10 +136,11 @@ def test_a_rebuild_without_changes_touches_nothing(repo: Path) -> None:
     project = project_for_policy(repo / "data" / "policy.yaml")
     site = repo / "site"
     first = build_site(project, load(project.policy), locales=("nl",))
-    assert first.committed and len(first.written) == 10  # 2 locales x 4, index.html, cookies.json
+    # 2 locales x 4, index.html, cookies.json, the fragment's CSS and the declaration script
+    assert first.committed and len(first.written) == 12
     before = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
     again = build_site(project, load(project.policy), locales=("nl",))
-    assert again.committed and again.written == () and len(again.unchanged) == 10
+    assert again.committed and again.written == () and len(again.unchanged) == 12
     after = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
     assert after == before
 
@@ -249,11 +250,11 @@ def test_the_same_project_in_another_folder_reuses_the_build(tmp_path: Path) -> 
         copy_project(tmp_path / name)
     first_project = project_for_policy(tmp_path / "a" / "data" / "policy.yaml")
     first = build_site(first_project, load(first_project.policy), output=site, locales=("nl",), jobs=1)
-    assert first.committed and len(first.written) == 10
+    assert first.committed and len(first.written) == 12
     manifest = (site / MANIFEST).read_bytes()
     moved = project_for_policy(tmp_path / "b" / "data" / "policy.yaml")
     second = build_site(moved, load(moved.policy), output=site, locales=("nl",), jobs=1)
-    assert second.committed and second.written == () and len(second.unchanged) == 10
+    assert second.committed and second.written == () and len(second.unchanged) == 12
     assert (site / MANIFEST).read_bytes() == manifest
 
 
@@ -285,9 +286,9 @@ def test_the_command_reports_written_unchanged_and_time(
     monkeypatch.chdir(repo)
     code, _, err = run(capsys, "build", "-q", "--locale", "nl", "--jobs", "1")
     assert code == 0, err
-    assert re.search(r"^10 written, 0 unchanged, 0 failed in \d+\.\d s: .*site/ \(en, nl\)$", err, re.M), err
+    assert re.search(r"^12 written, 0 unchanged, 0 failed in \d+\.\d s: .*site/ \(en, nl\)$", err, re.M), err
     code, _, err = run(capsys, "build", "-q", "--locale", "nl")
-    assert code == 0 and "0 written, 10 unchanged, 0 failed" in err
+    assert code == 0 and "0 written, 12 unchanged, 0 failed" in err
     assert "\x1b" not in err  # no progress bar when stderr is not a terminal
 
 

@@ -50,6 +50,7 @@ def test_wheel_carries_data_and_locales(wheel: Path) -> None:
     assert "policykit/i18n/catalogs/ar/LC_MESSAGES/policykit.po" in names
     assert "policykit/render/templates/page.html.j2" in names
     assert "policykit/render/css/print.css" in names
+    assert "policykit/render/js/policykit-declaration.js" in names  # build writes it into the site
     entry_points = zipfile.ZipFile(wheel).read(
         f"{wheel.name.split('-')[0]}-{policykit.__version__}.dist-info/entry_points.txt"
     )

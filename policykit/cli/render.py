@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 import click
 
 from policykit.cli.common import (
@@ -23,7 +24,7 @@ from policykit.cli.common import (
     quiet_option,
     write_output,
 )
-from policykit.findings import Finding, format_text
+from policykit.findings import Finding, excerpt, format_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -252,6 +253,13 @@ def _stderr_console() -> Console:
     default=None,
     help="Processes that render at once (default: the number of cores).",
 )
+@click.option(
+    "--base-url",
+    metavar="URL",
+    default=None,
+    help="The address the site is published at (instead of the project's base_url): absolute hreflang, "
+    "canonical and cookies.json links, and a sitemap.xml.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every missing and fuzzy string, not only the counts.")
 @quiet_option
 def build(
@@ -261,15 +269,17 @@ def build(
     strict: bool,
     stale: str,
     jobs: int | None,
+    base_url: str | None,
     verbose: bool,
     quiet: bool,
 ) -> None:
     """Check the policy (PATH, else the project's) and publish its renders into a directory.
 
-    Writes index.html (a page linking every language and format), cookies.json, and
-    index.html, policy.md, policy.pdf and policy.docx under <locale>/ for the policy's
-    language and every translation; without the `pdf` extra, the PDF is left out and a
-    line says what to install. Outputs whose inputs did not change are not rendered again, and
+    Writes index.html (a page linking every language and format), cookies.json, the
+    fragment's stylesheet and the declaration script, and index.html, policy.md,
+    policy.pdf and policy.docx under <locale>/ for the policy's language and every
+    translation (with a base URL, sitemap.xml too); without the `pdf` extra, the PDF is
+    left out and a line says what to install. Outputs whose inputs did not change are not rendered again, and
     the new site replaces the old one as a whole. Nothing is written when the check
     finds an error. A translation with a missing, fuzzy or broken string is reported in
     one line per locale, published as --stale says (by default the last approved
@@ -282,6 +292,8 @@ def build(
     from policykit.rules import run_checks
 
     project = find_policy(path, quiet=quiet)
+    if base_url is not None:
+        project = attrs.evolve(project, base_url=_checked_base_url(base_url))
     policy, source = load_policy_with_source(str(project.policy))
     report = run_checks(policy, source)
     click.echo(format_text(report.findings), nl=False, err=True)
@@ -340,6 +352,15 @@ def build(
         click.echo(line, err=True)
     if lines:
         raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def _checked_base_url(value: str) -> str:
+    from policykit.build_urls import BaseUrlError, check_base_url
+
+    try:
+        return check_base_url(value)
+    except BaseUrlError as error:
+        raise click.BadParameter(f"{excerpt(value)}: {error}", param_hint="'--base-url'") from None
 
 
 def _text_findings(policy: Policy, source: Source, locale: str, document: Document) -> list[Finding]:

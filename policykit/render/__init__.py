@@ -48,6 +48,7 @@ def render_document(
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
     alternates: Sequence[tuple[str, str]] = ...,
+    canonical: str | None = ...,
 ) -> str: ...
 @overload
 def render_document(
@@ -58,6 +59,7 @@ def render_document(
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
     alternates: Sequence[tuple[str, str]] = ...,
+    canonical: str | None = ...,
 ) -> bytes: ...
 @overload
 def render_document(
@@ -68,6 +70,7 @@ def render_document(
     templates: Path | str | None = ...,
     pdf_variant: str | None = ...,
     alternates: Sequence[tuple[str, str]] = ...,
+    canonical: str | None = ...,
 ) -> str | bytes: ...
 def render_document(
     document: Document,
@@ -77,13 +80,15 @@ def render_document(
     templates: Path | str | None = None,
     pdf_variant: str | None = None,
     alternates: Sequence[tuple[str, str]] = (),
+    canonical: str | None = None,
 ) -> str | bytes:
-    """`alternates`: (hreflang, href) of the same page in other languages, for the head
-    of a whole HTML page."""
+    """`alternates`: (hreflang, href) of the same page in other languages, and
+    `canonical`: the page's own address, for the head of a whole HTML page."""
     if output_format == "html":
         from policykit.render.html import render_html
 
-        return render_html(document, fragment=fragment, templates=templates, alternates=alternates)
+        return render_html(document, fragment=fragment, templates=templates, alternates=alternates,
+                           canonical=canonical)  # fmt: skip
     if output_format == "md":
         from policykit.render.markdown import render_markdown
 

@@ -201,13 +201,16 @@ def render_html(
     templates: Path | str | None = None,
     print_css: bool = False,
     alternates: Sequence[tuple[str, str]] = (),
+    canonical: str | None = None,
 ) -> str:
     """The page (or with `fragment`, the policy alone) as HTML. `alternates` are the
-    (hreflang, href) of the page in other languages, linked from the page's head."""
+    (hreflang, href) of the page in other languages, linked from the page's head, and
+    `canonical` its own address (a `<link rel="canonical">`)."""
     env = _environment(str(templates) if templates is not None else None)
     template = env.get_template("fragment.html.j2" if fragment else "page.html.j2")
     css = print_stylesheet(document) if print_css else stylesheet("policy.css")
-    context = {"doc": document, "css": Markup(css), "print": print_css, "alternates": tuple(alternates)}
+    context = {"doc": document, "css": Markup(css), "print": print_css, "alternates": tuple(alternates),
+               "canonical": canonical}  # fmt: skip
     try:
         if templates is None:
             return template.render(**context)
