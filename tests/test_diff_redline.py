@@ -132,7 +132,9 @@ def test_the_pdf_redline_has_the_notice_then_both_texts(redline_pdf_file: tuple[
         raw = _raw_text(pdf)
         assert "[deletion start]WHMCSInstanceID[deletion end]" in raw
         assert re.search(r"\[insertion start\]twk_token_\*\[insertion end\]", raw)
-        assert "A cookie is a [deletion start]simple[deletion end] small [insertion start]text[insertion end] file" in raw
+        assert (
+            "A cookie is a [deletion start]simple[deletion end] small [insertion start]text[insertion end] file" in raw
+        )
     else:
         assert "تغييرات على سياسة ملفات تعريف الارتباط لدينا" in text[:400]
         # The markers in Arabic (pdftotext puts a right-to-left line's words in another order).

@@ -37,9 +37,9 @@ EXPECTED = {
     ),
     "fr": (
         "Session ou 14 jours (selon votre choix)",
-        "jusqu’à 2 ans",
+        "jusqu’à 2 ans",  # noqa: RUF001 (French typography)
         "2 ans après votre dernière visite",
-        "jusqu’à 90 jours après votre dernière visite",
+        "jusqu’à 90 jours après votre dernière visite",  # noqa: RUF001
     ),
     "ar": (
         "الجلسة أو 14 يومًا (حسب اختيارك)",

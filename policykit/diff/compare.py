@@ -347,7 +347,9 @@ def _category_changes(ctx: _Context) -> Iterator[Change]:
 def _category_fields(ctx: _Context, was: Category, now: Category) -> Iterator[Change]:
     cid = now.id
     if _purpose(was.title) != _purpose(now.title):
-        yield _change("category-title-changed", cid, ctx.text(was.title, now.title, defines=True), was.title, now.title, was, now)
+        yield _change(
+            "category-title-changed", cid, ctx.text(was.title, now.title, defines=True), was.title, now.title, was, now
+        )
     if _purpose(was.description or "") != _purpose(now.description or ""):
         rating = ctx.text(was.description or "", now.description or "", defines=True)
         yield _change("category-description-changed", cid, rating, None, None, was, now)
