@@ -46,7 +46,7 @@ def _changed(cookie: Cookie, index: int, parties: list[str]) -> Cookie:
 
 
 def policies(count: int) -> tuple[Policy, Policy]:
-    from policykit.ocd import ocd_policy
+    from policykit.catalogue.ocd import ocd_policy
 
     old = ocd_policy(ocd_rows(count))
     parties = [p.id for p in old.parties]

@@ -82,7 +82,7 @@ def _audit(length: int) -> Callable[[], object]:
 
 
 def _python_regex(length: int) -> Callable[[], object]:
-    from policykit.export import glob_regex
+    from policykit.exports.cookies_json import glob_regex
 
     compiled = re.compile(glob_regex(PATTERN))
     name = "a" * length

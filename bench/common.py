@@ -19,7 +19,7 @@ def ocd_rows(count: int | None = None) -> list[dict[str, str]]:
     with a distinct name and id (`_ga` -> `_ga_r1`; a wildcard keeps its trailing `*`),
     so a policy of 10,000 cookies is as varied as the database allows.
     """
-    from policykit.ocd import read_ocd
+    from policykit.catalogue.ocd import read_ocd
 
     if not OCD_CSV.is_file():
         raise SystemExit(f"the Open Cookie Database is not at {OCD_CSV}")
@@ -42,7 +42,7 @@ def ocd_rows(count: int | None = None) -> list[dict[str, str]]:
 def ocd_policy_file(directory: Path, count: int | None = None) -> Path:
     """Write the policy of `count` Open Cookie Database rows (see ocd_rows) as YAML; return its path."""
     from policykit import dump
-    from policykit.ocd import ocd_policy
+    from policykit.catalogue.ocd import ocd_policy
 
     path = directory / ("ocd-policy.yaml" if count is None else f"ocd-policy-{count}.yaml")
     path.write_text(dump(ocd_policy(ocd_rows(count))), encoding="utf-8")

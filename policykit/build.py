@@ -588,7 +588,7 @@ def build_site(
     writing fails (the previous site is then untouched)."""
     from policykit.build_files import site_files
     from policykit.document import localize
-    from policykit.export import catalogue_json
+    from policykit.exports.cookies_json import catalogue_json
     from policykit.i18n.translator import translator_for
 
     started = time.perf_counter()

@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES
 from policykit.catalogue import bundled
 from policykit.cli import main
-from policykit.export import catalogue as cookies_json
+from policykit.exports.cookies_json import catalogue as cookies_json
 from policykit.load import load_with_source
 from policykit.rules import run_checks
 from policykit.syntax import format_lifetime

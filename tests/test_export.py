@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import POLICY, ROOT
 from policykit.cli import main
-from policykit.export import catalogue, catalogue_schema, glob_regex
+from policykit.exports.cookies_json import catalogue, catalogue_schema, glob_regex
 from policykit.facts import bundled
 from policykit.i18n.translator import translator_for
 from policykit.load import load, loads

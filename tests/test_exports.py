@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from tools import CHROMIUM_FLAGS, require
 
 from conftest import FIXTURES, POLICY, SHARED
+from policykit.catalogue.ocd import parse_retention
 from policykit.cli import main
 from policykit.document import Translator
 from policykit.exports import FORMATS, export
@@ -33,7 +34,6 @@ from policykit.exports.tcf import export_tcf, vendor_list_fields
 from policykit.i18n.translator import translator_for
 from policykit.load import load
 from policykit.model import Lifetime, Policy, Unit
-from policykit.ocd import parse_retention
 
 HOSTILE = FIXTURES / "exports" / "hostile.yaml"
 OCD = SHARED / "data" / "open-cookie-database"

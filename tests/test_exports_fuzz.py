@@ -23,9 +23,9 @@ from test_exports import library, result_of
 from tools import CHROMIUM_FLAGS, require
 
 from policykit.errors import LoadError
-from policykit.export import catalogue, catalogue_schema
 from policykit.exports import FORMATS, export
 from policykit.exports.common import name_regex
+from policykit.exports.cookies_json import catalogue, catalogue_schema
 from policykit.load import loads
 from policykit.model import Policy, Storage
 

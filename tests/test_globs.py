@@ -15,8 +15,8 @@ from tools import require
 
 from policykit.catalogue import bundled
 from policykit.catalogue.model import Catalogue
-from policykit.export import glob_regex
 from policykit.exports.common import name_regex
+from policykit.exports.cookies_json import glob_regex
 from policykit.globs import compile_glob, glob_match, linear_regex
 
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 import policykit
 from conftest import FIXTURES, SHARED
 from policykit.catalogue import OPEN_COOKIE_DATABASE, DomainKind, bundled, load_catalogue
+from policykit.catalogue.ocd import import_catalogue, ocd_policy, parse_retention, read_ocd, read_retention
 from policykit.cli import main
 from policykit.model import CategoryKind, Lifetime, Persistence, Unit
-from policykit.ocd import import_catalogue, ocd_policy, parse_retention, read_ocd, read_retention
 from policykit.syntax import format_lifetime, parse_lifetime
 
 FULL = SHARED / "data" / "open-cookie-database" / "open-cookie-database.csv"

@@ -17,10 +17,10 @@ from tools import pdftotext
 
 import policykit
 from conftest import FIXTURES, POLICY
+from policykit.catalogue.ocd import ocd_policy
 from policykit.cli import main
 from policykit.document import Document, localize
 from policykit.model import Article, CookieTable, Paragraph, Policy, Section
-from policykit.ocd import ocd_policy
 from policykit.render import pdf_large
 from policykit.render.html import render_html
 from policykit.render.pdf import render_pdf

@@ -10,7 +10,8 @@ Exports and checks read the same records: `Entry` (name or pattern, vendor, cate
 lifetime, `renewed`, `configurable`, domain kind, storage, purpose, provenance) and
 `Vendor` (id, name, role, country, aliases, domains, provenance). A fact from the Open
 Cookie Database alone has `provenance.source == OPEN_COOKIE_DATABASE` and ranks below
-a vendor's documentation.
+a vendor's documentation; `policykit.catalogue.ocd` imports the Open Cookie Database
+into a catalogue file.
 """
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ def import_(file: Path, output: Path, read: str | None, quiet: bool) -> None:
 
     Retention periods become exact lifetimes or are reported as not known; rows that
     do not import cleanly are listed on stderr with their reasons."""
-    from policykit.ocd import OcdError, import_catalogue
+    from policykit.catalogue.ocd import OcdError, import_catalogue
 
     try:
         day = dt.date.fromisoformat(read) if read is not None else None

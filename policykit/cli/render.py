@@ -43,7 +43,7 @@ __all__ = ["build", "dump", "render", "schema"]
 def schema(catalogue: bool) -> None:
     """Print the JSON Schema of the policy file format (or of cookies.json)."""
     if catalogue:
-        from policykit.export import catalogue_schema
+        from policykit.exports.cookies_json import catalogue_schema
 
         click.echo(json.dumps(catalogue_schema(), indent=2, ensure_ascii=False))
         return

@@ -3,6 +3,9 @@
 In: a Policy (and, for the consent-banner formats, a locale and its translations).
 Out: an Export, the file's text and the findings of what the format could not say.
 One module per format; FORMATS is the registry, `export()` the one entry point.
+
+`cookies_json` writes the site's own cookie catalogue, cookies.json, a contract of its
+own (docs/cookies-json.md) that every build publishes; it is not one of FORMATS.
 """
 
 from __future__ import annotations

@@ -1,0 +1,84 @@
+"""The package's shape, read from its source with `ast`: which module imports which.
+
+The compatibility modules (old import paths kept for programs that use them) re-export
+the new modules' public names, and nothing of policykit, its tests or its benchmarks
+imports them any more.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "policykit"
+
+# Old import path -> the module that now holds the code. Kept only for public API.
+SHIMS = {
+    "policykit.export": "policykit.exports.cookies_json",
+    "policykit.ocd": "policykit.catalogue.ocd",
+}
+
+
+def module_name(path: Path) -> str:
+    """The dotted name of the module in `path` (a file under ROOT)."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_names(path: Path) -> Iterator[tuple[int, str]]:
+    """Each module name that the file at `path` imports, anywhere in it (also inside a
+    function or under TYPE_CHECKING), with its line: `from a.b import c` gives `a.b.c`
+    and `a.b` (c may be a module or a name), a relative import its absolute name."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                origin = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                origin = node.module or ""
+            yield node.lineno, origin
+            for alias in node.names:
+                yield node.lineno, f"{origin}.{alias.name}"
+
+
+def python_files() -> Iterator[Path]:
+    for folder in ("policykit", "tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "ocd_validator" not in path.parts:
+                yield path
+
+
+@pytest.mark.parametrize("old, new", sorted(SHIMS.items()))
+def test_an_old_import_path_gives_the_same_objects_without_a_warning(old: str, new: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shim = importlib.import_module(old)
+    moved = importlib.import_module(new)
+    assert shim.__all__ == moved.__all__
+    for name in moved.__all__:
+        assert getattr(shim, name) is getattr(moved, name), name
+    assert shim.__doc__ is not None and new in shim.__doc__  # it says where the code is now
+
+
+def test_nothing_imports_an_old_path_but_its_shim() -> None:
+    shims = {PACKAGE.joinpath(*old.split(".")[1:]).with_suffix(".py") for old in SHIMS}
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in python_files()
+        if path not in shims
+        for line, name in imported_names(path)
+        if name in SHIMS
+    ]
+    assert not found, "\n".join(found)
