@@ -184,7 +184,9 @@ def test_cookieconsent_asks_again_for_a_new_version(served: tuple[Path, str]) ->
     (folder / "old.mjs").write_text(export(policy(), "cookieconsent").text, "utf-8")
     (folder / "new.mjs").write_text(export(newer, "cookieconsent").text, "utf-8")
     shown = []
-    for config in ("old.mjs", "old.mjs", "new.mjs"):
+    # Each visit is its own page, so that no cached page (or module) of an earlier visit
+    # can stand in for the one that loads the new version's config.
+    for visit, config in enumerate(("old.mjs", "old.mjs", "new.mjs")):
         page = (
             '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>'
             '<script src="cookieconsent.umd.js"></script><script type="module">'
@@ -200,6 +202,6 @@ def test_cookieconsent_asks_again_for_a_new_version(served: tuple[Path, str]) ->
             + REPORT
             + "</script></body></html>"
         )
-        (folder / "index.html").write_text(page, encoding="utf-8")
-        shown.append(result_of(chromium_on_example(f"{base}/index.html", folder / "profile"))["shown"])
+        (folder / f"visit{visit}.html").write_text(page, encoding="utf-8")
+        shown.append(result_of(chromium_on_example(f"{base}/visit{visit}.html", folder / "profile"))["shown"])
     assert shown == [True, False, True]
