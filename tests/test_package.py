@@ -74,7 +74,11 @@ def test_wheel_is_typed_licensed_and_holds_nothing_else(wheel: Path) -> None:
     metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
     headers = [line for line in metadata.split("\n\n")[0].splitlines()]
     assert f"Name: {DISTRIBUTION}" in headers
-    assert "License-Expression: Apache-2.0" in headers and "License-File: LICENSE" in headers
+    # The wheel ships the OFL fonts the PDF embeds: their licence is named and carried.
+    assert "License-Expression: Apache-2.0 AND OFL-1.1" in headers and "License-File: LICENSE" in headers
+    assert "License-File: policykit/render/fonts/OFL.txt" in headers
+    fonts = zipfile.ZipFile(wheel).read(f"{info}/licenses/policykit/render/fonts/OFL.txt").decode()
+    assert "SIL OPEN FONT LICENSE Version 1.1" in fonts
     assert "Classifier: Typing :: Typed" in headers
     assert "Classifier: Programming Language :: Python :: 3.11" in headers
     assert any(
