@@ -60,7 +60,7 @@ except KeyboardInterrupt:
     _startup_interrupted()
     raise
 
-__version__ = "0.1.0"
+from policykit.version import __version__  # noqa: E402  (after the guarded imports)
 
 __all__ = [
     "Article",

@@ -82,3 +82,83 @@ def test_nothing_imports_an_old_path_but_its_shim() -> None:
         if name in SHIMS
     ]
     assert not found, "\n".join(found)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """policykit's modules -> the policykit modules each imports, anywhere in it.
+
+    `from a import b` is an edge to the module a.b when b is a module, else to a: importing
+    a submodule from its package is not a dependency on all that the package re-exports."""
+    modules = {module_name(path): path for path in python_files() if path.is_relative_to(PACKAGE)}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+                origin = ".".join([*base, *([node.module] if node.module else [])])
+                submodules = {f"{origin}.{alias.name}" for alias in node.names} & modules.keys()
+                targets.update(submodules)
+                if len(submodules) < len(node.names):
+                    targets.add(origin)
+        graph[name] = (targets & modules.keys()) - {name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module, each sorted (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while (top := stack.pop()) != node:
+                component.append(top)
+            component.append(node)
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+# Import cycles that exist and are too big to break in passing. Each is named here, with
+# why; a new cycle, or one of these growing, fails the test.
+KNOWN_CYCLES = [
+    # capture.read_capture dispatches to inspection.read_wec, which reuses capture's helpers;
+    # har_stream raises capture.CaptureError: the helpers and the error want a module of their own.
+    ["policykit.audit.capture", "policykit.audit.har_stream", "policykit.audit.inspection"],
+    # build_stale imports build for its page list; build.py is to be split (issue 22).
+    ["policykit.build", "policykit.build_stale"],
+    # document.py imports, inside functions, clauses.clause_blocks (clauses build DocBlocks)
+    # and i18n.translator.source_templates (translator needs document.Translator): to break
+    # it, Translator and the Doc* blocks move to a module of their own.
+    ["policykit.clauses", "policykit.document", "policykit.i18n.translator"],
+]
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_policykit_has_no_import_cycle_but_the_known_ones() -> None:
+    graph = import_graph()
+    assert "policykit.render.pdf_large" in graph["policykit.render.pdf"]  # the graph sees imports
+    assert cycles(graph) == KNOWN_CYCLES

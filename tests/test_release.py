@@ -10,9 +10,8 @@ import sys
 import tarfile
 from pathlib import Path
 
-from conftest import ROOT
-
 import policykit
+from conftest import ROOT
 
 
 def _run(*command: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -58,7 +57,7 @@ def test_the_release_workflow_builds_checks_and_smoke_tests_before_it_publishes(
     workflow = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
     build = "\n".join(step.get("run", "") for step in workflow["jobs"]["build"]["steps"])
     assert "python -m build" in build and "twine check --strict dist/*" in build
-    assert "policykit\" check" in build and "render -q --format html" in build
+    assert 'policykit" check' in build and "render -q --format html" in build
     publish = workflow["jobs"]["publish"]
     assert publish["needs"] == "build" and publish["permissions"] == {"id-token": "write"}
     assert publish["if"] == "startsWith(github.ref, 'refs/tags/v')"

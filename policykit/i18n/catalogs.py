@@ -220,7 +220,7 @@ def _policy_header(policy: Policy) -> dict[str, object]:
 
 
 def _ui_header() -> dict[str, object]:
-    from policykit import __version__
+    from policykit.version import __version__
 
     return {
         "project": "policykit",

@@ -18,116 +18,38 @@ Safety and reproducibility, each a verified WeasyPrint pitfall:
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import logging
-import mimetypes
-import os
-import warnings
-from collections.abc import Iterator
-from importlib import resources
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
 from policykit.document import Document
-from policykit.errors import RenderError, UnknownFormatError
+from policykit.errors import UnknownFormatError
 from policykit.findings import excerpt
+from policykit.render import pdf_large
 from policykit.render.html import render_html
+from policykit.render.pdf_typeset import (
+    ASSETS,
+    DEFAULT_PDF_VARIANT,
+    PDF_VARIANTS,
+    AssetFetcher,
+    MissingGlyphError,
+    typeset,
+)
 
-with warnings.catch_warnings():
-    # WeasyPrint warns on import when the machine has no fonts; the PDF brings its own.
-    warnings.filterwarnings("ignore", message=".*Expect ugly output", category=UserWarning)
-    import weasyprint
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-__all__ = ["DEFAULT_PDF_VARIANT", "PDF_VARIANTS", "AssetFetcher", "MissingGlyphError", "render_pdf"]
-
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
-DEFAULT_PDF_VARIANT = "pdf/ua-1"  # accessible by default: tagged, with the PDF/UA claim
-ASSETS = Path(str(resources.files("policykit.render"))).resolve()
-
-
-class MissingGlyphError(RenderError):
-    """Text that no available font can show."""
-
-    def __init__(self, characters: list[str]) -> None:
-        listed = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in characters)
-        super().__init__(f"no font has a glyph for {listed}; install a font that covers this script")
-        self.characters = characters
-
-
-class AssetFetcher(URLFetcher):  # type: ignore[misc]
-    """Deny by default: serve only files under the package's render assets."""
-
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme == "file" and not parts.netloc:
-            path = Path(unquote(parts.path)).resolve()
-            if path.is_relative_to(ASSETS) and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        raise ValueError(f"policykit fetches nothing outside its own assets: {url}")
-
-
-class _GlyphWatch(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.missing: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith(".notdef glyph rendered") and isinstance(record.args, tuple) and record.args:
-            character = str(record.args[0])
-            if character not in self.missing:
-                self.missing.append(character)
-
-
-@contextlib.contextmanager
-def _source_date_epoch(seconds: int) -> Iterator[None]:
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
+__all__ = ["ASSETS", "DEFAULT_PDF_VARIANT", "PDF_VARIANTS", "AssetFetcher", "MissingGlyphError", "render_pdf"]
 
 
 def render_pdf(
     document: Document, *, variant: str | None = None, html: str | None = None, chunks: bool = True
 ) -> bytes:
     """The PDF of `document` (or of `html`, the page policykit made of it; `chunks=False`
-    for a page the chunked path cannot rebuild from the Document, such as a redline)."""
-    import datetime as dt
+    for a page the chunked path cannot rebuild from the Document, such as a redline).
 
+    The one entry to PDF: it decides between one pass (render/pdf_typeset.py) and the
+    chunked path (render/pdf_large.py), which typesets its chunks with the same pass.
+    Raises UnknownFormatError for an unknown variant, pdf_large.TextTooLongError for a
+    paragraph too long to lay out, MissingGlyphError for a character no font has."""
     if variant is not None and variant not in PDF_VARIANTS:
         raise UnknownFormatError(f"unknown PDF variant {excerpt(variant)}; choose from {', '.join(PDF_VARIANTS)}")
     page = html if html is not None else render_html(document, print_css=True)
     # Long paragraphs are refused before WeasyPrint starts; long tables are cut into chunks.
-    from policykit.render import pdf_large
-
     pdf_large.refuse_oversized_text(document)
     if chunks and pdf_large.wants_chunks(page, variant):
         return pdf_large.render_large_pdf(document, page, variant=variant)
-    variant = variant or DEFAULT_PDF_VARIANT
-    modified = dt.datetime.fromisoformat(document.last_modified_iso)
-    identifier = hashlib.sha256(document.version_id.encode()).hexdigest()[:32].encode()
-    watch = _GlyphWatch()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(watch)
-    try:
-        with _source_date_epoch(int(modified.timestamp())):
-            pdf: bytes = weasyprint.HTML(
-                string=page, base_url=ASSETS.as_uri() + "/", url_fetcher=AssetFetcher()
-            ).write_pdf(
-                pdf_identifier=identifier,
-                pdf_variant=variant,
-                custom_metadata=True,
-                pdf_tags=True,
-            )
-    finally:
-        logger.removeHandler(watch)
-    if watch.missing:
-        raise MissingGlyphError(watch.missing)
-    return pdf
+    return typeset(document, page, variant)

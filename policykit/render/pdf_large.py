@@ -309,9 +309,9 @@ def _worker_start() -> None:
 
 
 def _render_chunk(document: Document, html: str, variant: str | None) -> bytes:
-    from policykit.render.pdf import render_pdf
+    from policykit.render.pdf_typeset import typeset  # WeasyPrint: imported when a PDF is made
 
-    return render_pdf(document, html=html, variant=variant)
+    return typeset(document, html, variant)
 
 
 def _render_all(document: Document, pages: Sequence[str], variant: str | None, workers: int) -> list[bytes]:
