@@ -2,8 +2,8 @@
 
 In: the old and the new policy file, a format and a locale. Out: a change notice for
 visitors (Markdown, HTML, text) or JSON that says whether consent must be renewed, or
-with --redline the whole new text with every change marked (HTML or PDF); exit 0, or 2
-when a file cannot be used.
+with --redline the whole new text with every change marked (HTML, PDF, or DOCX with
+tracked changes); exit 0, or 2 when a file cannot be used.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from policykit.cli.common import CannotUse, load_policy
 
 __all__ = ["diff"]
 
-_REDLINES = ("html", "pdf")
+_REDLINES = ("html", "pdf", "docx")
+# Formats that are a redline only, and files, not text for a terminal.
+_FILES = ("pdf", "docx")
 
 
 @click.command()
@@ -25,16 +27,19 @@ _REDLINES = ("html", "pdf")
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["md", "html", "json", "text", "pdf"]),
+    type=click.Choice(["md", "html", "json", "text", "pdf", "docx"]),
     default="md",
     show_default=True,
-    help="The notice: md, html, json, text. The redline: html, pdf.",
+    help="The notice: md, html, json, text. The redline: html, pdf, docx.",
 )
 @click.option("--locale", default=None, help="The language of the notice (default: the new policy's).")
 @click.option(
     "--redline",
     is_flag=True,
-    help="The whole new text, deletions struck and insertions marked, the notice on top: --format html or pdf.",
+    help=(
+        "The whole new text, deletions struck and insertions marked (tracked changes in DOCX), "
+        "the notice on top: --format html, pdf or docx."
+    ),
 )
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False, path_type=str), help="Write to a file.")
 def diff(old: str, new: str, output_format: str, locale: str | None, redline: bool, output: str | None) -> None:
@@ -48,10 +53,10 @@ def diff(old: str, new: str, output_format: str, locale: str | None, redline: bo
     from policykit.errors import PolicykitError
 
     if redline and output_format not in _REDLINES:
-        raise CannotUse(f"--redline writes HTML or PDF: give --format html or pdf, not {output_format}")
-    if not redline and output_format == "pdf":
+        raise CannotUse(f"--redline writes HTML, PDF or DOCX: give --format html, pdf or docx, not {output_format}")
+    if not redline and output_format in _FILES:
         raise CannotUse(f"--format {output_format} is a redline: add --redline (the notice is md, html, json or text)")
-    if output is None and output_format == "pdf" and sys.stdout.isatty():
+    if output is None and output_format in _FILES and sys.stdout.isatty():
         raise CannotUse(f"a {output_format.upper()} file does not go to a terminal; give -o FILE")
     changes = compare(load_policy(old), load_policy(new))
     content: str | bytes
@@ -60,6 +65,10 @@ def diff(old: str, new: str, output_format: str, locale: str | None, redline: bo
             from policykit.diff.redline import redline_pdf
 
             content = redline_pdf(changes, locale)
+        elif redline and output_format == "docx":
+            from policykit.diff.redline_docx import redline_docx
+
+            content = redline_docx(changes, locale)
         elif redline:
             from policykit.diff.redline import redline as redlined
 

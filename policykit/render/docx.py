@@ -32,7 +32,7 @@ from policykit.document import DocList, DocParagraph, DocTable, Document
 from policykit.inline import Emphasis, Inline, Isolate, Link, Strong, Text, is_safe_href
 from policykit.render.columns import Measures, column_widths
 
-__all__ = ["render_docx"]
+__all__ = ["DocxWriter", "one_line", "render_docx", "table_widths"]
 
 # The width a table may take on an A4 page with 2.54 cm margins, in twentieths of a
 # point (dxa): 21 cm less 2 x 2.54 cm is about 15.9 cm.
@@ -63,7 +63,9 @@ def _oxml() -> tuple[Any, Any]:
     return OxmlElement, qn
 
 
-class _Writer:
+class DocxWriter:
+    """Writes a Document with python-docx; the DOCX redline (policykit.diff) writes with it too."""
+
     def __init__(self, document: Document) -> None:
         import docx
 
@@ -115,7 +117,8 @@ class _Writer:
 
     # --- inline -------------------------------------------------------------------------
 
-    def _run(self, paragraph: Any, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    def _run(self, paragraph: Any, text: str, *, bold: bool = False, italic: bool = False) -> Any:
+        """A run of `text` at the end of `paragraph`; its `w:r` element."""
         run = paragraph.add_run(text)
         if bold:
             run.bold = True
@@ -123,6 +126,7 @@ class _Writer:
             run.italic = True
         if self.rtl:
             run._r.get_or_add_rPr().append(self.element("w:rtl"))
+        return run._r
 
     def _link(self, paragraph: Any, href: str, children: tuple[Inline, ...], bold: bool, italic: bool) -> None:
         from docx.opc.constants import RELATIONSHIP_TYPE
@@ -159,7 +163,7 @@ class _Writer:
     def inline(self, paragraph: Any, nodes: tuple[Inline, ...], bold: bool = False, italic: bool = False) -> None:
         for node in nodes:
             if isinstance(node, Text):
-                self._run(paragraph, _one_line(node.text), bold=bold, italic=italic)
+                self._run(paragraph, one_line(node.text), bold=bold, italic=italic)
             elif isinstance(node, Emphasis):
                 self.inline(paragraph, node.children, bold, True)
             elif isinstance(node, Strong):
@@ -187,7 +191,7 @@ class _Writer:
 
     def heading(self, text: str, level: int) -> None:
         paragraph = self._direct(self.word.add_paragraph(style="Title" if level == 0 else f"Heading {level}"))
-        self._run(paragraph, _one_line(text))
+        self._run(paragraph, one_line(text))
 
     def table(self, table: DocTable) -> None:
         if table.as_list:
@@ -198,7 +202,7 @@ class _Writer:
                 self.inline(paragraph, row[0], bold=True)
                 self._run(paragraph, " — ")
                 self.inline(paragraph, row[-2])
-                self._run(paragraph, f" {_one_line(table.header[-1])}: ")
+                self._run(paragraph, f" {one_line(table.header[-1])}: ")
                 self.inline(paragraph, row[-1])
                 self._run(paragraph, ".")
             return
@@ -210,7 +214,7 @@ class _Writer:
         properties = grid._tbl.tblPr
         if self.rtl:
             properties.append(self.element("w:bidiVisual"))
-        widths = _column_widths(table)
+        widths = table_widths(table)
         self._layout(properties, widths)
         for index, label in enumerate(table.header):
             cell = grid.rows[0].cells[index]
@@ -264,12 +268,22 @@ class _Writer:
 
     # --- the whole document -------------------------------------------------------------
 
-    def write(self) -> bytes:
-        doc = self.doc
-        # The template's empty first paragraph would open the file with a blank line.
+    def clear(self) -> None:
+        """Remove the template's empty first paragraph (it would open the file with a blank line)."""
         body = self.word.element.body
         for paragraph in list(body.iterchildren(self.qn("w:p"))):
             body.remove(paragraph)
+
+    def finish(self) -> bytes:
+        """The package's bytes, with the core properties, reproducible."""
+        self._core_properties()
+        out = io.BytesIO()
+        self.word.save(out)
+        return _reproducible(out.getvalue())
+
+    def write(self) -> bytes:
+        doc = self.doc
+        self.clear()
         self.heading(doc.title, 0)
         settings = doc.consent_settings
         if settings is not None and settings.url is not None and is_safe_href(settings.url):
@@ -284,10 +298,7 @@ class _Writer:
         for line in doc.footer:
             paragraph = self.paragraph((Text(line),))
             paragraph.style = self.word.styles["Footer"]
-        self._core_properties()
-        out = io.BytesIO()
-        self.word.save(out)
-        return _reproducible(out.getvalue())
+        return self.finish()
 
     def _core_properties(self) -> None:
         properties = self.word.core_properties
@@ -323,7 +334,7 @@ def _flatten(nodes: tuple[Inline, ...], bold: bool, italic: bool) -> list[tuple[
     out: list[tuple[str, bool, bool]] = []
     for node in nodes:
         if isinstance(node, Text):
-            out.append((_one_line(node.text), bold, italic))
+            out.append((one_line(node.text), bold, italic))
         elif isinstance(node, Emphasis):
             out.extend(_flatten(node.children, bold, True))
         elif isinstance(node, Strong):
@@ -337,13 +348,13 @@ def _flatten(nodes: tuple[Inline, ...], bold: bool, italic: bool) -> list[tuple[
     return out
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Text as one line: XML 1.0 cannot hold most control characters, and a line break
     inside a value would split the reader's sentence. Each becomes a space."""
     return "".join(" " if unicodedata.category(c) == "Cc" or c in _NOT_XML else c for c in text)
 
 
-def _column_widths(table: DocTable) -> list[int]:
+def table_widths(table: DocTable) -> list[int]:
     """Each column's width in dxa (policykit.render.columns), adding up to the table's."""
     widths = [int(width) for width in column_widths(table, _MEASURES)]
     widths[-1] += _TABLE_WIDTH_DXA - sum(widths)
@@ -373,4 +384,4 @@ def _reproducible(package: bytes) -> bytes:
 
 def render_docx(document: Document) -> bytes:
     """The Document as a Word file (bytes). The same Document gives the same bytes."""
-    return _Writer(document).write()
+    return DocxWriter(document).write()
