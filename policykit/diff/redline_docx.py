@@ -127,8 +127,8 @@ class _Redline(DocxWriter):
         assert shown is not None
         whole = "ins" if old is None else "del" if new is None else None  # a table added or removed whole
         if shown.as_list:
-            for was, now in aligned(_list_lines(old), _list_lines(new), _key, _key):
-                self.changed(was[1] if was else None, now[1] if now else None, "List Bullet")
+            for line_was, line_now in aligned(_list_lines(old), _list_lines(new), _key, _key):
+                self.changed(line_was[1] if line_was else None, line_now[1] if line_now else None, "List Bullet")
             return
         caption = self.changed(old.caption if old else None, new.caption if new else None, "Caption")
         caption.paragraph_format.keep_with_next = True
