@@ -10,6 +10,10 @@ locale, names, domains and addresses are Isolate nodes, which each renderer expr
 Renderers (HTML, Markdown, PDF) read only the Document. They never see the model,
 gettext or Babel, so every format says exactly the same thing, and a new format is one
 small module.
+
+One module because the Document's blocks and the one pass that resolves a policy into
+them belong together: a renderer reads the classes, and the localizer is their only
+producer.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 In: nothing but Python values. Out: frozen attrs objects that describe a policy.
 This module does no I/O and knows nothing of files, locales or output formats;
 loading, checking, localizing and rendering import it, never the other way round.
+
+One module because the model is one closed set of frozen attrs classes that refer to
+each other (a Policy holds Articles, Parties, Cookies...); it has no logic to split, and
+one module is the one place the data's shape is read.
 """
 
 from __future__ import annotations

@@ -9,6 +9,11 @@ where it was seen) and a note saying what time the lifetimes count from.
 A HAR is streamed entry by entry with ijson when it is installed (the `audit` extra),
 so a 50 MB file with large bodies never sits in memory as a whole; without ijson it is
 read with one json.load. Either way only the few fields the audit needs are kept.
+
+One module because the formats share one Observation shape and one set of readers for
+its fields (host, expiry, finite numbers), and `read_capture` picks the format from what
+it reads; the streaming HAR and the EDPS readers live apart, in har_stream.py and
+inspection.py.
 """
 
 from __future__ import annotations

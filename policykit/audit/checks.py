@@ -6,6 +6,10 @@ and the consent state the capture was made in. Out: Findings in the one shape `c
 uses, one per cookie or storage entry, at the place in the capture where it was first
 seen (file, field path, entry index, page and request URL) with the evidence of every
 capture that saw it, or at the declaration in the policy for one never seen.
+
+One module because the comparison of one policy with what one set of captures saw is
+one pass of one _Auditor: the matching of declared to observed cookies, the findings and
+their evidence share its state, and cut apart each half would need the other's internals.
 """
 
 from __future__ import annotations

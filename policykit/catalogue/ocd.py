@@ -23,6 +23,10 @@ longer)" (persistent, at least the stated duration, which the note keeps: a mini
 not a lifetime); ranges ("Session to 30 days", "1 week to 1 year"), conditions ("14 days
 if you select Remember Me ... Otherwise, Session."), dates ("10 Nov 2030"), "0 days",
 misspellings ("Seesion") and words that are no period ("Local Storage", "Awin").
+
+One module because the CSV and JSON exports carry the same rows, read by the same row
+reader, and the retention parser is the one piece of free-text reading the import
+depends on; the list of accepted and refused wordings above is its specification.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ In: policies (PATHs and globs, '-' for stdin, else the project's) and the option
 choose rules, profiles and the date the law is judged at. Out: findings as text, GitHub
 annotations, JSON or SARIF, with the profiles and the date used; the rules and the facts
 as text, JSON or Markdown; and the exit code (the worst of all the files).
+
+One module because the three commands share one way of choosing rules, profiles and the
+as-of date, and one set of output formats; apart they would each repeat those options.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ project's for a locale the package has none for.
 Nothing is ever written inside the installed package: commands that write refuse the
 bundled example, and --ui (the package's own template strings) works only in a
 source checkout of policykit.
+
+One module because the five commands are one workflow on one set of catalogues (extract,
+update, stats, check, compile), sharing how the project, the locales and the writing
+guard are found.
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ Limits: each chunk starts on a new page (a short page every CHUNK_ROWS rows); a 
 to an anchor in another chunk is not kept; in the structure tree a table cut across
 chunks is two tables, each with its header row; the PDF/A variant never takes this
 path (the join does not re-establish its conformance).
+
+One module because cutting, rendering in parallel and joining are one algorithm on one
+page: the cuts decide the chunks, and the join must undo exactly what the cuts did (open
+elements, bookmarks, the structure tree).
 """
 
 from __future__ import annotations

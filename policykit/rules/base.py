@@ -5,6 +5,10 @@ the date the law is judged at ("as of", default today), and the dated facts and
 wording lists of `policykit.facts`.
 Out: for each rule, Issues: a message and the path of keys and indexes it is about.
 The engine in `policykit.rules` turns Issues into Findings with file, line and column.
+
+One module because it is the one vocabulary every rule module imports (Rule, Issue,
+Context and the lookups a Context offers); split, each rule would import from several
+places to say one thing.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ which clause would make it true.
 The records say what is true; these rules ask whether the page says it. A generated
 clause satisfies them by construction; hand-written prose must satisfy them too, in
 every locale, so a translation that drops the contact or the safeguard is caught.
+
+One module because every rule here reads the same localized Documents through the same
+helpers (the text of a block, where a record is told), and a translation is judged by
+all of them together.
 """
 
 from __future__ import annotations
