@@ -172,7 +172,6 @@ WHY_ONE_MODULE = "One module because "
 TO_SPLIT = {
     "policykit/build.py": "to be split (issue 22): pages, assets and the manifest are separate steps",
     "policykit/diff/compare.py": "being reworked with the diff command; to be split or to say why not",
-    "policykit/load.py": "being split into the package policykit/load/ (issue 22)",
 }
 
 
