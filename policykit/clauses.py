@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from policykit import inline
-from policykit.document import DocBlock, DocList, DocParagraph, resolve_placeholders
+from policykit.doctree import DocBlock, DocList, DocParagraph, DocTable, Translator, resolve_placeholders
 from policykit.i18n import contexts, values
 from policykit.inline import Inline, Link, Text
 from policykit.model import (
@@ -39,13 +39,29 @@ from policykit.model import (
 )
 
 if TYPE_CHECKING:
-    from policykit.document import _Localizer
     from policykit.facts import Facts
 
 __all__ = ["TransferArea", "categories_in_use", "clause_blocks", "recipients", "transfer_areas"]
 
 Nodes = tuple[Inline, ...]
 _CAP = "browser.cookie-max-age-days"
+
+
+class _Localizer(Protocol):
+    """What a clause uses of policykit.document's localizer (which calls clause_blocks):
+    named here, so that this module does not import the localizer's."""
+
+    policy: Policy
+    locale: str
+    t: Translator
+    labels: dict[str, str]
+
+    def isolated(self, nodes: Nodes) -> Nodes: ...
+    def controller_field(self, field: RefField) -> Nodes: ...
+    def category_title(self, category_id: str) -> str: ...
+    def party_name(self, party: Party) -> str: ...
+    def safeguard_name(self, party: Party) -> str: ...
+    def table(self, table: CookieTable, anchor: str, index: int | None = None) -> DocTable: ...
 
 
 def clause_blocks(lz: _Localizer, clause: Clause, anchor: str, index: int) -> list[DocBlock]:

@@ -9,11 +9,8 @@ locale, names, domains and addresses are Isolate nodes, which each renderer expr
 
 Renderers (HTML, Markdown, PDF) read only the Document. They never see the model,
 gettext or Babel, so every format says exactly the same thing, and a new format is one
-small module.
-
-One module because the Document's blocks and the one pass that resolves a policy into
-them belong together: a renderer reads the classes, and the localizer is their only
-producer.
+small module. The Document's classes and the Translator are in policykit.doctree, and
+importable from here too.
 """
 
 from __future__ import annotations
@@ -21,15 +18,26 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
-
-from attrs import frozen
+from collections.abc import Mapping
 
 from policykit import convert, inline
+from policykit.doctree import (
+    DocArticle,
+    DocBlock,
+    DocList,
+    DocParagraph,
+    DocSection,
+    DocSettingsLink,
+    DocTable,
+    Document,
+    Nodes,
+    Translator,
+    resolve_placeholders,
+)
 from policykit.i18n import contexts, values
 from policykit.i18n.lifetimes import lifetime_words
 from policykit.i18n.strings import TEMPLATE_STRINGS
-from policykit.inline import Inline, Isolate, Link, Placeholder, Text, title_text
+from policykit.inline import Inline, Isolate, Link, Text, title_text
 from policykit.model import (
     BUILTIN_CATEGORIES,
     Article,
@@ -54,19 +62,20 @@ from policykit.model import (
 __all__ = [
     "CONTENTS_FROM",
     "DocArticle",
+    "DocBlock",
     "DocList",
     "DocParagraph",
     "DocSection",
     "DocSettingsLink",
     "DocTable",
     "Document",
+    "Nodes",
     "Translator",
     "localize",
     "resolve_placeholders",
     "substitute",
 ]
 
-Nodes = tuple[Inline, ...]
 
 CONTENTS_FROM = 4  # articles from which a table of contents is shown
 
@@ -79,96 +88,6 @@ def substitute(pattern: str, **values: str) -> str:
     Unlike str.format, `{x.__class__}` or `{x[0]}` can never reach an attribute.
     """
     return _NAME.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
-
-
-class Translator:
-    """Translations for one locale. The default translates nothing (the source language)."""
-
-    def policy_text(self, context: str, text: str) -> str:
-        """A string of the policy, identified by its msgctxt (the element's id and field)."""
-        return text
-
-    def template_text(self, key: str) -> str:
-        return TEMPLATE_STRINGS[key]
-
-    @property
-    def fingerprint(self) -> bytes:
-        """What, besides the policy, the rendered text depends on."""
-        return b""
-
-
-@frozen
-class DocParagraph:
-    nodes: Nodes
-    number: str | None = None  # an untitled section's number, shown before its first paragraph
-    # The index, in its article's or section's body, of the block it was rendered from
-    # (a clause renders as several blocks with one index), so that checks on the text
-    # can point at the line of the policy file; None for text of no block.
-    source: int | None = None
-
-
-@frozen
-class DocList:
-    items: tuple[Nodes, ...]
-    source: int | None = None  # as DocParagraph.source
-
-
-@frozen
-class DocTable:
-    caption: str
-    keys: tuple[str, ...]  # what each column holds: name, provider, category, purpose, lifetime
-    header: tuple[str, ...]
-    rows: tuple[tuple[Nodes, ...], ...]  # the first cell names the cookie
-    as_list: bool = False
-    source: int | None = None  # as DocParagraph.source
-    cookies: tuple[str, ...] = ()  # the ids of the cookies in its rows, in order
-
-
-DocBlock = DocParagraph | DocList | DocTable
-
-
-@frozen
-class DocSettingsLink:
-    """The "change your cookie settings" link: a page (`url`) or the site's function (`javascript`)."""
-
-    label: str
-    url: str | None
-    javascript: str | None
-
-
-@frozen
-class DocSection:
-    anchor: str
-    number: str  # "2.1"
-    title: str | None
-    blocks: tuple[DocBlock, ...]
-
-
-@frozen
-class DocArticle:
-    anchor: str
-    number: str  # "2"
-    heading: str  # "Article 2. Use of permanent cookies"
-    blocks: tuple[DocBlock, ...]
-    sections: tuple[DocSection, ...]
-
-
-@frozen
-class Document:
-    language: str  # BCP 47, for lang attributes: "en", "pt-BR"
-    direction: str  # "ltr" or "rtl"
-    title: str
-    description: str
-    author: str | None  # the controller
-    articles: tuple[DocArticle, ...]
-    footer: tuple[str, ...]  # last modified, effective, version, version id
-    labels: Mapping[str, str]  # template strings, localized
-    version_id: str
-    last_modified_iso: str
-    effective_iso: str | None
-    # A table of contents helps once there are more than a few articles.
-    show_contents: bool = False
-    consent_settings: DocSettingsLink | None = None
 
 
 def version_id(policy: Policy, translation: bytes = b"") -> str:
@@ -417,21 +336,6 @@ class _Localizer:
             tuple(self.blocks(article.body, context)),
             tuple(self.section(section, article, number, i + 1) for i, section in enumerate(article.sections)),
         )
-
-
-def resolve_placeholders(nodes: Nodes, value: Callable[[str], Nodes]) -> Nodes:
-    """`nodes` with each placeholder replaced by `value(name)`, inside emphasis and links too."""
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Placeholder):
-            out.extend(value(node.name))
-        elif isinstance(node, Text):
-            out.append(node)
-        elif isinstance(node, Link):
-            out.append(Link(node.href, resolve_placeholders(node.children, value)))
-        else:
-            out.append(type(node)(resolve_placeholders(node.children, value)))
-    return tuple(out)
 
 
 def localize(policy: Policy, locale: str | None = None, translator: Translator | None = None) -> Document:

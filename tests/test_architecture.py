@@ -141,15 +141,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 # Import cycles that exist and are too big to break in passing. Each is named here, with
 # why; a new cycle, or one of these growing, fails the test.
 KNOWN_CYCLES = [
-    # capture.read_capture dispatches to inspection.read_wec, which reuses capture's helpers;
-    # har_stream raises capture.CaptureError: the helpers and the error want a module of their own.
-    ["policykit.audit.capture", "policykit.audit.har_stream", "policykit.audit.inspection"],
     # build_stale imports build for its page list; build.py is to be split (issue 22).
     ["policykit.build", "policykit.build_stale"],
-    # document.py imports, inside functions, clauses.clause_blocks (clauses build DocBlocks)
-    # and i18n.translator.source_templates (translator needs document.Translator): to break
-    # it, Translator and the Doc* blocks move to a module of their own.
-    ["policykit.clauses", "policykit.document", "policykit.i18n.translator"],
 ]
 
 

@@ -10,8 +10,8 @@ A HAR is streamed entry by entry with ijson when it is installed (the `audit` ex
 so a 50 MB file with large bodies never sits in memory as a whole; without ijson it is
 read with one json.load. Either way only the few fields the audit needs are kept.
 
-One module because the formats share one Observation shape and one set of readers for
-its fields (host, expiry, finite numbers), and `read_capture` picks the format from what
+The formats share one Capture shape and one set of readers for its fields (host, expiry,
+finite numbers), which are in observations.py; `read_capture` picks the format from what
 it reads; the streaming HAR and the EDPS readers live apart, in har_stream.py and
 inspection.py.
 """
@@ -26,13 +26,24 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from attrs import evolve, frozen
+from attrs import evolve
 
 from policykit.audit.har_stream import har_items
+from policykit.audit.observations import (
+    Capture,
+    CaptureError,
+    Malformed,
+    Note,
+    Observation,
+    _finite,
+    _host,
+    _iso,
+    _list,
+    _object,
+    name_text,
+)
 from policykit.audit.setcookie import SetCookie, bounded_lifetime, parse_set_cookie
-from policykit.errors import PolicykitError
 
 __all__ = [
     "Capture",
@@ -44,95 +55,6 @@ __all__ = [
     "read_har",
     "read_jar",
 ]
-
-
-class CaptureError(PolicykitError):
-    """A capture file that cannot be read: said in one line that names the file."""
-
-
-@frozen
-class Observation:
-    """One cookie seen once.
-
-    `how`: 'header' (a Set-Cookie header), 'request' (only seen in a request's Cookie
-    header, so set by a script or earlier: its lifetime is unknown), 'jar' (a cookie
-    store's record). `lifetime` is in seconds, None for a session cookie or when unknown
-    (`lifetime_known` says which). `where` is the field path in the file, such as
-    `log.entries[3].response.headers[2]`; `entry` the HAR entry index.
-    """
-
-    name: str
-    domain: str
-    how: str
-    lifetime: int | None
-    lifetime_known: bool
-    page: str
-    request: str
-    where: str
-    entry: int | None = None
-    deleted: bool = False
-    storage: str = "cookie"  # or 'local-storage', 'session-storage' (Storage's values)
-
-
-@frozen
-class Malformed:
-    """A Set-Cookie header a browser ignores: kept so the audit can say so."""
-
-    header: str
-    request: str
-    where: str
-    entry: int | None
-
-
-@frozen
-class Note:
-    """Something about a capture the audit reports as it is (`code`: PK709, a Date
-    header not trusted), at `where` in the file."""
-
-    code: str
-    message: str
-    request: str
-    where: str
-    entry: int | None
-
-
-@frozen
-class Capture:
-    """What one file says a browser saw. `storage`: the file records the browser's local
-    and session storage too (Playwright's storage_state does), so a declared storage
-    entry missing from it was not seen."""
-
-    file: str
-    kind: str  # 'har', 'cookies.txt', 'storage-state', 'extension-jar', 'wec-inspection'
-    observations: tuple[Observation, ...]
-    malformed: tuple[Malformed, ...] = ()
-    clock: str = ""  # what the lifetimes count from, in words
-    pages: tuple[str, ...] = ()
-    entries: int = 0  # a HAR's entries: with no cookie at all, the export may be sanitized
-    notes: tuple[Note, ...] = ()
-    storage: bool = False
-    flow: str = ""  # the consent state a scan recorded it in: 'before-consent', 'accept', 'reject'
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
-def _object(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _iso(text: Any) -> dt.datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _http_date(text: str) -> dt.datetime | None:
@@ -148,11 +70,6 @@ def _http_date(text: str) -> dt.datetime | None:
 # A response's Date further than this from the entry's own start time is a wrong clock
 # (or a forged header): the lifetimes count from the start time instead.
 _PLAUSIBLE_CLOCK = dt.timedelta(days=1)
-
-
-def _list(value: Any) -> list[Any]:
-    """A JSON array, or nothing: odd but valid JSON (a number, an object) is no array."""
-    return value if isinstance(value, list) else []
 
 
 def _parents(host: str) -> Iterator[str]:
@@ -319,32 +236,12 @@ def _capture_time(path: Path, captured_at: dt.datetime | None) -> tuple[dt.datet
     return moment, f"the file's modification time, {moment.isoformat()} (give --captured-at to set it)"
 
 
-def _finite(path: Path, where: str, value: Any) -> float | None:
-    """A JSON expiry as seconds; None when it is not a number. NaN and infinities (which
-    Python's json reads, though JSON has neither, and 1e400 becomes) refuse the file."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        seconds = float(value)
-    except OverflowError:  # an integer too large for a float
-        seconds = math.inf
-    if not math.isfinite(seconds):
-        raise CaptureError(f"{path}: {where}: the expiry {value!r} is not a finite number of seconds")
-    return seconds
-
-
 def _jar_observation(
     name: str, domain: str, expires: float | None, at: dt.datetime, where: str, site: str
 ) -> Observation:
     lifetime = None if expires is None or expires <= 0 else bounded_lifetime(expires - at.timestamp(), at)
     domain = domain.removeprefix(".").lower()
     return Observation(name, domain, "jar", lifetime, True, site, f"cookie://{domain}", where)
-
-
-def name_text(value: object) -> str:
-    """A cookie's name as the capture wrote it: a string as it is, anything else (a number,
-    a list, a mapping) as its JSON text, never a Python repr."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _read_cookies_txt(path: Path, text: str, at: dt.datetime) -> list[Observation]:

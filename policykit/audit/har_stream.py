@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from policykit.audit.observations import CaptureError
 from policykit.errors import PolicykitError
 
 __all__ = ["MAX_DEPTH", "har_items"]
@@ -29,8 +30,6 @@ MAX_DEPTH = 64
 
 
 def _fail(path: Path, why: str) -> PolicykitError:
-    from policykit.audit.capture import CaptureError
-
     return CaptureError(f"{path}: not a HAR file: {why}")
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from policykit.audit.capture import Capture, Observation, _finite, _host, _iso, _list, _object, name_text
+from policykit.audit.observations import Capture, Observation, _finite, _host, _iso, _list, _object, name_text
 from policykit.audit.setcookie import bounded_lifetime
 
 __all__ = ["read_wec", "storage_observations"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from policykit.document import Translator
+from policykit.doctree import Translator
 from policykit.findings import Finding, Severity
 from policykit.i18n.catalogs import (
     PACKAGE_CATALOGS,
