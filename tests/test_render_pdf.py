@@ -328,3 +328,47 @@ def test_cli_pdf_is_tagged_and_claims_its_variant(tmp_path: Path, option: list[s
     xmp = catalog(PdfReader(io.BytesIO(pdf)))["/Metadata"].get_object().get_data().decode("utf-8")
     assert re.search(claim, xmp)
     assert_tagged_info(pdf)
+
+
+def _long_document(rows: int) -> Document:
+    document = localize(policykit.load(POLICY))
+    table = next(
+        block
+        for article in document.articles
+        for block in [*article.blocks, *(b for s in article.sections for b in s.blocks)]
+        if isinstance(block, DocTable)
+    )
+    longer = attrs.evolve(table, rows=tuple(table.rows[i % len(table.rows)] for i in range(rows)))
+    article = attrs.evolve(document.articles[0], blocks=(longer,), sections=())
+    return attrs.evolve(document, articles=(article,))
+
+
+def test_the_page_references_are_built_once_per_page_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The structure tree reads pydyf's page references for every tagged box; built anew on
+    each read, a long table's PDF was quadratic in its pages (pdf_typeset's docstring)."""
+    import pydyf
+
+    from policykit.render import pdf_typeset
+
+    original = pdf_typeset._PAGE_REFERENCES
+    assert isinstance(original, property) and original.fget is not None
+    built: list[int] = []
+
+    def counting(pdf: Any) -> tuple[bytes, ...]:
+        built.append(len(pdf.pages["Kids"]))
+        assert original.fget is not None
+        references: tuple[bytes, ...] = original.fget(pdf)
+        return references
+
+    counted = property(counting)
+    monkeypatch.setattr(pdf_typeset, "_PAGE_REFERENCES", counted)
+    monkeypatch.setattr(pydyf.PDF, "page_references", counted)  # put back after the test
+    document = _long_document(300)
+    pdf = render_pdf(document)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert pages >= 5
+    assert len(built) == len(set(built)) <= pages + 1  # once per number of pages, not once per read
+    assert vars(pydyf.PDF)["page_references"] is counted  # the property is the library's again
+    # The same bytes as WeasyPrint's own property gives.
+    monkeypatch.setattr(pdf_typeset, "_PAGE_REFERENCES", None)
+    assert render_pdf(document) == pdf

@@ -17,6 +17,14 @@ Safety and reproducibility, each a verified WeasyPrint pitfall:
   come from the policy's last-modified date and version id: the same input gives the
   same bytes;
 - a glyph missing from every font is an error, never a row of empty boxes.
+
+Speed: the structure tree (pdf_tags) made WeasyPrint 70 with pydyf 0.13 quadratic in the
+pages. Its tagger reads `pdf.page_references[page]` for every tagged box, and pydyf's
+property builds the tuple of every page's reference anew on each read: 38,290 reads of a
+tuple of 203 pages, 7.8 million generator steps, for the 2,264 rows of the Open Cookie
+Database (bench/RESULTS.md, "Where the PDF's time goes"). While a page is typeset here the
+property is memoized by the number of pages (pydyf only ever appends to the page list), so
+each tuple is built once; the bytes are the same.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import threading
 import warnings
 from collections.abc import Iterator
 from importlib import resources
@@ -39,6 +48,7 @@ from policykit.errors import RenderError
 with warnings.catch_warnings():
     # WeasyPrint warns on import when the machine has no fonts; the PDF brings its own.
     warnings.filterwarnings("ignore", message=".*Expect ugly output", category=UserWarning)
+    import pydyf
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -83,6 +93,43 @@ class _GlyphWatch(logging.Handler):
                 self.missing.append(character)
 
 
+# The library's own property; None if a release of pydyf no longer has it as one.
+_PAGE_REFERENCES: property | None = vars(pydyf.PDF).get("page_references")
+if not isinstance(_PAGE_REFERENCES, property):
+    _PAGE_REFERENCES = None
+_memo_lock = threading.Lock()
+_memo_users = 0
+
+
+def _memoized_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+    assert _PAGE_REFERENCES is not None and _PAGE_REFERENCES.fget is not None
+    kids = pdf.pages["Kids"]
+    memo: tuple[int, tuple[bytes, ...]] | None = pdf.__dict__.get("_policykit_page_references")
+    if memo is None or memo[0] != len(kids):
+        memo = (len(kids), _PAGE_REFERENCES.fget(pdf))
+        pdf.__dict__["_policykit_page_references"] = memo
+    return memo[1]
+
+
+@contextlib.contextmanager
+def _page_references_memoized() -> Iterator[None]:
+    """pydyf's page_references, memoized for as long as any typesetting in this process runs."""
+    global _memo_users
+    if _PAGE_REFERENCES is None:
+        yield
+        return
+    with _memo_lock:
+        _memo_users += 1
+        pydyf.PDF.page_references = property(_memoized_page_references)
+    try:
+        yield
+    finally:
+        with _memo_lock:
+            _memo_users -= 1
+            if not _memo_users:
+                pydyf.PDF.page_references = _PAGE_REFERENCES
+
+
 @contextlib.contextmanager
 def _source_date_epoch(seconds: int) -> Iterator[None]:
     before = os.environ.get("SOURCE_DATE_EPOCH")
@@ -107,7 +154,7 @@ def typeset(document: Document, page: str, variant: str | None = None) -> bytes:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(watch)
     try:
-        with _source_date_epoch(int(modified.timestamp())):
+        with _source_date_epoch(int(modified.timestamp())), _page_references_memoized():
             pdf: bytes = weasyprint.HTML(
                 string=page, base_url=ASSETS.as_uri() + "/", url_fetcher=AssetFetcher()
             ).write_pdf(
