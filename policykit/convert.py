@@ -340,10 +340,17 @@ _silence_fields = _strict_mapping_factory(Silence, converter)
 
 
 def structure(data: object, cls: type[T]) -> T:
+    """`data` (plain YAML/JSON data, as the file's conventions write it) as a `cls`, such as
+    Policy. Strict: no coercion, no unknown keys. Raises cattrs' exception groups
+    (ClassValidationError, IterableValidationError) holding every field's error; the
+    loader turns them into findings."""
     return converter.structure(data, cls)
 
 
 def unstructure(value: object) -> Any:
+    """`value` (a Policy or a record of one) as plain data in the file's conventions (the
+    file's key names, lifetimes as '90 days', a paragraph without refs as its text, a
+    cookie's id left out when it is its name): what dump writes."""
     data = converter.unstructure(value)
     return _tidy(value, data)
 

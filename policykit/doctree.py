@@ -44,6 +44,8 @@ class Translator:
         return text
 
     def template_text(self, key: str) -> str:
+        """The template string `key` (a key of TEMPLATE_STRINGS, such as "lifetime") in this
+        locale; KeyError for a key that is not one."""
         return TEMPLATE_STRINGS[key]
 
     @property
@@ -54,6 +56,10 @@ class Translator:
 
 @frozen
 class DocParagraph:
+    """A paragraph of inline nodes with every placeholder resolved. `number` is an untitled
+    section's number, shown before its first paragraph; `source` the index of the block it
+    was rendered from in its article's or section's body (None for text of no block)."""
+
     nodes: Nodes
     number: str | None = None  # an untitled section's number, shown before its first paragraph
     # The index, in its article's or section's body, of the block it was rendered from
@@ -64,12 +70,20 @@ class DocParagraph:
 
 @frozen
 class DocList:
+    """A bulleted list, each item inline nodes with every placeholder resolved; `source` as
+    DocParagraph's."""
+
     items: tuple[Nodes, ...]
     source: int | None = None  # as DocParagraph.source
 
 
 @frozen
 class DocTable:
+    """A cookie table: its caption, what each column holds (`keys`: name, provider, category,
+    purpose, lifetime), the localized header, and rows of cells of inline nodes (the first
+    cell names the cookie). `as_list`: shown as a list; `cookies`: the ids of its rows'
+    cookies, in order; `source` as DocParagraph's."""
+
     caption: str
     keys: tuple[str, ...]  # what each column holds: name, provider, category, purpose, lifetime
     header: tuple[str, ...]
@@ -93,6 +107,8 @@ class DocSettingsLink:
 
 @frozen
 class DocSection:
+    """A numbered section: its anchor, number ("2.1"), title (None if untitled) and blocks."""
+
     anchor: str
     number: str  # "2.1"
     title: str | None
@@ -101,6 +117,9 @@ class DocSection:
 
 @frozen
 class DocArticle:
+    """A numbered article: its anchor, number ("2"), heading ("Article 2. Use of permanent
+    cookies", localized), the blocks before its sections, and its sections."""
+
     anchor: str
     number: str  # "2"
     heading: str  # "Article 2. Use of permanent cookies"
@@ -110,6 +129,12 @@ class DocArticle:
 
 @frozen
 class Document:
+    """One policy as one locale reads it, for every renderer: language (BCP 47) and
+    direction, title, description, author (the controller), the articles, the footer lines,
+    the localized template strings (`labels`), the version id (a hash of the policy and its
+    translation), the dates in ISO form, whether a table of contents is shown and the cookie
+    settings link. Made by policykit.document.localize."""
+
     language: str  # BCP 47, for lang attributes: "en", "pt-BR"
     direction: str  # "ltr" or "rtl"
     title: str

@@ -72,6 +72,7 @@ class Fact:
     scope: str | None = None  # what a decision covers, where it covers only some recipients
 
     def holds_on(self, day: dt.date) -> bool:
+        """Whether the fact is in force on `day`: from `effective` (if set), until before `ended` (if set)."""
         return (self.effective is None or self.effective <= day) and (self.ended is None or day < self.ended)
 
     @property
@@ -82,6 +83,7 @@ class Fact:
         return () if self.value is None else (str(self.value),)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fact as plain data for JSON (dates in ISO form): what `policykit facts --format json` lists."""
         return {
             "id": self.id,
             "summary": self.summary,
@@ -123,6 +125,8 @@ class Facts(Mapping[str, Fact]):
         return [fact for fact_id, fact in self._facts.items() if fact_id.startswith(prefix + ".")]
 
     def number(self, fact_id: str) -> int:
+        """The value of the fact `fact_id` as a whole number; FactsError for an unknown fact
+        or one whose value is not a number."""
         value = self[fact_id].value
         if not isinstance(value, int):
             raise FactsError(f"fact {excerpt(fact_id)} is not a number")
@@ -304,10 +308,14 @@ class Wording:
         return by_language.get(base) or by_language["en"]
 
     def languages(self, kind: str) -> frozenset[str]:
+        """The languages that have their own patterns for `kind` (empty for an unknown kind)."""
         return frozenset(self._compiled.get(kind, {}))
 
 
 def load_wording(file: Path | None = None) -> Wording:
+    """The patterns of data/wording.yaml (or of `file`), compiled: by kind of statement and
+    language, each needing an English one. Raises FactsError naming the file, line and
+    kind for a file that is not such a mapping or a pattern that does not compile."""
     file = file or resources.data_dir() / "wording.yaml"
     data = _read(file)
     if not isinstance(data, Mapping):
@@ -333,4 +341,5 @@ def load_wording(file: Path | None = None) -> Wording:
 
 @functools.cache
 def bundled_wording() -> Wording:
+    """The patterns of the bundled data/wording.yaml, read and compiled once."""
     return load_wording()

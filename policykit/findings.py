@@ -79,6 +79,9 @@ def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
 
 
 class Severity(enum.Enum):
+    """How much a finding matters: an error makes `policykit check` exit 1 (exit_code);
+    a warning and an info are reported and do not."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -111,6 +114,7 @@ class Finding:
         return f"{where}: {self.severity.value} {self.code} {subject}{terminal_safe(self.message)}"
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON data: code, severity, message, file, line, column and path."""
         return {
             "code": self.code,
             "severity": self.severity.value,
@@ -181,6 +185,7 @@ def help_uri(code: str) -> str:
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings in a stable order: by file, line, column, code, path and message."""
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.path, f.message))
 
 
@@ -190,6 +195,7 @@ def exit_code(findings: Iterable[Finding]) -> int:
 
 
 def format_text(findings: Sequence[Finding]) -> str:
+    """The findings one per line, `file:line:column: severity CODE path: message`, as to_text writes each."""
     return "".join(f.to_text() + "\n" for f in findings)
 
 
@@ -220,6 +226,8 @@ def format_github(findings: Sequence[Finding]) -> str:
 
 
 def format_json(findings: Sequence[Finding], **extra: Any) -> str:
+    """The findings as one JSON document, `{"findings": [...]}` plus the `extra` keys, indented,
+    with a final newline."""
     document: dict[str, Any] = {"findings": [f.to_dict() for f in findings]}
     document.update(extra)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -57,26 +57,37 @@ class InlineError(ValueError):
 
 @frozen
 class Text:
+    """Plain text, shown as written (every renderer escapes it for its format)."""
+
     text: str
 
 
 @frozen
 class Placeholder:
+    """`{name}`: a value shown from the paragraph's refs, resolved by the localizer."""
+
     name: str
 
 
 @frozen
 class Emphasis:
+    """`<em>` around its children."""
+
     children: tuple[Inline, ...]
 
 
 @frozen
 class Strong:
+    """`<strong>` around its children."""
+
     children: tuple[Inline, ...]
 
 
 @frozen
 class Link:
+    """`<a href>` around its children: `href` is http(s) or mailto (parse_inline refuses
+    any other)."""
+
     href: str
     children: tuple[Inline, ...]
 

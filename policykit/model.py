@@ -106,6 +106,7 @@ class Duration:
 
     @property
     def seconds(self) -> int:
+        """The duration in seconds (a year is 365 days and a month a twelfth of it, as Unit.seconds)."""
         return self.amount * self.unit.seconds
 
 
@@ -162,6 +163,7 @@ class Lifetime:
 
     @classmethod
     def session(cls, until: str | None = None) -> Lifetime:
+        """A session lifetime, ended by `until` if given (an event, in the policy's words)."""
         return cls(Persistence.SESSION, until=until)
 
     @classmethod
@@ -175,10 +177,13 @@ class Lifetime:
         renewed: bool = False,
         choice: Lifetime | None = None,
     ) -> Lifetime:
+        """A persistent lifetime of `amount` `unit`s. Raises ValueError for a negative amount,
+        or for a `choice` that is not one plain other case."""
         return cls(Persistence.PERSISTENT, Duration(amount, unit), until, maximum, renewed, choice)
 
     @classmethod
     def not_stated(cls) -> Lifetime:
+        """A lifetime the policy does not state (the cookie's records do not say)."""
         return cls(Persistence.NOT_STATED)
 
     @property
@@ -235,6 +240,9 @@ def _reach(case: Lifetime) -> float:
 
 
 class Role(enum.Enum):
+    """What a party is to the website: the site itself (first party), a third party that
+    sets its own cookies, or a processor acting for the site."""
+
     FIRST_PARTY = "first-party"
     THIRD_PARTY = "third-party"
     PROCESSOR = "processor"
@@ -262,6 +270,9 @@ class Silence:
 
 @frozen
 class Transfer:
+    """How a party's transfer of data out of the EEA is safeguarded (`safeguard`), and since
+    when (`since`, None if the policy does not say)."""
+
     safeguard: Safeguard
     since: dt.date | None = None
 
@@ -282,6 +293,9 @@ class Party:
 
 
 class Storage(enum.Enum):
+    """Where a "cookie" record keeps its data: an HTTP cookie, local or session storage,
+    IndexedDB, or a tracking pixel (which the law treats alike)."""
+
     COOKIE = "cookie"
     LOCAL_STORAGE = "local-storage"
     SESSION_STORAGE = "session-storage"
@@ -303,6 +317,10 @@ class CategoryKind(enum.Enum):
 
 @frozen
 class Category:
+    """A category of cookies: its id, title, whether it needs consent, and optionally a
+    description and the kind of purpose it declares (`kind`; None for a custom category
+    that does not say). The built-in ones are BUILTIN_CATEGORIES."""
+
     id: str
     title: str
     consent_required: bool
@@ -346,6 +364,8 @@ class Cookie:
 
     @property
     def is_pattern(self) -> bool:
+        """True when the name holds `*`: the record stands for every cookie whose name matches
+        (`_ga_*`), not for one name."""
         return self.name is not None and "*" in self.name
 
 
@@ -412,11 +432,16 @@ class Paragraph:
 
 @frozen
 class ItemList:
+    """A bulleted list: each item is prose like a Paragraph's, and `refs` the values its
+    placeholders show."""
+
     items: tuple[str, ...]
     refs: Mapping[str, Ref] = field(factory=dict, converter=_refs, hash=False)
 
 
 class TableStyle(enum.Enum):
+    """How a CookieTable is shown: as a table, or as a list of cookies (for narrow pages)."""
+
     TABLE = "table"
     LIST = "list"
 
@@ -456,6 +481,10 @@ Block = Paragraph | ItemList | CookieTable | Clause
 
 @frozen
 class Section:
+    """A numbered section inside an article: its blocks, and optionally an id (the anchor,
+    else `section-A-N`, see section_id), a title, what kind of cookie it is about, the
+    cookies it covers and the rules silenced in it."""
+
     body: tuple[Block, ...] = ()
     id: str | None = None
     title: str | None = None
@@ -466,6 +495,12 @@ class Section:
 
 @frozen
 class Article:
+    """An article of the policy: a numbered heading (`title`), its blocks, and its sections.
+
+    `id` is the anchor (else `article-N`, see article_id); `about` says what kind of cookie
+    it discusses and `covers` the ids of the cookies it discusses, for the rules that check
+    that every cookie is explained; `silence` switches rules off here, each with a reason."""
+
     title: str
     body: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
@@ -522,6 +557,11 @@ class Profile(enum.Enum):
 
 @frozen
 class Meta:
+    """What the policy says about itself: title, language (BCP 47), when it was last changed
+    (`last_modified`, with a time zone: ValueError otherwise), who is responsible
+    (`controller`), the website, the consent settings link, version, effective date,
+    archive of earlier versions, the profiles it is checked against, and rules silenced."""
+
     title: str
     language: LanguageTag
     last_modified: dt.datetime
@@ -541,6 +581,13 @@ class Meta:
 
 @frozen
 class Policy:
+    """A website's cookie policy: its meta, the parties that set cookies, the cookies, the
+    articles of its text, and categories besides the built-in ones. `origin` is the path
+    it was loaded from (not part of its content: neither compared nor dumped).
+
+    Frozen: change one with attrs.evolve. policykit.load and policykit.loads make one and
+    check its references (every id used is declared); one built by hand is not checked."""
+
     meta: Meta
     parties: tuple[Party, ...]
     cookies: tuple[Cookie, ...]
@@ -552,18 +599,21 @@ class Policy:
     origin: str | None = field(default=None, eq=False, repr=False, kw_only=True)
 
     def party(self, party_id: str) -> Party:
+        """The party whose id is `party_id`; KeyError if none is."""
         for party in self.parties:
             if party.id == party_id:
                 return party
         raise KeyError(party_id)
 
     def cookie(self, cookie_id: str) -> Cookie:
+        """The cookie whose id is `cookie_id`; KeyError if none is."""
         for cookie in self.cookies:
             if cookie.id == cookie_id:
                 return cookie
         raise KeyError(cookie_id)
 
     def category(self, category_id: str) -> Category:
+        """The category (built-in or the policy's own) whose id is `category_id`; KeyError if none is."""
         for category in self.all_categories:
             if category.id == category_id:
                 return category
@@ -571,6 +621,7 @@ class Policy:
 
     @property
     def all_categories(self) -> tuple[Category, ...]:
+        """The built-in categories, then the policy's own, in that order."""
         return BUILTIN_CATEGORIES + self.categories
 
     @property
@@ -579,6 +630,8 @@ class Policy:
         return self.meta.effective or self.meta.last_modified.date()
 
     def matching_cookies(self, table: CookieTable) -> Iterator[Cookie]:
+        """The cookies a CookieTable shows, in declaration order: those of its party, its
+        category and its persistence (by the longest case of a choice), for each filter set."""
         for cookie in self.cookies:
             if table.party is not None and cookie.party != table.party:
                 continue
@@ -596,4 +649,5 @@ def article_id(article: Article, number: int) -> str:
 
 
 def section_id(section: Section, article_number: int, number: int) -> str:
+    """The anchor of a section: its own id, else `section-A-N` (A its article's number, N its own)."""
     return section.id or f"section-{article_number}-{number}"

@@ -24,12 +24,16 @@ def package_dir() -> Path:
 
 
 def data_dir() -> Path:
+    """The bundled data folder: the policy, its examples and scaffold, the JSON Schemas, the
+    vendor catalogue and the dated facts of data/law."""
     return _bundled("_data", "data")
 
 
 def locales_dir() -> Path:
+    """The bundled gettext catalogues (locales/)."""
     return _bundled("_locales", "locales")
 
 
 def default_policy() -> Path:
+    """The bundled policy file, data/policy.yaml."""
     return data_dir() / "policy.yaml"

@@ -85,6 +85,7 @@ def _object(properties: dict[str, Any], required: list[str], description: str = 
 
 
 def policy_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07) of a policy file, as a dict: what `policykit schema` prints."""
     ref = {
         "type": "object",
         "properties": {

@@ -29,9 +29,11 @@ class Source:
     document: Any
 
     def position(self, at: FieldPath) -> tuple[int, int]:
+        """The 1-based line and column of the value at `at` in the file; (0, 0) when unknown."""
         return position(self.document, at)
 
     def field_path(self, at: FieldPath) -> str:
+        """The readable field path of `at`, such as `cookies[WHMCSLinkID].lifetime`."""
         return field_path(self.document, at)
 
 

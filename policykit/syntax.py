@@ -149,6 +149,7 @@ def country_codes() -> frozenset[str]:
 
 
 def is_country_code(code: str) -> bool:
+    """Whether `code` is an ISO 3166-1 alpha-2 code the loader accepts ('NL', not 'nl')."""
     return code in _country_codes()
 
 
@@ -173,6 +174,7 @@ def is_language_tag(text: str) -> bool:
 
 
 def parse_date(text: str) -> dt.date:
+    """`text` as a date, written YYYY-MM-DD; ValueError saying what was expected otherwise."""
     try:
         if len(text) != 10:
             raise ValueError
@@ -182,6 +184,8 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_datetime(text: str) -> dt.datetime:
+    """`text` as an ISO 8601 date and time with a time zone offset; ValueError saying what was
+    expected (or that the offset is missing) otherwise."""
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:

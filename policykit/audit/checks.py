@@ -59,6 +59,8 @@ class Tolerance:
     fraction: float | None = 0.01
 
     def allows(self, declared: int, observed: int) -> bool:
+        """Whether `observed` seconds are close enough to `declared` seconds: within the larger
+        of `seconds` and `fraction` of the declared lifetime."""
         allowed = max(self.seconds or 0, (self.fraction or 0.0) * declared)
         return abs(observed - declared) <= allowed
 

@@ -45,6 +45,8 @@ class Seen:
 
     @property
     def first(self) -> Pair:
+        """The observation that speaks for the cookie: the first of `alive`. IndexError when
+        every observation deleted it."""
         return self.alive[0]
 
     def _first(self, how: str) -> Pair | None:
@@ -52,10 +54,12 @@ class Seen:
 
     @property
     def header(self) -> Pair | None:
+        """The first Set-Cookie header that set it (and did not delete it), or None."""
         return self._first("header")
 
     @property
     def request(self) -> Pair | None:
+        """The first request that sent it in a Cookie header, or None."""
         return self._first("request")
 
     def lifetimes(self) -> list[Pair]:

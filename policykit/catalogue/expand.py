@@ -38,6 +38,8 @@ Problem = tuple[str, list[str | int], str, int, int]
 
 
 def has_references(raw: Mapping[str, Any]) -> bool:
+    """Whether the parsed policy `raw` has a cookie declared by reference to the vendor
+    catalogue (a `catalogue:` or `from:` key): only then need expand_references run."""
     cookies = raw.get("cookies")
     return isinstance(cookies, list) and any(
         isinstance(item, Mapping) and any(key in item for key in REFERENCE_KEYS) for item in cookies

@@ -60,6 +60,7 @@ class Provenance:
 
     @property
     def from_vendor(self) -> bool:
+        """True when the fact was read on the vendor's own page, not in the Open Cookie Database."""
         return self.source != OPEN_COOKIE_DATABASE
 
     @property
@@ -160,10 +161,12 @@ class Entry:
 
     @property
     def reference(self) -> str:
+        """How a policy names this entry: `service/name`, such as `google-analytics/_ga`."""
         return f"{self.service}/{self.name}"
 
     @property
     def is_pattern(self) -> bool:
+        """True when the name holds `*` and stands for every name that matches it."""
         return "*" in self.name
 
     @property
@@ -173,6 +176,7 @@ class Entry:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The entry's name and the other names it is also known by (`also`)."""
         return (self.name, *self.also)
 
     def to_dict(self) -> dict[str, Any]:
@@ -301,9 +305,11 @@ class Catalogue:
 
     @property
     def references(self) -> tuple[str, ...]:
+        """Every entry's reference (`service/name`), in the catalogue's order."""
         return tuple(self._by_reference)
 
     def vendor(self, vendor_id: str) -> Vendor | None:
+        """The vendor whose id is `vendor_id`, or None."""
         for vendor in self.vendors:
             if vendor.id == vendor_id:
                 return vendor

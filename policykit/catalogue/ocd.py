@@ -279,6 +279,10 @@ class ImportProblem:
 
 @frozen
 class ImportResult:
+    """What import_catalogue made: the catalogue file's YAML text; how many rows the
+    database had (`total`), how many imported cleanly (`clean`) and how many entries were
+    written (`written`); and each row that did not import cleanly, with why."""
+
     yaml: str
     total: int
     clean: int

@@ -51,6 +51,7 @@ class Unusable(click.ClickException):
         self.output_format = output_format
 
     def show(self, file: object = None) -> None:
+        """Print the findings: as text on stderr, or as JSON or SARIF on stdout (as asked)."""
         if self.output_format == "text":
             click.echo(format_text(self.findings), nl=False, err=True)
         else:
@@ -65,6 +66,7 @@ class CannotUse(click.ClickException):
 
 
 def format_findings(findings: Sequence[Finding], output_format: str) -> str:
+    """The findings as `output_format` says: "json", "sarif", else one line of text each."""
     if output_format == "json":
         return format_json(findings)
     if output_format == "sarif":
@@ -73,6 +75,8 @@ def format_findings(findings: Sequence[Finding], output_format: str) -> str:
 
 
 def load_policy_with_source(path: str, output_format: str = "text") -> tuple[Policy, Source]:
+    """The policy at `path` and where its values are; a file that cannot be loaded raises
+    Unusable with its findings, printed as `output_format`, exit 2."""
     from policykit.load import LoadError, load_with_source
 
     try:
@@ -82,10 +86,12 @@ def load_policy_with_source(path: str, output_format: str = "text") -> tuple[Pol
 
 
 def load_policy(path: str, output_format: str = "text") -> Policy:
+    """The policy at `path`; a file that cannot be loaded raises Unusable (its findings, exit 2)."""
     return load_policy_with_source(path, output_format)[0]
 
 
 def write_output(path: Path, content: str | bytes) -> None:
+    """Write `content` to `path` atomically; a path that cannot be written raises CannotUse (exit 2)."""
     from policykit.atomic import write_atomic
 
     try:
@@ -103,6 +109,7 @@ def codes(values: Sequence[str]) -> list[str]:
 
 
 def quiet_option(function: Any) -> Any:
+    """The `-q/--quiet` flag (do not say which policy file is used), as a click decorator."""
     return click.option("-q", "--quiet", is_flag=True, help="Do not say which policy file is used.")(function)
 
 

@@ -90,6 +90,7 @@ def block_kind(block: DocBlock) -> str:
 
 
 def block_key(block: DocBlock) -> object:
+    """What two blocks must share to be the same block: their kind and their text."""
     return (block_kind(block), block_text(block))
 
 

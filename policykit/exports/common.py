@@ -311,6 +311,8 @@ def localized(policy: Policy, locale: str | None, translator: Translator | None)
 
 
 def translated(translator: Translator | None, context: str, text: str) -> str:
+    """`text` (a policy string whose msgctxt is `context`) in the translator's locale; as
+    written when there is no translator."""
     return text if translator is None else translator.policy_text(context, text)
 
 

@@ -85,6 +85,7 @@ _GENERATED_BY = re.compile(rb'"Generated-By: Babel [^"\\]*\\n"')
 
 
 def catalog_path(locales: Path, locale: str, domain: str) -> Path:
+    """Where the catalogue of `domain` (policy or policykit) for `locale` is: locales/LOCALE/LC_MESSAGES/DOMAIN.po."""
     return locales / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
@@ -356,6 +357,8 @@ def lookup(catalog: Catalog | None, context: str | None, text: str) -> tuple[str
 
 @frozen
 class CatalogStats:
+    """How many of the wanted strings a catalogue translates, marks fuzzy, or lacks; two add up."""
+
     translated: int
     fuzzy: int
     untranslated: int
@@ -376,8 +379,10 @@ def stats(catalog: Catalog | None, wanted: Iterable[tuple[str | None, str]]) -> 
 
 
 def policy_strings(policy: Policy) -> list[tuple[str | None, str]]:
+    """The policy's translatable strings, as (msgctxt, msgid) pairs in file order."""
     return [(message.context, message.text) for message in policy_messages(policy)]
 
 
 def ui_strings() -> list[tuple[str | None, str]]:
+    """The template strings (headings, labels, clause words), as (msgctxt, msgid) pairs."""
     return list(TEMPLATE_STRINGS.items())

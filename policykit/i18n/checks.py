@@ -163,6 +163,10 @@ def check_translation(source: str, translation: str) -> list[tuple[str, str]]:
 
 
 def check_catalog(catalog: Catalog, file: Path, folder_locale: str, *, strict: bool = False) -> list[Finding]:
+    """The findings of one catalogue read from `file`: its Language against the folder's
+    locale (PK508), its Plural-Forms against CLDR's (PK509), fuzzy (PK505) and untranslated
+    (PK506) entries, empty plural forms (PK507), and each translation's
+    placeholders and markup against its source (check_translation)."""
     findings: list[Finding] = []
     header = next(iter(catalog), None)
     language = str(catalog.locale_identifier or "") if catalog.locale else ""
@@ -205,6 +209,8 @@ def _plural_key(forms: str) -> str:
 
 
 def check_file(file: Path, folder_locale: str, *, strict: bool = False) -> list[Finding]:
+    """check_catalog of the .po file at `file`; a file that cannot be read or parsed is one
+    PK510 finding."""
     try:
         catalog = read_catalog(file)
     except CatalogError as error:

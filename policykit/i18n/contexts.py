@@ -53,20 +53,25 @@ def anchor(article: Article, section: Section | None = None) -> str:
 
 
 def title(element_anchor: str) -> str:
+    """The msgctxt of the title of the element (article or section) `element_anchor`."""
     return f"{element_anchor}.title"
 
 
 def paragraph(element_anchor: str) -> str:
+    """The msgctxt of a paragraph in the element (article or section) `element_anchor`."""
     return f"{element_anchor}.paragraph"
 
 
 def item(element_anchor: str) -> str:
+    """The msgctxt of a list item in the element (article or section) `element_anchor`."""
     return f"{element_anchor}.item"
 
 
 def caption(element_anchor: str) -> str:
+    """The msgctxt of a cookie table's caption in the element (article or section) `element_anchor`."""
     return f"{element_anchor}.caption"
 
 
 def category(category_id: str, field: str) -> str:
+    """The msgctxt of a field (`title`, `description`) of the category `category_id`."""
     return f"categories.{category_id}.{field}"

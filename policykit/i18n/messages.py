@@ -28,6 +28,9 @@ __all__ = ["PolicyMessage", "babel_extract", "policy_messages"]
 
 @frozen
 class PolicyMessage:
+    """A translatable string of the policy: its msgctxt, its text, where it is in the file
+    (`at`) and the note for translators (what it is, what its placeholders show)."""
+
     context: str
     text: str
     at: tuple[str | int, ...]  # path in the policy file

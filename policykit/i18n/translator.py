@@ -39,6 +39,14 @@ __all__ = ["CatalogTranslator", "SourceTemplates", "source_templates", "translat
 
 
 class CatalogTranslator(Translator):
+    """The policy's translations into `locale`, from the catalogues under `locales`: the
+    policy's own strings from policy.po, the template strings from the project's
+    policykit.po, else the package's (ui_catalog_file). Without `locales`, only the package's.
+
+    A string fuzzy or missing (PK505, PK506: warnings) or whose translation fails the
+    translator checks (errors) is shown in the source language and recorded in `findings`.
+    Raises CatalogError naming the file when a catalogue is missing or cannot be read."""
+
     def __init__(self, locale: str, locales: Path | None, *, strict: bool = False) -> None:
         self.locale = locale
         self.strict = strict
@@ -110,6 +118,8 @@ class CatalogTranslator(Translator):
         return self._lookup(self.policy_catalog, self.policy_file, context, text)
 
     def template_text(self, key: str) -> str:
+        """The template string `key` from policykit's catalogue of the locale; the English one
+        (recorded in `findings`) when it is missing, fuzzy or unsafe."""
         return self._lookup(self.ui_catalog, self.ui_file, key, TEMPLATE_STRINGS[key])
 
 
@@ -152,6 +162,8 @@ class SourceTemplates(Translator):
         return self._fingerprint
 
     def template_text(self, key: str) -> str:
+        """The template string `key` from the package's catalogue of the language; English when
+        it lacks it or translates it unsafely."""
         source = TEMPLATE_STRINGS[key]
         state, message = lookup(self._catalog, key, source)
         if message is None or state != "translated" or check_translation(source, str(message.string)):

@@ -164,6 +164,8 @@ def format_list(items: list[str], locale: str) -> str:
 
 
 def country_name(code: str, locale: str) -> str:
+    """The name of the country `code` (ISO 3166-1 alpha-2) in `locale`, from Babel's CLDR
+    data; the code itself when CLDR has no name for it."""
     return str(_locale(locale).territories.get(code, code))
 
 

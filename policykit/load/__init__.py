@@ -54,12 +54,19 @@ __all__ = [
 
 
 def load(path: str | os.PathLike[str]) -> Policy:
-    """Load a policy file; raise LoadError with every problem found."""
+    """The policy in the YAML 1.2 or JSON file at `path` (JSON by its .json suffix).
+
+    Raises LoadError holding every problem of the file as a Finding with file, line,
+    column and field path, in file order (at most MAX_FINDINGS, and one that counts the
+    rest): a file that is missing, unreadable, too large, not UTF-8 or not YAML/JSON, and
+    unknown keys, missing keys, wrong types and references to undeclared ids.
+    """
     return load_with_source(path)[0]
 
 
 def load_with_source(path: str | os.PathLike[str]) -> tuple[Policy, Source]:
-    """Load a policy file, and keep where each of its values is, to place findings."""
+    """load(), and the Source that says where each of the file's values is (for
+    policykit.check to place its findings at line and column). Raises LoadError."""
     name = os.fspath(path)
     file = Path(path)
     try:
@@ -78,14 +85,17 @@ def load_with_source(path: str | os.PathLike[str]) -> tuple[Policy, Source]:
 
 
 def loads(source: str | bytes, filename: str = "<string>", *, is_json: bool = False) -> Policy:
-    """Load a policy from the text of a file; `filename` is used in findings."""
+    """The policy in `source`, the text (or bytes, UTF-8) of a policy file: YAML, or JSON
+    checked by JSON's grammar when `is_json`. `filename` names it in findings. Raises
+    LoadError, as load does.
+    """
     return loads_with_source(source, filename, is_json=is_json)[0]
 
 
 def loads_with_source(
     source: str | bytes, filename: str = "<string>", *, is_json: bool = False
 ) -> tuple[Policy, Source]:
-    """loads(), and where each value of the text is."""
+    """loads(), and the Source that says where each value of the text is. Raises LoadError."""
     if isinstance(source, bytes):
         source = _decode(source, filename)
     if len(source) > MAX_BYTES:

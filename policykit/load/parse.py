@@ -26,6 +26,8 @@ from policykit.errors import LoadError
 from policykit.findings import excerpt
 from policykit.load.place import _error
 
+__all__ = ["MAX_BYTES", "MAX_DEPTH"]
+
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 

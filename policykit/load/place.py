@@ -20,6 +20,8 @@ from ruamel.yaml.comments import CommentedMap
 from policykit.findings import Finding, Severity, excerpt
 from policykit.source import field_path, position
 
+__all__ = ["MAX_FINDINGS"]
+
 MAX_FINDINGS = 500  # a file with a million bad items still gives a readable answer, quickly
 
 

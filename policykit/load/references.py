@@ -22,6 +22,8 @@ from policykit.findings import excerpt
 from policykit.load.place import _Message, _Needle, _suggest
 from policykit.model import BUILTIN_CATEGORIES
 
+__all__: list[str] = []  # the package uses its steps; none is public API
+
 # (code, path, message, text to find inside the scalar at path, or None)
 _Problem = tuple[str, list[str | int], _Message, "_Needle | None"]
 

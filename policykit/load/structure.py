@@ -22,6 +22,8 @@ from policykit.load.place import MAX_FINDINGS, _Message, _Placed, _suggest
 from policykit.model import Article, Category, Cookie, Party, Policy
 from policykit.source import position
 
+__all__: list[str] = []  # the package uses its steps; none is public API
+
 # A list this long is structured item by item, and the search stops once thousands of
 # its items have failed: cattrs would otherwise build an exception (with notes) for every
 # bad field of a million items before the first one could be reported. Below that, the

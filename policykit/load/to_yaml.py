@@ -11,9 +11,12 @@ from ruamel.yaml import YAML
 from policykit import convert
 from policykit.model import Policy
 
+__all__ = ["dump"]
+
 
 def dump(policy: Policy) -> str:
-    """The policy as a YAML policy file; `loads(dump(p)) == p`."""
+    """The policy as the text of a YAML policy file, in its normal form (defaults left out,
+    keys in the model's order, comments not kept); `loads(dump(p)) == p`."""
     yaml = YAML(typ="rt", pure=True)
     data = _quoted_where_needed(convert.unstructure(policy))
     # ruamel folds a double-quoted line right after an escape without the '\' that would

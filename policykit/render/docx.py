@@ -161,6 +161,8 @@ class DocxWriter:
             link.append(run)
 
     def inline(self, paragraph: Any, nodes: tuple[Inline, ...], bold: bool = False, italic: bool = False) -> None:
+        """Add `nodes` to the Word paragraph as runs (bold, italic, links, isolates); a link
+        whose href is not safe is written as its text."""
         for node in nodes:
             if isinstance(node, Text):
                 self._run(paragraph, one_line(node.text), bold=bold, italic=italic)
@@ -183,6 +185,7 @@ class DocxWriter:
     # --- blocks -------------------------------------------------------------------------
 
     def paragraph(self, nodes: tuple[Inline, ...], style: str | None = None, number: str | None = None) -> Any:
+        """A new Word paragraph of `nodes` (in `style`, with `number` in bold before it); returned."""
         paragraph = self._direct(self.word.add_paragraph(style=style))
         if number:
             self._run(paragraph, f"{number} ", bold=True)
@@ -190,10 +193,12 @@ class DocxWriter:
         return paragraph
 
     def heading(self, text: str, level: int) -> None:
+        """A heading of `level` (0: the title)."""
         paragraph = self._direct(self.word.add_paragraph(style="Title" if level == 0 else f"Heading {level}"))
         self._run(paragraph, one_line(text))
 
     def table(self, table: DocTable) -> None:
+        """A cookie table: a captioned Word table with a repeated header row, or a bulleted list."""
         if table.as_list:
             if not table.rows:
                 self.paragraph((Text(table.caption),), style="List Bullet")
@@ -257,6 +262,7 @@ class DocxWriter:
             properties.append(self.element("w:tblHeader"))
 
     def blocks(self, items: tuple[DocParagraph | DocList | DocTable, ...]) -> None:
+        """Each of the blocks, in order: paragraphs, bulleted lists and tables."""
         for block in items:
             if isinstance(block, DocParagraph):
                 self.paragraph(block.nodes, number=block.number)
@@ -282,6 +288,7 @@ class DocxWriter:
         return _reproducible(out.getvalue())
 
     def write(self) -> bytes:
+        """The whole Document as a .docx file's bytes: title, settings link, articles, footer."""
         doc = self.doc
         self.clear()
         self.heading(doc.title, 0)

@@ -141,6 +141,7 @@ def _table_rows(
 
 @functools.cache
 def stylesheet(name: str) -> str:
+    """The text of the package's stylesheet `name` (under policykit/render/css), read once."""
     return (resources.files("policykit.render") / "css" / name).read_text(encoding="utf-8")
 
 

@@ -91,6 +91,8 @@ def _table(table: DocTable) -> list[str]:
 
 
 def render_markdown(document: Document) -> str:
+    """The Document as CommonMark (GitHub tables): every text escaped, links only http(s)
+    and mailto. The same Document gives the same text."""
     out: list[str] = [f"# {escape_markdown(document.title)}"]
 
     def blocks(items: tuple[DocParagraph | DocList | DocTable, ...]) -> None:

@@ -150,6 +150,10 @@ def select_rules(
 
 @frozen
 class Report:
+    """What run_checks found: the findings of the rules that ran, the findings silenced by
+    the policy (each with the silence that says why), the rules that ran, the profiles
+    judged by and the date the law was judged at."""
+
     findings: list[Finding]
     silenced: list[tuple[Finding, Silence]]
     rules: list[Rule]
@@ -280,7 +284,15 @@ def check(
     today: dt.date | None = None,
     catalogue: Catalogue | bool = True,
 ) -> list[Finding]:
-    """The findings of every rule of the profiles, silenced ones left out."""
+    """The findings of every rule of the profiles on `policy`, silenced ones left out, sorted.
+
+    `profile`: a profile (`gdpr`, `cnil`, `nl`, `uk`, `us-ca`) or several; None means the
+    policy's own `meta.profiles`, else gdpr. `select` and `ignore` take rule codes or
+    prefixes (`PK2`). `source` places the findings at line and column in the policy's
+    file (policykit.load.load_with_source gives it); without it they carry field paths.
+    `as_of`, `today` and `catalogue` are as run_checks says. Raises UnknownRuleError for
+    a code or profile that does not exist.
+    """
     report = run_checks(
         policy, source, profile=profile, select=select, ignore=ignore, as_of=as_of, today=today, catalogue=catalogue
     )

@@ -70,6 +70,8 @@ _FACT_PLACEHOLDER = re.compile(r"\{([a-z0-9-]+(?:\.[A-Za-z0-9-]+)+?)(?:\.(effect
 
 @frozen
 class Issue:
+    """What a rule's check found: where (`at`, the field path from the policy's root) and the message."""
+
     at: At
     message: str
 
@@ -98,6 +100,8 @@ class Rule:
 
     @property
     def why(self) -> str:
+        """Why the rule exists, with each dated fact it names (`{fact.id.effective}`) filled in
+        from the bundled facts."""
         facts = bundled()
 
         def value(match: re.Match[str]) -> str:
@@ -133,6 +137,7 @@ class Rule:
 
     @property
     def info(self) -> RuleInfo:
+        """The rule as `policykit rules` lists it: code, summary, severity and why, with its sources."""
         sources = self.sources()
         why = self.why if not sources else f"{self.why} Sources: {'; '.join(sources)}."
         return RuleInfo(self.code, self.summary, self.severity, why)
@@ -148,6 +153,10 @@ def rule(
     cites: tuple[str, ...] = (),
     uses: tuple[str, ...] = (),
 ) -> Callable[[Check], Rule]:
+    """A decorator that makes a check function (Context -> Issues) a Rule with this code,
+    severity, summary and reason (`why`, whitespace folded); `profiles` are the bodies of
+    law it runs under, `cites` its sources, `uses` the facts it reads."""
+
     def make(run: Check) -> Rule:
         return Rule(code, summary, severity, " ".join(why.split()), run, profiles, cites, uses)
 
@@ -245,9 +254,11 @@ class Context:
         return self.wording(kind, self.language)
 
     def category_of(self, cookie: Cookie) -> Category:
+        """The category of `cookie` (built-in or the policy's own)."""
         return self.categories[cookie.category]
 
     def category_needs_consent(self, category_id: str) -> bool:
+        """Whether the category `category_id` requires consent; False for a category the policy does not have."""
         category = self.categories.get(category_id)
         return category is not None and category.consent_required
 
@@ -274,6 +285,7 @@ class Context:
 
     @staticmethod
     def sentences(text: str) -> list[str]:
+        """`text` split into its sentences (at . ! ? ; : before a space, and at line breaks), blank ones left out."""
         return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
     def says(self, kind: str, text: str, *, negated_ok: bool = False) -> bool:
@@ -288,6 +300,7 @@ class Context:
         return any(pattern.search(s) and not negation.search(s) for s in self.sentences(text))
 
     def party_of(self, cookie: Cookie) -> Party:
+        """The party that sets `cookie`."""
         return self.parties[cookie.party][1]
 
     def label(self, cookie: Cookie) -> str:
@@ -299,6 +312,8 @@ class Context:
 
     @functools.cached_property
     def parts(self) -> tuple[Part, ...]:
+        """Every article and section of the policy, in order, each with its field path, what to
+        call it in a message and what kind of cookie it is about (a section's own, else its article's)."""
         found = []
         for a_index, article in enumerate(self.policy.articles):
             found.append(Part(("articles", a_index), article, f"article {a_index + 1}", article.about))

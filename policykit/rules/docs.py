@@ -25,6 +25,8 @@ _FAMILIES = {
 
 
 def rules_markdown(rules: Sequence[Rule], translation_checks: Sequence[RuleInfo] = ()) -> str:
+    """The rules as the Markdown page `policykit rules --format markdown` writes (docs/rules.md),
+    with the translation checks (`translation_checks`) listed after the rules."""
     lines = [
         "# Rules",
         "",
@@ -91,6 +93,8 @@ def rules_markdown(rules: Sequence[Rule], translation_checks: Sequence[RuleInfo]
 
 
 def rules_json(rules: Sequence[Rule]) -> str:
+    """The rules as a JSON array (code, severity, profiles, summary, why, sources, facts):
+    `policykit rules --format json`."""
     document = [
         {
             "code": rule.code,

@@ -42,6 +42,7 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
+        """The address the preview is served at, such as `http://127.0.0.1:8000/`."""
         host, port = self.http.server_address[:2]
         return f"http://{host if isinstance(host, str) else host.decode()}:{port}/"
 
@@ -110,6 +111,7 @@ class PreviewServer:
 
     @property
     def stopping(self) -> bool:
+        """Whether stop() was called (or serve() is ending)."""
         return self._stopping.is_set()
 
 
