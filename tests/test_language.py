@@ -66,3 +66,36 @@ def test_english_left_in_a_translated_policy_is_found(path: Path) -> None:
 def test_the_answer_does_not_depend_on_the_languages_asked_before() -> None:
     identify("Remembers your choice of language", ("nl", "en"))  # narrows the model's languages
     assert identify("ملفات تعريف الارتباط الضرورية", ("ar", "en", "fr"))[0] == "ar"
+
+
+def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """check() starts reading the model in a background thread (prefetch); the rule, asking
+    for it meanwhile, waits for that read instead of starting a second one."""
+    import threading
+
+    from py3langid.langid import LanguageIdentifier
+
+    from policykit.rules import language
+
+    reads: list[str] = []
+    real = LanguageIdentifier.from_model_file.__func__
+
+    def counted(cls: type[LanguageIdentifier], /, *args: object, **kwargs: object) -> LanguageIdentifier:
+        reads.append(threading.current_thread().name)
+        identifier: LanguageIdentifier = real(cls, *args, **kwargs)
+        return identifier
+
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", classmethod(counted))
+    language._read_model.cache_clear()
+    language._model_languages.cache_clear()
+    try:
+        language.prefetch()
+        language.prefetch()
+        first = language._identifier()
+        assert language._identifier() is first
+        assert reads == ["policykit-language-model"]  # one read, in the background thread
+        assert identify("Deze cookie onthoudt uw keuze voor de taal van de website.", ("nl", "en"))[0] == "nl"
+    finally:
+        language._read_model.cache_clear()
+        language._model_languages.cache_clear()
+        identify.cache_clear()

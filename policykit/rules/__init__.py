@@ -206,6 +206,8 @@ def run_checks(
     source = source or Source("<policy>", convert.unstructure(policy))
     vendors = catalogue_rules.chosen(catalogue)
     judged = policy if vendors is None else catalogue_rules.effective_policy(policy, vendors)
+    if any(checked in language.RULES for checked in rules):
+        language.prefetch()  # the model loads while the other rules run
     ctx = Context(judged, profiles, as_of or today, catalogue=vendors, declared=policy, documents=documents)
     findings: list[Finding] = []
     silenced: list[tuple[Finding, Silence]] = []
