@@ -13,6 +13,8 @@ Out: the output folder, laid out as
     <locale>/policy.docx   ... as a Word document, for review
     .policykit-build.json  the manifest: per output the hash of its inputs and of its bytes
 
+and, with a consent tool in the project, its configs and starter (policykit.build_consent),
+
 and a BuildResult saying what was written, left unchanged and failed.
 
 Why it is shaped this way:
@@ -58,6 +60,7 @@ from policykit import __version__
 from policykit.errors import CatalogError, PolicykitError
 
 if TYPE_CHECKING:
+    from policykit.build_consent import SitePage
     from policykit.document import Document
     from policykit.findings import Finding
     from policykit.i18n.translator import CatalogTranslator
@@ -192,8 +195,10 @@ def _render_one(
     output_format: str,
     alternates: tuple[tuple[str, str], ...],
     canonical: str | None = None,
+    site: SitePage | None = None,
 ) -> tuple[bool, bytes | str]:
-    """(True, the output's bytes), or (False, why it failed in one line)."""
+    """(True, the output's bytes), or (False, why it failed in one line). `site`: what
+    every web page gets of the site (policykit.build_consent)."""
     import jinja2
 
     from policykit.document import localize
@@ -204,8 +209,14 @@ def _render_one(
     policy = _loaded(policy_file, policy_digest)
     translator = translator_for(policy, locale, locales=Path(locales), strict=True)
     document = localize(policy, locale, translator)
+    parts = None
+    if site is not None and output_format == "html":
+        from policykit.render.html import PageParts
+
+        document = site.document(document)
+        parts = PageParts(head=site.head, header=site.header, footer=site.footer, scripts=site.scripts)
     try:
-        content = render_document(document, output_format, alternates=alternates, canonical=canonical)
+        content = render_document(document, output_format, alternates=alternates, canonical=canonical, parts=parts)
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         return False, f"{where}template error: {error.message}"
@@ -517,10 +528,12 @@ def _plan(
     also: Sequence[str] = (),
     pages: Sequence[tuple[str, str]] = PAGES,
     base_url: str | None = None,
+    site_key: str = "",
 ) -> list[_Task]:
     """The outputs (`pages`) of the locales `built` (the policy's own first), each with its
     key; the web pages name `also` (locales published from an earlier build) as alternates,
-    absolute with a `base_url` (and then with a canonical link)."""
+    absolute with a `base_url` (and then with a canonical link); `site_key` is the hash of
+    what the site adds to its web pages (build_consent.SitePage.key)."""
     from policykit import build_urls
     from policykit.document import version_id
 
@@ -536,6 +549,8 @@ def _plan(
     else:
         alternates = build_urls.alternates(base_url, [_hreflang(other) for other in published])
         page_key = (locale_set, f"base_url={base_url}")
+    if site_key:
+        page_key = (*page_key, f"site={site_key}")
     tasks: list[_Task] = []
     for locale in built:
         fingerprint = fingerprints[locale]
@@ -626,14 +641,18 @@ def build_site(
             translators[translator.locale] = translator
             fingerprints[translator.locale] = translator.fingerprint
 
+    from policykit import build_consent
+
+    page = build_consent.site_page(project)
+    site_key = page.key() if page is not None else ""
     site.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(site), _Renderer(project, policy_digest, jobs, progress) as renderer:
+    with _locked(site), _Renderer(project, policy_digest, jobs, progress, page) as renderer:
         _clean_orphans(site)
         previous = _read_manifest(site)
         # Start rendering what changed, assuming every locale is published, while this
         # process finds out which translations are complete.
         renderer.start([t for t in _plan(policy, list(fingerprints), fingerprints, common, pages=pages,
-                                         base_url=base_url)
+                                         base_url=base_url, site_key=site_key)
                         if _up_to_date(t, previous, site) is None])  # fmt: skip
 
         findings: list[Finding] = list(broken)
@@ -666,13 +685,17 @@ def build_site(
         )
         skipped = [loc for loc in skipped if loc not in kept]
 
-        tasks = _plan(policy, built, fingerprints, common, also=list(kept), pages=pages, base_url=base_url)
+        published = [(_hreflang(loc), None if loc == source_locale else loc, translators.get(loc))
+                     for loc in [*built, *kept]]  # fmt: skip
+        tasks = _plan(policy, built, fingerprints, common, also=list(kept), pages=pages, base_url=base_url,
+                      site_key=site_key)  # fmt: skip
         extras = {
             "cookies.json": catalogue_json(
                 policy, {loc: t for loc, t in translators.items() if t is not None and loc in built}, base_url
             ).encode("utf-8"),
             "index.html": index_page(policy, [*built, *kept], pages, base_url).encode("utf-8"),
             **site_files(base_url, [_hreflang(loc) for loc in [*built, *kept]]),
+            **build_consent.site_files(project, policy, published),
         }
         if on_plan is not None:
             on_plan(len(tasks) + len(extras))
@@ -824,8 +847,11 @@ class _Renderer:
     """Renders tasks by key: in worker processes (started as soon as there is work, so
     they render while this process goes on) or, with one job, here when asked."""
 
-    def __init__(self, project: Project, policy_digest: str, jobs: int, progress: Progress | None) -> None:
+    def __init__(
+        self, project: Project, policy_digest: str, jobs: int, progress: Progress | None, site: SitePage | None = None
+    ) -> None:
         self.project = project
+        self.site = site
         self.policy_digest = policy_digest
         self.jobs = jobs
         self.progress = progress
@@ -839,10 +865,12 @@ class _Renderer:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _arguments(self, task: _Task) -> tuple[str, str, str, str | None, str, tuple[tuple[str, str], ...], str | None]:
+    def _arguments(
+        self, task: _Task
+    ) -> tuple[str, str, str, str | None, str, tuple[tuple[str, str], ...], str | None, SitePage | None]:
         project = self.project
         return (str(project.policy), self.policy_digest, str(project.locales), task.locale, task.output_format,
-                task.alternates, task.canonical)  # fmt: skip
+                task.alternates, task.canonical, self.site)  # fmt: skip
 
     def start(self, tasks: list[_Task]) -> None:
         if self.jobs == 1 or len(tasks) <= 1:

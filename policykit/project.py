@@ -24,12 +24,15 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from policykit.errors import ProjectError
 from policykit.findings import excerpt
+
+if TYPE_CHECKING:
+    from policykit.site_settings import ConsentTool
 
 __all__ = [
     "CONFIG_FILE",
@@ -49,6 +52,10 @@ CONFIG_KEYS = {
     "languages": "the locales to build (default: every catalogue found)",
     "base_url": "the address `policykit build`'s site is published at, such as 'https://www.example.com/cookies/': "
     "absolute hreflang, canonical and cookies.json links, and a sitemap.xml (default: none, relative links)",
+    "consent": "the consent tool `policykit build` puts in the site: a table such as "
+    '{tool = "cookieconsent", library = "vendor/cookieconsent.umd.js", stylesheet = "vendor/cookieconsent.css"} '
+    "(tool: cookieconsent or klaro; library and stylesheet: files in the project, copied into the site, or "
+    "http(s) URLs; consent_mode: true, false or category id -> consent types) (default: none)",
     "profile": "the check profiles, such as 'gdpr' or ['gdpr', 'uk'] (default: the policy's own, else gdpr)",
     "select": "rule codes or prefixes to run (default: all)",
     "ignore": "rule codes or prefixes to skip",
@@ -74,6 +81,7 @@ class Project:
     writable: bool = True  # False for the bundled example inside the package
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in the file's order
     base_url: str | None = None  # the site's address, ending in / (policykit.build_urls.check_base_url)
+    consent: ConsentTool | None = None  # the consent tool of the built site (policykit.site_settings)
 
     def ignored_for(self, policy: Path) -> tuple[str, ...]:
         """The codes per-file-ignores skip for `policy`: every pattern that matches its path
@@ -180,6 +188,12 @@ def _base_url(table: Mapping[str, Any], path: Path, text: str) -> str | None:
         raise ProjectError(path, f"base_url:{shown} {error}", *_key_position(text, "base_url")) from None
 
 
+def _consent(table: Mapping[str, Any], root: Path, path: Path, text: str) -> ConsentTool | None:
+    from policykit.site_settings import consent_setting
+
+    return consent_setting(table["consent"], root, path, text) if "consent" in table else None
+
+
 def _settings(path: Path) -> tuple[Mapping[str, Any], str] | None:
     """The [tool.policykit] settings of `path`, or None when it has none."""
     data, text = _read_toml(path)
@@ -221,6 +235,7 @@ def _from_settings(root: Path, config: Path, table: Mapping[str, Any], text: str
         ignore=optional("ignore") or (),
         per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), config, text),
         base_url=_base_url(table, config, text),
+        consent=_consent(table, root, config, text),
     )
 
 
@@ -291,5 +306,6 @@ def project_for_policy(policy: Path) -> Project:
             writable=found.writable,
             per_file_ignores=found.per_file_ignores,
             base_url=found.base_url,
+            consent=found.consent,
         )
     return Project(root=policy.parent, policy=policy, locales=policy.parent / "locales", output=Path.cwd() / "site")

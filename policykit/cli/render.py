@@ -287,7 +287,7 @@ def build(
     written.
     """
     from policykit.build import BuildError, build_site
-    from policykit.errors import CatalogError, UnknownLocaleError
+    from policykit.errors import CatalogError, ProjectError, UnknownLocaleError
     from policykit.findings import exit_code
     from policykit.rules import run_checks
 
@@ -318,7 +318,7 @@ def build(
     except UnknownLocaleError as error:
         prefix = "" if str(project.locales) in str(error) else f"{project.locales}: "  # a folder names itself
         raise CannotUse(f"{prefix}{error}") from None
-    except (CatalogError, BuildError) as error:
+    except (CatalogError, BuildError, ProjectError) as error:  # ProjectError: a setting the policy contradicts
         raise CannotUse(str(error)) from None
     except OSError as error:
         where = error.filename or _result_folder(out_dir, project)

@@ -14,11 +14,14 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from policykit.document import Document, Translator, localize
 from policykit.errors import TranslationError, TranslationWarning
 from policykit.model import Policy
+
+if TYPE_CHECKING:
+    from policykit.render.html import PageParts
 
 __all__ = ["FORMATS", "PDF_INSTALL", "pdf_missing", "render", "render_document"]
 
@@ -49,6 +52,7 @@ def render_document(
     pdf_variant: str | None = ...,
     alternates: Sequence[tuple[str, str]] = ...,
     canonical: str | None = ...,
+    parts: PageParts | None = ...,
 ) -> str: ...
 @overload
 def render_document(
@@ -60,6 +64,7 @@ def render_document(
     pdf_variant: str | None = ...,
     alternates: Sequence[tuple[str, str]] = ...,
     canonical: str | None = ...,
+    parts: PageParts | None = ...,
 ) -> bytes: ...
 @overload
 def render_document(
@@ -71,6 +76,7 @@ def render_document(
     pdf_variant: str | None = ...,
     alternates: Sequence[tuple[str, str]] = ...,
     canonical: str | None = ...,
+    parts: PageParts | None = ...,
 ) -> str | bytes: ...
 def render_document(
     document: Document,
@@ -81,14 +87,15 @@ def render_document(
     pdf_variant: str | None = None,
     alternates: Sequence[tuple[str, str]] = (),
     canonical: str | None = None,
+    parts: PageParts | None = None,
 ) -> str | bytes:
-    """`alternates`: (hreflang, href) of the same page in other languages, and
-    `canonical`: the page's own address, for the head of a whole HTML page."""
+    """`alternates`: (hreflang, href) of the same page in other languages, `canonical`:
+    the page's own address, and `parts`: what a site adds, for a whole HTML page."""
     if output_format == "html":
         from policykit.render.html import render_html
 
         return render_html(document, fragment=fragment, templates=templates, alternates=alternates,
-                           canonical=canonical)  # fmt: skip
+                           canonical=canonical, parts=parts)  # fmt: skip
     if output_format == "md":
         from policykit.render.markdown import render_markdown
 

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from attrs import frozen
 from markupsafe import Markup, escape
 
 from policykit.document import DocList, DocParagraph, DocTable, Document, substitute
@@ -28,6 +29,7 @@ from policykit.inline import Emphasis, Inline, Isolate, Link, Strong, Text, is_s
 from policykit.render.columns import Measures, column_widths
 
 __all__ = [
+    "PageParts",
     "column_percents",
     "css_string",
     "inline_html",
@@ -195,6 +197,17 @@ def _environment(templates: str | None) -> jinja2.Environment:
     return env
 
 
+@frozen
+class PageParts:
+    """What a site adds to each whole page, as markup its maker has escaped: in the head
+    (after policykit's stylesheet), before and after the policy, and at the end of the body."""
+
+    head: str = ""
+    header: str = ""
+    footer: str = ""
+    scripts: str = ""
+
+
 def render_html(
     document: Document,
     *,
@@ -203,15 +216,18 @@ def render_html(
     print_css: bool = False,
     alternates: Sequence[tuple[str, str]] = (),
     canonical: str | None = None,
+    parts: PageParts | None = None,
 ) -> str:
     """The page (or with `fragment`, the policy alone) as HTML. `alternates` are the
-    (hreflang, href) of the page in other languages, linked from the page's head, and
-    `canonical` its own address (a `<link rel="canonical">`)."""
+    (hreflang, href) of the page in other languages, linked from the page's head,
+    `canonical` its own address (a `<link rel="canonical">`), `parts` what the site adds."""
     env = _environment(str(templates) if templates is not None else None)
     template = env.get_template("fragment.html.j2" if fragment else "page.html.j2")
     css = print_stylesheet(document) if print_css else stylesheet("policy.css")
+    given = parts or PageParts()
+    site = {name: Markup(getattr(given, name).strip("\n")) for name in ("head", "header", "footer", "scripts")}
     context = {"doc": document, "css": Markup(css), "print": print_css, "alternates": tuple(alternates),
-               "canonical": canonical}  # fmt: skip
+               "canonical": canonical, "site": site}  # fmt: skip
     try:
         if templates is None:
             return template.render(**context)
