@@ -4,8 +4,8 @@ The public API: load, check, render and dump policies; the model; findings; and 
 errors, all under PolicykitError.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: it imports the __future__ module at run
+# time, before the guard below, so a Ctrl-C while the command starts could land in it.
 import sys as _sys
 
 
@@ -56,11 +56,10 @@ try:
     )
     from policykit.render import render
     from policykit.rules import check
+    from policykit.version import __version__
 except KeyboardInterrupt:
     _startup_interrupted()
     raise
-
-from policykit.version import __version__  # noqa: E402  (after the guarded imports)
 
 __all__ = [
     "Article",

@@ -7,15 +7,15 @@ In: argv. Out: text on stdout/stderr, files written atomically, and an exit code
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import sys
-import traceback
-from collections.abc import Sequence
-
-from policykit import _startup_interrupted
+from policykit import _startup_interrupted  # first: what follows is guarded by it
 
 try:
+    import contextlib
+    import errno
+    import sys
+    import traceback
+    from collections.abc import Sequence
+
     import click
 
     from policykit import __version__
@@ -55,26 +55,30 @@ def cli(debug: bool) -> None:
     _options["debug"] = debug
 
 
-i18n.add_command(_i18n_export)
-i18n.add_command(_i18n_import)
-for _command in (
-    init,
-    check,
-    rules,
-    facts,
-    schema,
-    dump,
-    render,
-    build,
-    serve,
-    export,
-    i18n,
-    catalogue,
-    audit,
-    scan,
-    diff,
-):
-    cli.add_command(_command)
+try:
+    i18n.add_command(_i18n_export)
+    i18n.add_command(_i18n_import)
+    for _command in (
+        init,
+        check,
+        rules,
+        facts,
+        schema,
+        dump,
+        render,
+        build,
+        serve,
+        export,
+        i18n,
+        catalogue,
+        audit,
+        scan,
+        diff,
+    ):
+        cli.add_command(_command)
+except KeyboardInterrupt:
+    _startup_interrupted()
+    raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
