@@ -196,9 +196,11 @@ def _render_one(
     alternates: tuple[tuple[str, str], ...],
     canonical: str | None = None,
     site: SitePage | None = None,
+    templates: str | None = None,
 ) -> tuple[bool, bytes | str]:
     """(True, the output's bytes), or (False, why it failed in one line). `site`: what
-    every web page gets of the site (policykit.build_consent)."""
+    every web page gets of the site (policykit.build_consent); `templates`: the folder of
+    templates that override policykit's."""
     import jinja2
 
     from policykit.document import localize
@@ -216,7 +218,8 @@ def _render_one(
         document = site.document(document)
         parts = PageParts(head=site.head, header=site.header, footer=site.footer, scripts=site.scripts)
     try:
-        content = render_document(document, output_format, alternates=alternates, canonical=canonical, parts=parts)
+        content = render_document(document, output_format, alternates=alternates, canonical=canonical, parts=parts,
+                                  templates=templates)  # fmt: skip
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         return False, f"{where}template error: {error.message}"
@@ -643,8 +646,12 @@ def build_site(
 
     from policykit import build_consent
 
-    page = build_consent.site_page(project)
+    page = build_consent.site_page(project, policy)
     site_key = page.key() if page is not None else ""
+    if project.theme is not None and project.theme.templates is not None:  # they make the PDF too
+        from policykit.build_theme import folder_digest
+
+        common = _key(common, f"templates={folder_digest(project.theme.templates)}")
     site.parent.mkdir(parents=True, exist_ok=True)
     with _locked(site), _Renderer(project, policy_digest, jobs, progress, page) as renderer:
         _clean_orphans(site)
@@ -867,10 +874,11 @@ class _Renderer:
 
     def _arguments(
         self, task: _Task
-    ) -> tuple[str, str, str, str | None, str, tuple[tuple[str, str], ...], str | None, SitePage | None]:
+    ) -> tuple[str, str, str, str | None, str, tuple[tuple[str, str], ...], str | None, SitePage | None, str | None]:
         project = self.project
+        templates = project.theme.templates if project.theme is not None else None
         return (str(project.policy), self.policy_digest, str(project.locales), task.locale, task.output_format,
-                task.alternates, task.canonical, self.site)  # fmt: skip
+                task.alternates, task.canonical, self.site, None if templates is None else str(templates))  # fmt: skip
 
     def start(self, tasks: list[_Task]) -> None:
         if self.jobs == 1 or len(tasks) <= 1:

@@ -1,4 +1,5 @@
 """The consent tool in the built site: cookieconsent v3 or Klaro!, configured from the policy.
+And what every web page gets of the site (SitePage): the tool's tags and the theme's parts.
 
 In: the project's `consent` setting (a ConsentTool, read from policykit.toml by
 policykit.site_settings), the policy, the locales a build publishes with their
@@ -91,12 +92,20 @@ class SitePage:
 # --- the site's files and pages ---------------------------------------------------------
 
 
-def site_page(project: Project) -> SitePage | None:
-    """What every locale's web page gets of the project's site (the same in each: the
-    tool's config is beside it), or None when the project adds nothing."""
-    if project.consent is None:
+def site_page(project: Project, policy: Policy) -> SitePage | None:
+    """What every locale's web page gets of the project's site: its consent tool (the
+    same in each: the tool's config is beside it) and its theme (policykit.build_theme),
+    or None when the project adds nothing."""
+    if project.consent is None and project.theme is None:
         return None
-    return _consent_page(project.consent)
+    page = _consent_page(project.consent) if project.consent is not None else SitePage()
+    if project.theme is not None:
+        from policykit.build_theme import theme_parts
+
+        head, header, footer = theme_parts(project.theme, policy)
+        # The theme's stylesheet after the tool's, so that it can restyle the tool too.
+        page = attrs.evolve(page, head=page.head + head, header=header, footer=footer)
+    return page
 
 
 def site_files(
@@ -105,13 +114,18 @@ def site_files(
     """File name (relative to the site) -> bytes, of what the project's site adds beside
     the pages. `locales`: (folder name, locale or None for the policy's own language,
     its translator) of each published locale."""
-    if project.consent is None:
-        return {}
-    from policykit.build_urls import page_url
+    files: dict[str, bytes] = {}
+    if project.theme is not None:
+        from policykit.build_theme import theme_files
 
-    base = project.base_url
-    urls = {folder: page_url(base, f"{folder}/index.html") if base else "index.html" for folder, _, _ in locales}
-    return consent_files(project.consent, policy, locales, urls)
+        files.update(theme_files(project.theme))
+    if project.consent is not None:
+        from policykit.build_urls import page_url
+
+        base = project.base_url
+        urls = {folder: page_url(base, f"{folder}/index.html") if base else "index.html" for folder, _, _ in locales}
+        files.update(consent_files(project.consent, policy, locales, urls))
+    return files
 
 
 def _consent_page(setting: ConsentTool) -> SitePage:

@@ -32,7 +32,7 @@ from policykit.errors import ProjectError
 from policykit.findings import excerpt
 
 if TYPE_CHECKING:
-    from policykit.site_settings import ConsentTool
+    from policykit.site_settings import ConsentTool, Theme
 
 __all__ = [
     "CONFIG_FILE",
@@ -56,6 +56,9 @@ CONFIG_KEYS = {
     '{tool = "cookieconsent", library = "vendor/cookieconsent.umd.js", stylesheet = "vendor/cookieconsent.css"} '
     "(tool: cookieconsent or klaro; library and stylesheet: files in the project, copied into the site, or "
     "http(s) URLs; consent_mode: true, false or category id -> consent types) (default: none)",
+    "theme": "the built site's look: a table of templates (a folder, as render --templates), header, footer and "
+    "head (HTML files), logo (an image, with logo_alt and logo_href), stylesheet (a CSS file), properties (CSS "
+    "custom properties) and assets (a folder copied into the site) (default: policykit's own page)",
     "profile": "the check profiles, such as 'gdpr' or ['gdpr', 'uk'] (default: the policy's own, else gdpr)",
     "select": "rule codes or prefixes to run (default: all)",
     "ignore": "rule codes or prefixes to skip",
@@ -82,6 +85,7 @@ class Project:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in the file's order
     base_url: str | None = None  # the site's address, ending in / (policykit.build_urls.check_base_url)
     consent: ConsentTool | None = None  # the consent tool of the built site (policykit.site_settings)
+    theme: Theme | None = None  # the built site's templates, header, footer, logo, CSS (policykit.site_settings)
 
     def ignored_for(self, policy: Path) -> tuple[str, ...]:
         """The codes per-file-ignores skip for `policy`: every pattern that matches its path
@@ -194,6 +198,12 @@ def _consent(table: Mapping[str, Any], root: Path, path: Path, text: str) -> Con
     return consent_setting(table["consent"], root, path, text) if "consent" in table else None
 
 
+def _theme(table: Mapping[str, Any], root: Path, path: Path, text: str) -> Theme | None:
+    from policykit.site_settings import theme_setting
+
+    return theme_setting(table["theme"], root, path, text) if "theme" in table else None
+
+
 def _settings(path: Path) -> tuple[Mapping[str, Any], str] | None:
     """The [tool.policykit] settings of `path`, or None when it has none."""
     data, text = _read_toml(path)
@@ -236,6 +246,7 @@ def _from_settings(root: Path, config: Path, table: Mapping[str, Any], text: str
         per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), config, text),
         base_url=_base_url(table, config, text),
         consent=_consent(table, root, config, text),
+        theme=_theme(table, root, config, text),
     )
 
 
@@ -307,5 +318,6 @@ def project_for_policy(policy: Path) -> Project:
             per_file_ignores=found.per_file_ignores,
             base_url=found.base_url,
             consent=found.consent,
+            theme=found.theme,
         )
     return Project(root=policy.parent, policy=policy, locales=policy.parent / "locales", output=Path.cwd() / "site")

@@ -1,8 +1,9 @@
-"""The settings of the built site in a project's configuration: its consent tool.
+"""The settings of the built site in a project's configuration: its consent tool, its theme.
 
 In: the value of a key of policykit.toml (or [tool.policykit]), the project folder, the
 configuration file and its text (to place a message at its key).
-Out: a ConsentTool (for policykit.build_consent), or ProjectError at the key's
+Out: a ConsentTool (for policykit.build_consent) or a Theme (policykit.build_theme), or
+ProjectError at the key's
 `file:line:col`. Files the settings name must be inside the project folder. Imports
 nothing of the build, so that policykit.project can read it.
 """
@@ -19,7 +20,17 @@ from attrs import frozen
 from policykit.errors import ProjectError
 from policykit.findings import excerpt
 
-__all__ = ["TOOL_NAMES", "Asset", "ConsentTool", "close_match", "consent_setting", "key_position"]
+__all__ = [
+    "THEME",
+    "TOOL_NAMES",
+    "Asset",
+    "ConsentTool",
+    "Theme",
+    "close_match",
+    "consent_setting",
+    "key_position",
+    "theme_setting",
+]
 
 # The consent tools `build` configures (policykit.build_consent.TOOL_NAMES says how).
 TOOL_NAMES = ("cookieconsent", "klaro")
@@ -165,3 +176,107 @@ def consent_setting(value: object, root: Path, config: Path, text: str) -> Conse
     stylesheet = _asset(value["stylesheet"], "stylesheet", root, config, text) if "stylesheet" in value else None
     mode = _consent_mode(value.get("consent_mode", True), config, text)
     return ConsentTool(tool, library, stylesheet, mode, (str(config), *key_position(text, "consent_mode")))
+
+
+# --- the theme ---------------------------------------------------------------------------
+
+_THEME_KEYS: Mapping[str, str] = {
+    "templates": "a folder of templates that override policykit's (page.html.j2, fragment.html.j2), as render's",
+    "header": "an HTML file, put in a <header> before the policy on every page",
+    "footer": "an HTML file, put in a <footer> after the policy on every page",
+    "head": "an HTML file, put at the end of every page's <head>",
+    "logo": "an image file, copied into the site and shown at the start of the header",
+    "logo_alt": "the logo's text for those who cannot see it (default: the controller's organisation)",
+    "logo_href": "where the logo links to (default: the policy's website)",
+    "stylesheet": "a CSS file, copied into the site and linked after policykit's stylesheet",
+    "properties": 'CSS custom properties, such as {"--pk-link" = "#0645ad"}',
+    "assets": "a folder whose files are copied into the site's theme/ folder (images the header or CSS use)",
+}
+THEME = "theme"  # the site's folder for the theme's files
+_PROPERTY = re.compile(r"--[A-Za-z0-9_-]{1,60}\Z")
+# A property's value: no character that could end the declaration, the rule or the style
+# element, nor open a comment; quotes in pairs.
+_VALUE = re.compile(r"[^<>{};\\\x00-\x1f\x7f]{1,200}\Z")
+_HREF = re.compile(r"(https?://[^\s\"'<>]+|/[^/\s\"'<>][^\s\"'<>]*|/)\Z", re.IGNORECASE)
+
+
+@frozen
+class Theme:
+    """The built site's theme: files of the project (absolute paths inside it) and values."""
+
+    templates: Path | None = None
+    header: Path | None = None
+    footer: Path | None = None
+    head: Path | None = None
+    logo: Path | None = None
+    logo_alt: str | None = None
+    logo_href: str | None = None
+    stylesheet: Path | None = None
+    properties: tuple[tuple[str, str], ...] = ()
+    assets: Path | None = None
+
+
+def _theme_path(value: object, key: str, root: Path, config: Path, text: str, folder: bool = False) -> Path:
+    where = key_position(text, key, "theme")
+    kind = "folder" if folder else "file"
+    if not isinstance(value, str) or not value:
+        raise ProjectError(config, f"theme.{key}: expected a {kind} in the project", *where)
+    path = root / value
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ProjectError(config, f"theme.{key}: {excerpt(value)} leads outside the project folder {root}; a "
+                           "configuration may only name paths inside its project", *where)  # fmt: skip
+    if not (path.is_dir() if folder else path.is_file()):
+        raise ProjectError(config, f"theme.{key}: {excerpt(value)}: no such {kind} in the project", *where)
+    return path.resolve()
+
+
+def _text(value: object, key: str, config: Path, text: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 500:
+        raise ProjectError(config, f"theme.{key}: expected a text of 1 to 500 characters",
+                           *key_position(text, key, "theme"))  # fmt: skip
+    return value
+
+
+def _properties(value: object, config: Path, text: str) -> tuple[tuple[str, str], ...]:
+    where = key_position(text, "properties", "theme")
+    if not isinstance(value, dict):
+        raise ProjectError(config, 'theme.properties: expected a table such as {"--pk-link" = "#0645ad"}', *where)
+    rows = []
+    for name, item in value.items():
+        if not _PROPERTY.match(name):
+            raise ProjectError(config, f"theme.properties: {excerpt(name)} is not a CSS custom property name "
+                               "(--, then letters, digits, - and _)", *where)  # fmt: skip
+        if (not isinstance(item, str) or not _VALUE.match(item) or "/*" in item or "*/" in item
+                or item.count('"') % 2 or item.count("'") % 2):  # fmt: skip
+            raise ProjectError(config, f"theme.properties: {name}: {excerpt(item)} is not a value policykit writes "
+                               "into CSS (no <, >, {, }, ;, backslash, comment or unpaired quote)", *where)  # fmt: skip
+        rows.append((name, item))
+    return tuple(rows)
+
+
+def theme_setting(value: object, root: Path, config: Path, text: str) -> Theme:
+    """The `theme` table of a project's configuration, its files confined to `root`.
+    Raises ProjectError at the key's place."""
+    if not isinstance(value, dict):
+        raise ProjectError(config, 'theme: expected a table such as {header = "theme/header.html"}',
+                           *key_position(text, "header", "theme"))  # fmt: skip
+    for key in value:
+        if key not in _THEME_KEYS:
+            raise ProjectError(config, f"theme: unknown key {excerpt(key)}{close_match(key, list(_THEME_KEYS))}",
+                               *key_position(text, key, "theme"))  # fmt: skip
+    named = ("header", "footer", "head", "logo", "stylesheet")
+    files = {key: _theme_path(value[key], key, root, config, text) for key in named if key in value}
+    folders = {key: _theme_path(value[key], key, root, config, text, folder=True)
+               for key in ("templates", "assets") if key in value}  # fmt: skip
+    href = value.get("logo_href")
+    if href is not None and (not isinstance(href, str) or not _HREF.match(href)):
+        raise ProjectError(config, f"theme.logo_href: {excerpt(href)}: expected an http(s) URL or a path on the site "
+                           "starting with /", *key_position(text, "logo_href", "theme"))  # fmt: skip
+    alt = _text(value["logo_alt"], "logo_alt", config, text) if "logo_alt" in value else None
+    return Theme(
+        **files,
+        **folders,
+        logo_alt=alt,
+        logo_href=href,
+        properties=_properties(value.get("properties", {}), config, text),
+    )

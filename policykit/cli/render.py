@@ -260,6 +260,13 @@ def _stderr_console() -> Console:
     help="The address the site is published at (instead of the project's base_url): absolute hreflang, "
     "canonical and cookies.json links, and a sitemap.xml.",
 )
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A directory of templates that override policykit's (page.html.j2, fragment.html.j2), instead of the "
+    "project's theme.templates.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every missing and fuzzy string, not only the counts.")
 @quiet_option
 def build(
@@ -270,13 +277,15 @@ def build(
     stale: str,
     jobs: int | None,
     base_url: str | None,
+    templates: Path | None,
     verbose: bool,
     quiet: bool,
 ) -> None:
     """Check the policy (PATH, else the project's) and publish its renders into a directory.
 
     Writes index.html (a page linking every language and format), cookies.json, the
-    fragment's stylesheet and the declaration script, and index.html, policy.md,
+    fragment's stylesheet and the declaration script (and the project's consent tool and
+    theme), and index.html, policy.md,
     policy.pdf and policy.docx under <locale>/ for the policy's language and every
     translation (with a base URL, sitemap.xml too); without the `pdf` extra, the PDF is
     left out and a line says what to install. Outputs whose inputs did not change are not rendered again, and
@@ -294,6 +303,10 @@ def build(
     project = find_policy(path, quiet=quiet)
     if base_url is not None:
         project = attrs.evolve(project, base_url=_checked_base_url(base_url))
+    if templates is not None:
+        from policykit.site_settings import Theme
+
+        project = attrs.evolve(project, theme=attrs.evolve(project.theme or Theme(), templates=templates.resolve()))
     policy, source = load_policy_with_source(str(project.policy))
     report = run_checks(policy, source)
     click.echo(format_text(report.findings), nl=False, err=True)
