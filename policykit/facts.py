@@ -291,36 +291,50 @@ def bundled() -> Facts:
 
 class Wording:
     """Compiled patterns by kind and language. A language without its own list uses
-    English; a kind nobody wrote patterns for matches nothing."""
+    English; a kind nobody wrote patterns for matches nothing. Each pattern is compiled
+    the first time it is asked for (a check of an English policy asks for about a quarter
+    of them), unless given compiled."""
 
-    def __init__(self, patterns: Mapping[str, Mapping[str, str]]) -> None:
-        self._compiled = {
-            kind: {language: re.compile(pattern, re.IGNORECASE) for language, pattern in by_language.items()}
-            for kind, by_language in patterns.items()
-        }
-        self.kinds = frozenset(self._compiled)
+    def __init__(
+        self,
+        patterns: Mapping[str, Mapping[str, str]],
+        compiled: Mapping[tuple[str, str], re.Pattern[str]] | None = None,
+    ) -> None:
+        self._patterns = {kind: dict(by_language) for kind, by_language in patterns.items()}
+        self._compiled: dict[tuple[str, str], re.Pattern[str]] = dict(compiled or {})
+        self.kinds = frozenset(self._patterns)
 
     def __call__(self, kind: str, language: str) -> re.Pattern[str]:
-        by_language = self._compiled.get(kind)
+        by_language = self._patterns.get(kind)
         if by_language is None:
             raise FactsError(f"no wording {excerpt(kind)} in the wording data")
         base = language.replace("-", "_").split("_")[0].lower()
-        return by_language.get(base) or by_language["en"]
+        key = (kind, base if base in by_language else "en")
+        found = self._compiled.get(key)
+        if found is None:
+            try:
+                found = self._compiled[key] = re.compile(by_language[key[1]], re.IGNORECASE)
+            except re.error as error:
+                raise FactsError(f"wording {kind}.{key[1]}: {error}") from None
+        return found
 
     def languages(self, kind: str) -> frozenset[str]:
         """The languages that have their own patterns for `kind` (empty for an unknown kind)."""
-        return frozenset(self._compiled.get(kind, {}))
+        return frozenset(self._patterns.get(kind, {}))
 
 
-def load_wording(file: Path | None = None) -> Wording:
+def load_wording(file: Path | None = None, *, compile_all: bool = True) -> Wording:
     """The patterns of data/wording.yaml (or of `file`), compiled: by kind of statement and
     language, each needing an English one. Raises FactsError naming the file, line and
-    kind for a file that is not such a mapping or a pattern that does not compile."""
+    kind for a file that is not such a mapping or a pattern that does not compile.
+    `compile_all` False leaves each pattern to be compiled when first asked for (for the
+    bundled file, whose every pattern the tests compile)."""
     file = file or resources.data_dir() / "wording.yaml"
     data = _read(file)
     if not isinstance(data, Mapping):
         raise FactsError(f"{file}: the wording file maps kinds of statement to patterns by language")
     patterns: dict[str, dict[str, str]] = {}
+    compiled: dict[tuple[str, str], re.Pattern[str]] = {}
     for kind, by_language in data.items():
         where = _where(file, data, kind)
         if not isinstance(by_language, Mapping) or "en" not in by_language:
@@ -331,15 +345,17 @@ def load_wording(file: Path | None = None) -> Wording:
                 pattern = "|".join(f"(?:{p})" for p in pattern if isinstance(p, str))
             if not isinstance(pattern, str):
                 raise FactsError(f"{_where(file, by_language, language)}: {kind}.{language} is not a pattern")
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise FactsError(f"{_where(file, by_language, language)}: {kind}.{language}: {error}") from None
+            if compile_all:
+                try:
+                    compiled[str(kind), str(language)] = re.compile(pattern, re.IGNORECASE)
+                except re.error as error:
+                    raise FactsError(f"{_where(file, by_language, language)}: {kind}.{language}: {error}") from None
             patterns[str(kind)][str(language)] = pattern
-    return Wording(patterns)
+    return Wording(patterns, compiled)
 
 
 @functools.cache
 def bundled_wording() -> Wording:
-    """The patterns of the bundled data/wording.yaml, read and compiled once."""
-    return load_wording()
+    """The patterns of the bundled data/wording.yaml, read once, each compiled once when
+    first asked for."""
+    return load_wording(compile_all=False)

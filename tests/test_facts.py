@@ -230,3 +230,15 @@ def test_facts_command_shows_the_scope_of_a_limited_adequacy_decision(capsys: py
     canada = out[out.index("eu.adequacy.CA:") :]
     assert "    scope: recipients subject to the Personal Information Protection and Electronic Documents Act" in canada
     assert "could not be read here" in out  # which copy was read, where the official page was not
+
+
+def test_every_bundled_pattern_compiles_and_is_the_one_the_rules_get() -> None:
+    """bundled_wording() compiles a pattern only when a rule first asks for it; every one of
+    them compiles, and is the pattern a fully compiled read of the same file gives."""
+    eager, lazy = load_wording(), bundled_wording()
+    assert eager.kinds == lazy.kinds and len(eager.kinds) > 40
+    for kind in sorted(eager.kinds):
+        for language in sorted(eager.languages(kind)) + ["en-GB", "pt"]:
+            assert lazy(kind, language).pattern == eager(kind, language).pattern
+            assert lazy(kind, language).flags == eager(kind, language).flags
+            assert lazy(kind, language) is lazy(kind, language)  # compiled once

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from babel.messages.pofile import read_po
 
+import policykit
 from conftest import ROOT
 from policykit.rules.language import _CANDIDATES, _CONFIDENCE, _WORD, identify
 
@@ -69,25 +71,21 @@ def test_the_answer_does_not_depend_on_the_languages_asked_before() -> None:
 
 
 def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """check() starts reading the model in a background thread (prefetch); the rule, asking
-    for it meanwhile, waits for that read instead of starting a second one."""
+    """check() starts decompressing the model in a background thread (prefetch); the rule,
+    asking for it meanwhile, waits for that read instead of starting a second one."""
     import threading
-
-    from py3langid.langid import LanguageIdentifier
 
     from policykit.rules import language
 
     reads: list[str] = []
-    real = LanguageIdentifier.from_model_file.__func__
+    real = language._decompress
 
-    def counted(cls: type[LanguageIdentifier], /, *args: object, **kwargs: object) -> LanguageIdentifier:
+    def counted(path: Path) -> bytes | None:
         reads.append(threading.current_thread().name)
-        identifier: LanguageIdentifier = real(cls, *args, **kwargs)
-        return identifier
+        return real(path)
 
-    monkeypatch.setattr(LanguageIdentifier, "from_model_file", classmethod(counted))
-    language._read_model.cache_clear()
-    language._model_languages.cache_clear()
+    monkeypatch.setattr(language, "_decompress", counted)
+    _forget_model(language)
     try:
         language.prefetch()
         language.prefetch()
@@ -96,6 +94,61 @@ def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.
         assert reads == ["policykit-language-model"]  # one read, in the background thread
         assert identify("Deze cookie onthoudt uw keuze voor de taal van de website.", ("nl", "en"))[0] == "nl"
     finally:
-        language._read_model.cache_clear()
-        language._model_languages.cache_clear()
-        identify.cache_clear()
+        _forget_model(language)
+
+
+def _forget_model(language: ModuleType) -> None:
+    for cached in (language._model_bytes, language._read_model, language._model_languages, identify):
+        cached.cache_clear()
+    language._languages_set[0] = language._UNSET
+
+
+def test_the_model_read_in_memory_is_py3langids_own() -> None:
+    """The model decompressed in one step and used where it lies is the model py3langid
+    reads: the same languages, the same arrays, the same answers to the same texts."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from policykit.rules import language
+
+    ours = language._identifier()
+    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    assert isinstance(ours.tk_nextmove, memoryview)  # read in memory, not by py3langid's reader
+    assert ours.nb_classes == theirs.nb_classes and len(ours.nb_classes) > 100
+    assert (ours.nb_ptc == theirs.nb_ptc).all() and (ours.nb_pc == theirs.nb_pc).all()
+    assert list(ours.tk_nextmove) == list(theirs.tk_nextmove) and list(ours.tk_row) == list(theirs.tk_row)
+    assert ours.tk_output == theirs.tk_output
+    texts = [target for path in CATALOGUES[:4] for _, target in _texts(path)][:200]
+    for languages in (None, ["en", "nl", "de", "fr"], ["ar", "en"]):
+        with language._identifier_lock:
+            ours.set_languages(languages)
+            theirs.set_languages(languages)
+            assert [ours.classify(text) for text in texts] == [theirs.classify(text) for text in texts]
+        _forget_model(language)
+        ours = language._identifier()
+
+
+def test_a_policy_with_nothing_to_judge_does_not_read_the_model() -> None:
+    """PK330 reads the model only for a text of two words or more once names are out."""
+    from policykit.rules import language
+    from policykit.rules.base import Context
+
+    terse = (
+        "meta: {title: Cookies, language: en, last_modified: 2025-01-01T09:00:00+01:00,"
+        " controller: {organisation: Site, contact: privacy@example.com}}\n"
+        "parties: [{id: site, name: Site, role: first-party, country: NL, domains: [example.com]}]\n"
+        "cookies: [{name: sid, party: site, category: strictly-necessary, purpose: Sessions, lifetime: session}]\n"
+        "articles: [{title: Cookies, body: [{cookies: {}}]}]\n"
+    )
+    policy = policykit.loads(terse)
+    _forget_model(language)
+    try:
+        assert not language.needs_model(Context(policy))
+        assert policykit.check(policy, select=["PK330"]) == []
+        assert language._model_bytes.cache_info().currsize == 0 and language._read_model.cache_info().currsize == 0
+        wordy = policykit.loads(terse.replace("purpose: Sessions", "purpose: Keeps your session"))
+        assert language.needs_model(Context(wordy))
+        # A name taken out of a word can leave two: the rule's own cleaning decides.
+        joined = policykit.loads(terse.replace("purpose: Sessions", "purpose: Keepssidsession"))
+        assert language.needs_model(Context(joined))
+    finally:
+        _forget_model(language)

@@ -206,9 +206,9 @@ def run_checks(
     source = source or Source("<policy>", convert.unstructure(policy))
     vendors = catalogue_rules.chosen(catalogue)
     judged = policy if vendors is None else catalogue_rules.effective_policy(policy, vendors)
-    if any(checked in language.RULES for checked in rules):
-        language.prefetch()  # the model loads while the other rules run
     ctx = Context(judged, profiles, as_of or today, catalogue=vendors, declared=policy, documents=documents)
+    if any(checked in language.RULES for checked in rules) and language.needs_model(ctx):
+        language.prefetch()  # the model loads while the other rules run
     findings: list[Finding] = []
     silenced: list[tuple[Finding, Silence]] = []
     used: set[tuple[tuple[str | int, ...], int]] = set()
@@ -217,7 +217,9 @@ def run_checks(
         line, column = source.position(at)
         return Finding(code, severity, message, source.file, line, column, source.field_path(at))
 
-    for checked in rules:
+    # The language rule last, so that its model has the other rules' time to load; the
+    # order the rules run in is not seen: the findings are sorted.
+    for checked in sorted(rules, key=lambda checked: checked in language.RULES):
         for issue in checked.run(ctx):
             found = finding(checked.code, checked.severity, issue.at, issue.message)
             reason = None

@@ -11,18 +11,20 @@ addresses taken out, are judged.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from policykit.findings import Severity
-from policykit.rules.base import EVERYWHERE, Context, Issue, rule
+from policykit.rules.base import EVERYWHERE, Context, Issue, Prose, rule
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
-__all__ = ["RULES", "identify", "prefetch"]
+__all__ = ["RULES", "identify", "needs_model", "prefetch"]
 
 # The languages the identifier chooses among, besides the policy's own.
 _CANDIDATES = ("en", "nl", "de", "fr")
@@ -46,10 +48,100 @@ _identifier_lock = threading.RLock()
 _model_lock = threading.Lock()
 
 
+def _stored_arrays(data: bytes) -> dict[str, Any]:
+    """The arrays of an uncompressed .npz archive whose members are stored, not deflated
+    (as py3langid writes its model), as read-only views of `data`: no copy is made."""
+    import io
+    import zipfile
+
+    import numpy as np
+    from numpy.lib import format as npy
+
+    arrays: dict[str, Any] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if member.compress_type != zipfile.ZIP_STORED:
+                raise ValueError(f"{member.filename} is compressed")
+            local = data[member.header_offset : member.header_offset + 30]
+            if local[:4] != b"PK\x03\x04":
+                raise ValueError(f"{member.filename}: no local header")
+            start = member.header_offset + 30 + int.from_bytes(local[26:28], "little")
+            start += int.from_bytes(local[28:30], "little")
+            stream = io.BytesIO(data[start : start + 256 * 1024])
+            version = npy.read_magic(stream)
+            header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+            shape, fortran, dtype = header(stream)
+            if dtype.hasobject:
+                raise ValueError(f"{member.filename} holds objects")
+            count = 1
+            for extent in shape:
+                count *= extent
+            array = np.frombuffer(data, dtype=dtype, count=count, offset=start + stream.tell())
+            arrays[member.filename.removesuffix(".npy")] = array.reshape(shape, order="F" if fortran else "C")
+    return arrays
+
+
+# Where py3langid (0.4 and later) keeps its model, in its package.
+_MODEL_FILE = "data/model.npz.xz"
+
+
+def _decompress(path: Path) -> bytes | None:
+    """The model file's LZMA stream decompressed in memory, by one call: it releases the
+    GIL throughout (py3langid's own reader takes it back for every megabyte it copies to
+    a temporary file), so it runs beside the other rules. None if it cannot be read."""
+    import lzma
+
+    try:
+        return lzma.decompress(path.read_bytes())
+    except (OSError, lzma.LZMAError):
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _model_bytes() -> bytes | None:
+    """The decompressed model (a .npz archive), found without importing py3langid (whose
+    import, NumPy's, would hold the GIL the other rules run under)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("py3langid")
+    if spec is None or spec.origin is None:
+        return None
+    return _decompress(Path(spec.origin).parent / _MODEL_FILE)
+
+
+_bytes_lock = threading.Lock()
+
+
+def _raw_model() -> bytes | None:
+    with _bytes_lock:  # decompressed once, whichever thread asks first
+        return _model_bytes()
+
+
 @functools.lru_cache(maxsize=1)
 def _read_model() -> LanguageIdentifier:
+    """py3langid's model, read as py3langid reads it but in one step (see _decompress),
+    its arrays used where they lie in the decompressed archive instead of being copied
+    out of it and converted; a model of another layout (another version of py3langid) is
+    read by py3langid itself."""
+    import zipfile
+
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+    data = _raw_model() if MODEL_FILE == _MODEL_FILE else None
+    if data is not None:
+        try:
+            arrays = _stored_arrays(data)
+            return LanguageIdentifier(
+                arrays["ptc"],
+                arrays["pc"],
+                arrays["classes"].tolist(),
+                memoryview(arrays["nextmove"]),  # indexed one state at a time, as py3langid's array is
+                arrays["out_feat"].tolist(),
+                norm_probs=True,
+                tk_row=memoryview(arrays["nextmove_row"]),
+            )
+        except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+            pass
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -59,11 +151,17 @@ def _identifier() -> LanguageIdentifier:
 
 
 def prefetch() -> None:
-    """Start reading the identifier's model (about 0.4 s, most of it LZMA decompression,
-    which releases the GIL) in a background thread, so that it overlaps the rules that run
-    before this one; the rule then waits for it if it is not yet read."""
-    if _read_model.cache_info().currsize == 0:
-        threading.Thread(target=_identifier, name="policykit-language-model", daemon=True).start()
+    """Start decompressing the identifier's model (about 0.33 s, which releases the GIL)
+    in a background thread, so that it overlaps the rules that run before this one; the
+    rule then waits for it if it is not yet done, and makes the identifier of it."""
+    if _model_bytes.cache_info().currsize == 0 and _read_model.cache_info().currsize == 0:
+        threading.Thread(target=_raw_model, name="policykit-language-model", daemon=True).start()
+
+
+def needs_model(ctx: Context) -> bool:
+    """Whether PK330 has a text to judge: one of at least two words once names and
+    addresses are taken out. Without one, the model is not read."""
+    return next(_judged(ctx), None) is not None
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,6 +222,16 @@ def _cleaned(plain: str, names: _Names) -> str:
     return " ".join(text.split())
 
 
+def _judged(ctx: Context) -> Iterator[tuple[Prose, str]]:
+    """Each text PK330 judges, with its names and addresses taken out: those of at least
+    two words once they are."""
+    names = _Names(ctx)  # once per policy, not once per text
+    for text in ctx.prose:
+        cleaned = _cleaned(text.plain, names)
+        if len(_WORD.findall(cleaned)) >= _MIN_WORDS:
+            yield text, cleaned
+
+
 @rule(
     "PK330",
     Severity.INFO,
@@ -142,13 +250,11 @@ def _cleaned(plain: str, names: _Names) -> str:
 def other_language(ctx: Context) -> Iterator[Issue]:
     own = ctx.language.split("-")[0].lower()
     languages = tuple(dict.fromkeys((own, *_CANDIDATES)))
-    if own not in _model_languages():
-        return  # a language the model does not know cannot be told apart
-    names = _Names(ctx)  # once per policy, not once per text
-    for text in ctx.prose:
-        cleaned = _cleaned(text.plain, names)
-        if len(_WORD.findall(cleaned)) < _MIN_WORDS:
-            continue
+    judged = _judged(ctx)
+    first = next(judged, None)
+    if first is None or own not in _model_languages():
+        return  # nothing to judge (the model is not read), or a language it cannot tell apart
+    for text, cleaned in itertools.chain((first,), judged):
         language, probability = identify(cleaned, languages)
         if language != own and probability >= _CONFIDENCE:
             shown = cleaned if len(cleaned) <= 80 else cleaned[:79] + "…"
