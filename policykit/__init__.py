@@ -18,6 +18,8 @@ def _startup_interrupted() -> None:
 
 
 try:
+    from typing import TYPE_CHECKING as _TYPE_CHECKING
+
     from policykit.errors import (
         CatalogError,
         LoadError,
@@ -55,11 +57,25 @@ try:
         Unit,
     )
     from policykit.render import render
-    from policykit.rules import check
     from policykit.version import __version__
 except KeyboardInterrupt:
     _startup_interrupted()
     raise
+
+if _TYPE_CHECKING:
+    from policykit.rules import check
+
+
+def __getattr__(name: str) -> object:
+    """`check`, imported when first asked for: the rules are not imported by a program (or
+    a command, such as `render`) that does not check."""
+    if name == "check":
+        from policykit.rules import check
+
+        globals()["check"] = check
+        return check
+    raise AttributeError(f"module 'policykit' has no attribute {name!r}")
+
 
 __all__ = [
     "Article",

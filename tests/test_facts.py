@@ -238,7 +238,7 @@ def test_every_bundled_pattern_compiles_and_is_the_one_the_rules_get() -> None:
     eager, lazy = load_wording(), bundled_wording()
     assert eager.kinds == lazy.kinds and len(eager.kinds) > 40
     for kind in sorted(eager.kinds):
-        for language in sorted(eager.languages(kind)) + ["en-GB", "pt"]:
+        for language in [*sorted(eager.languages(kind)), "en-GB", "pt"]:
             assert lazy(kind, language).pattern == eager(kind, language).pattern
             assert lazy(kind, language).flags == eager(kind, language).flags
             assert lazy(kind, language) is lazy(kind, language)  # compiled once

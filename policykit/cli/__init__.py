@@ -12,6 +12,7 @@ from policykit import _startup_interrupted  # first: what follows is guarded by 
 try:
     import contextlib
     import errno
+    import importlib
     import sys
     import traceback
     from collections.abc import Sequence
@@ -19,19 +20,7 @@ try:
     import click
 
     from policykit import __version__
-    from policykit.cli.audit import audit
-    from policykit.cli.catalogue import catalogue
-    from policykit.cli.check import check, facts, rules
     from policykit.cli.common import EXIT_OK, EXIT_UNUSABLE
-    from policykit.cli.diff import diff
-    from policykit.cli.export import export
-    from policykit.cli.i18n import i18n
-    from policykit.cli.i18n_cat import export_command as _i18n_export
-    from policykit.cli.i18n_cat import import_command as _i18n_import
-    from policykit.cli.init import init
-    from policykit.cli.render import build, dump, render, schema
-    from policykit.cli.scan import scan
-    from policykit.cli.serve import serve
 except KeyboardInterrupt:
     _startup_interrupted()
     raise
@@ -44,7 +33,48 @@ ISSUES_URI = "https://pypi.org/project/policykit-cookies/"
 _options = {"debug": False}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each command, by name, and the module that defines it (the function of the same name,
+# `i18n`'s export and import subcommands added from policykit.cli.i18n_cat): a command's
+# module is imported when the command is run or listed, so that `policykit render` does
+# not import what `policykit audit` needs.
+_COMMANDS = {
+    "init": "init",
+    "check": "check",
+    "rules": "check",
+    "facts": "check",
+    "schema": "render",
+    "dump": "render",
+    "render": "render",
+    "build": "render",
+    "serve": "serve",
+    "export": "export",
+    "i18n": "i18n",
+    "catalogue": "catalogue",
+    "audit": "audit",
+    "scan": "scan",
+    "diff": "diff",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose commands are imported when first asked for (run, listed, completed)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _COMMANDS:
+            command = getattr(importlib.import_module(f"policykit.cli.{_COMMANDS[cmd_name]}"), cmd_name)
+            if cmd_name == "i18n":
+                from policykit.cli.i18n_cat import export_command, import_command
+
+                command.add_command(export_command)
+                command.add_command(import_command)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="policykit")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
 def cli(debug: bool) -> None:
@@ -53,32 +83,6 @@ def cli(debug: bool) -> None:
     Shell completion: eval "$(_POLICYKIT_COMPLETE=bash_source policykit)" (zsh_source, fish_source).
     """
     _options["debug"] = debug
-
-
-try:
-    i18n.add_command(_i18n_export)
-    i18n.add_command(_i18n_import)
-    for _command in (
-        init,
-        check,
-        rules,
-        facts,
-        schema,
-        dump,
-        render,
-        build,
-        serve,
-        export,
-        i18n,
-        catalogue,
-        audit,
-        scan,
-        diff,
-    ):
-        cli.add_command(_command)
-except KeyboardInterrupt:
-    _startup_interrupted()
-    raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
