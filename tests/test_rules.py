@@ -431,3 +431,21 @@ def test_a_policy_written_in_utc_plus_14_is_not_in_the_future_in_utc() -> None:
     late = written + dt.timedelta(days=1)  # 3 December in every zone
     policy = attrs.evolve(policy, meta=attrs.evolve(policy.meta, last_modified=late))
     assert "PK401" in {f.code for f in policykit.check(policy, as_of=dt.date(2026, 12, 1), select=["PK401"])}
+
+
+def test_the_name_rules_read_confusable_homoglyphs_data_as_the_package_does() -> None:
+    """PK802 and PK803 read the package's JSON files themselves (its modules import
+    urllib.request); a character's script is the one aliases_categories gives, at every
+    range's edges and across the code space, and the confusables are the package's."""
+    from confusable_homoglyphs.categories import aliases_categories, categories_data  # type: ignore[import-untyped]
+    from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
+
+    from policykit.rules import names
+
+    points = set(range(0, 0x110000, 251))
+    for first, last, *_ in categories_data["code_points_ranges"]:
+        points |= {first - 1, first, last, last + 1}
+    for point in sorted(p for p in points if 0 <= p < 0x110000):
+        assert names._script(chr(point)) == aliases_categories(chr(point))[0], hex(point)
+    assert names._data("confusables.json") == confusables_data
+    assert names.scripts("G\u043e\u043egle") == {"LATIN", "CYRILLIC"} and names.scripts("_ga-1") == {"LATIN"}

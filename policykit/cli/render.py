@@ -97,6 +97,8 @@ def _render_or_fail(
 
 def _translator(policy: Policy, locale: str | None, locales: Path | None, strict: bool) -> CatalogTranslator | None:
     """The translations into `locale`, or None for the policy's own language."""
+    if locale is None:
+        return None  # the policy's own language (translator_for says so without reading anything)
     from policykit.errors import CatalogError, UnknownLocaleError
     from policykit.i18n.translator import translator_for
 

@@ -204,11 +204,13 @@ def run_checks(
     profiles = parse_profiles(profile) if profile is not None else policy_profiles(policy)
     rules = select_rules(profiles, select, ignore)
     source = source or Source("<policy>", convert.unstructure(policy))
+    # The model loads while the other rules run; its texts are the policy's, whatever the
+    # catalogue adds to the parties (their countries and safeguards).
+    if any(checked in language.RULES for checked in rules) and language.needs_model(Context(policy, profiles)):
+        language.prefetch()
     vendors = catalogue_rules.chosen(catalogue)
     judged = policy if vendors is None else catalogue_rules.effective_policy(policy, vendors)
     ctx = Context(judged, profiles, as_of or today, catalogue=vendors, declared=policy, documents=documents)
-    if any(checked in language.RULES for checked in rules) and language.needs_model(ctx):
-        language.prefetch()  # the model loads while the other rules run
     findings: list[Finding] = []
     silenced: list[tuple[Finding, Silence]] = []
     used: set[tuple[tuple[str | int, ...], int]] = set()

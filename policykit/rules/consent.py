@@ -41,11 +41,15 @@ def about_consent_cookies(ctx: Context, text: Prose) -> bool:
     return not discussed or any(needs_consent(ctx, c) for c in discussed)
 
 
-def sentences_saying(ctx: Context, kind: str, *, negated_ok: bool = False) -> Iterator[tuple[Prose, str]]:
-    """Each text and sentence that says `kind` (not negated, unless `negated_ok`)."""
+def sentences_saying(
+    ctx: Context, kind: str, *, negated_ok: bool = False, purposes: bool = True
+) -> Iterator[tuple[Prose, str]]:
+    """Each text and sentence that says `kind` (not negated, unless `negated_ok`); the
+    cookies' purposes left out unless `purposes` (a rule on what the articles say need
+    not search the thousands of purposes)."""
     pattern, negation = ctx.words(kind), ctx.words("negation")
     for text in ctx.told:
-        if not pattern.search(text.plain):
+        if (not purposes and text.cookie is not None) or not pattern.search(text.plain):
             continue
         for sentence in ctx.sentences(text.plain):
             if pattern.search(sentence) and (negated_ok or not negation.search(sentence)):

@@ -11,7 +11,6 @@ addresses taken out, are judged.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import threading
 from collections.abc import Iterator
@@ -216,7 +215,9 @@ class _Names:
 
 
 def _cleaned(plain: str, names: _Names) -> str:
-    text = _URL.sub(" ", plain.replace("\ufffc", " "))
+    text = plain.replace("\ufffc", " ")
+    if "@" in text or "http" in text or "www." in text:  # else _URL cannot match
+        text = _URL.sub(" ", text)
     for name in names.held_by(text):
         text = text.replace(name, " ")
     return " ".join(text.split())
@@ -250,11 +251,10 @@ def _judged(ctx: Context) -> Iterator[tuple[Prose, str]]:
 def other_language(ctx: Context) -> Iterator[Issue]:
     own = ctx.language.split("-")[0].lower()
     languages = tuple(dict.fromkeys((own, *_CANDIDATES)))
-    judged = _judged(ctx)
-    first = next(judged, None)
-    if first is None or own not in _model_languages():
+    judged = list(_judged(ctx))  # while the model is still being read (prefetch)
+    if not judged or own not in _model_languages():
         return  # nothing to judge (the model is not read), or a language it cannot tell apart
-    for text, cleaned in itertools.chain((first,), judged):
+    for text, cleaned in judged:
         language, probability = identify(cleaned, languages)
         if language != own and probability >= _CONFIDENCE:
             shown = cleaned if len(cleaned) <= 80 else cleaned[:79] + "…"

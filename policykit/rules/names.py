@@ -11,9 +11,14 @@ package ships it; scripts come from the same package's copy of Unicode's Scripts
 
 from __future__ import annotations
 
+import bisect
 import functools
+import importlib.util
+import json
+import os
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from policykit.findings import Severity, excerpt
 from policykit.rules.base import EVERYWHERE, Context, Issue, rule
@@ -32,6 +37,7 @@ _NO_SCRIPT = frozenset({"COMMON", "INHERITED"})  # digits, '_', accents: any scr
 _BIDI_CLASSES = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI", "L", "R", "AL"})
 
 
+@functools.lru_cache(maxsize=65536)  # a character's answer never changes; names share most characters
 def _hidden(character: str) -> str | None:
     """What a character that shows nothing (or reorders its neighbours) is, else None."""
     code = f"U+{ord(character):04X}"
@@ -58,10 +64,8 @@ def _prototypes() -> dict[str, str]:
     groups joined through any such link share the representative with the lowest code
     point, so the choice is deterministic. Multi-character look-alikes ('rn' for 'm')
     are not in this table."""
-    from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
-
     alike: dict[str, set[str]] = {}
-    for source, homoglyphs in confusables_data.items():
+    for source, homoglyphs in _data("confusables.json").items():
         source = source.strip("\u200e\u200f")
         for homoglyph in homoglyphs:
             target = str(homoglyph["c"]).strip("\u200e\u200f")
@@ -94,15 +98,40 @@ def skeleton(name: str) -> str:
 
 def scripts(name: str) -> set[str]:
     """The scripts of `name`'s characters, those every script uses left out."""
-    from confusable_homoglyphs.categories import aliases_categories  # type: ignore[import-untyped]
+    return {_script(character) for character in set(name)} - _NO_SCRIPT
 
-    found = set()
-    for character in set(name):
-        try:
-            found.add(str(aliases_categories(character)[0]))
-        except (KeyError, IndexError, TypeError):  # a character the data does not list
-            continue
-    return found - _NO_SCRIPT
+
+def _data(filename: str) -> Any:
+    """One of confusable_homoglyphs' JSON files, read from where the package reads it
+    (the folder CONFUSABLE_DATA names, else its own) without importing its modules: they
+    import urllib.request (30 ms) for the package's update command."""
+    spec = importlib.util.find_spec("confusable_homoglyphs")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("confusable_homoglyphs")
+    folder = os.environ.get("CONFUSABLE_DATA", os.path.dirname(os.path.abspath(spec.origin)))
+    with open(os.path.join(folder, filename), encoding="utf-8") as file:
+        return json.load(file)
+
+
+@functools.cache
+def _script_ranges() -> tuple[list[int], list[list[int]], list[str]]:
+    """The package's copy of Scripts.txt: the first code point of each range, the ranges
+    ([first, last, script, category]) and the scripts' names."""
+    data = _data("categories.json")
+    ranges = data["code_points_ranges"]
+    return [first for first, *_ in ranges], ranges, data["iso_15924_aliases"]
+
+
+@functools.lru_cache(maxsize=65536)  # looked up once per character, not once per name
+def _script(character: str) -> str:
+    """The script of a character, as confusable_homoglyphs' aliases_categories finds it
+    ('Unknown' for one the data does not list), looked up by bisection in the same data."""
+    starts, ranges, names = _script_ranges()
+    code = ord(character)
+    index = bisect.bisect_right(starts, code) - 1
+    if index >= 0 and code <= ranges[index][1]:
+        return str(names[ranges[index][2]])
+    return "Unknown"
 
 
 def _names(ctx: Context) -> Iterator[tuple[tuple[str | int, ...], str, str]]:

@@ -25,7 +25,7 @@ def _names(labels: list[str]) -> str:
 
 
 def _in_articles(ctx: Context, kind: str) -> list[tuple[tuple[str | int, ...], str]]:
-    return [(text.at, s) for text, s in sentences_saying(ctx, kind) if text.cookie is None]
+    return [(text.at, s) for text, s in sentences_saying(ctx, kind, purposes=False)]
 
 
 @rule(
