@@ -80,9 +80,9 @@ def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.
     reads: list[str] = []
     real = language._decompress
 
-    def counted(path: Path) -> bytes | None:
+    def counted(compressed: bytes) -> bytes | None:
         reads.append(threading.current_thread().name)
-        return real(path)
+        return real(compressed)
 
     monkeypatch.setattr(language, "_decompress", counted)
     _forget_model(language)
@@ -98,8 +98,10 @@ def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.
 
 
 def _forget_model(language: ModuleType) -> None:
-    for cached in (language._model_bytes, language._read_model, language._model_languages, identify):
+    for cached in (language._read_model, language._model_languages, identify):
         cached.cache_clear()
+    for kept in (language._pending, language._decompressed, language._prefetched):
+        kept.clear()
     language._languages_set[0] = language._UNSET
 
 
@@ -144,7 +146,8 @@ def test_a_policy_with_nothing_to_judge_does_not_read_the_model() -> None:
     try:
         assert not language.needs_model(Context(policy))
         assert policykit.check(policy, select=["PK330"]) == []
-        assert language._model_bytes.cache_info().currsize == 0 and language._read_model.cache_info().currsize == 0
+        assert not language._decompressed and not language._prefetched
+        assert not language._read_model.cache_info().currsize
         wordy = policykit.loads(terse.replace("purpose: Sessions", "purpose: Keeps your session"))
         assert language.needs_model(Context(wordy))
         # A name taken out of a word can leave two: the rule's own cleaning decides.

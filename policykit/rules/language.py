@@ -84,36 +84,49 @@ def _stored_arrays(data: bytes) -> dict[str, Any]:
 _MODEL_FILE = "data/model.npz.xz"
 
 
-def _decompress(path: Path) -> bytes | None:
-    """The model file's LZMA stream decompressed in memory, by one call: it releases the
-    GIL throughout (py3langid's own reader takes it back for every megabyte it copies to
-    a temporary file), so it runs beside the other rules. None if it cannot be read."""
+def _decompress(compressed: bytes) -> bytes | None:
+    """The model's LZMA stream decompressed in memory, by one call: it releases the GIL
+    throughout (py3langid's own reader takes it back for every megabyte it copies to a
+    temporary file), so it runs beside the other rules. None if it is not LZMA."""
     import lzma
 
     try:
-        return lzma.decompress(path.read_bytes())
-    except (OSError, lzma.LZMAError):
+        return lzma.decompress(compressed)
+    except lzma.LZMAError:
         return None
 
 
-@functools.lru_cache(maxsize=1)
-def _model_bytes() -> bytes | None:
-    """The decompressed model (a .npz archive), found without importing py3langid (whose
-    import, NumPy's, would hold the GIL the other rules run under)."""
+def _compressed() -> bytes | None:
+    """The model file's bytes (4.5 MB), found without importing py3langid (whose import,
+    NumPy's, would hold the GIL the other rules run under); None if it is not there."""
     import importlib.util
 
     spec = importlib.util.find_spec("py3langid")
     if spec is None or spec.origin is None:
         return None
-    return _decompress(Path(spec.origin).parent / _MODEL_FILE)
+    try:
+        return (Path(spec.origin).parent / _MODEL_FILE).read_bytes()
+    except OSError:
+        return None
 
 
+# The model as prefetch() read it, compressed, for the thread that decompresses it; and
+# the decompressed model once it is.
+_pending: list[bytes | None] = []
+_decompressed: list[bytes | None] = []
+_prefetched: list[threading.Thread] = []
 _bytes_lock = threading.Lock()
+_prefetch_lock = threading.Lock()
 
 
 def _raw_model() -> bytes | None:
-    with _bytes_lock:  # decompressed once, whichever thread asks first
-        return _model_bytes()
+    """The decompressed model (a .npz archive): decompressed once, whichever thread asks
+    first, from the bytes prefetch() read if it did."""
+    with _bytes_lock:
+        if not _decompressed:
+            compressed = _pending.pop() if _pending else _compressed()
+            _decompressed.append(None if compressed is None else _decompress(compressed))
+        return _decompressed[0]
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,9 +165,15 @@ def _identifier() -> LanguageIdentifier:
 def prefetch() -> None:
     """Start decompressing the identifier's model (about 0.33 s, which releases the GIL)
     in a background thread, so that it overlaps the rules that run before this one; the
-    rule then waits for it if it is not yet done, and makes the identifier of it."""
-    if _model_bytes.cache_info().currsize == 0 and _read_model.cache_info().currsize == 0:
-        threading.Thread(target=_raw_model, name="policykit-language-model", daemon=True).start()
+    rule then waits for it if it is not yet done, and makes the identifier of it. The
+    file is read here: in the thread, each of its system calls would then wait for the
+    GIL the rules hold."""
+    with _prefetch_lock:
+        if _prefetched or _decompressed or _read_model.cache_info().currsize:
+            return  # started, or done
+        _pending.append(_compressed())
+        _prefetched.append(threading.Thread(target=_raw_model, name="policykit-language-model", daemon=True))
+        _prefetched[0].start()
 
 
 def needs_model(ctx: Context) -> bool:
