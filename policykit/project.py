@@ -83,7 +83,7 @@ class Project:
     ignore: tuple[str, ...] = ()
     writable: bool = True  # False for the bundled example inside the package
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in the file's order
-    base_url: str | None = None  # the site's address, ending in / (policykit.build_urls.check_base_url)
+    base_url: str | None = None  # the site's address, ending in / (policykit.build.urls.check_base_url)
     consent: ConsentTool | None = None  # the consent tool of the built site (policykit.site_settings)
     theme: Theme | None = None  # the built site's templates, header, footer, logo, CSS (policykit.site_settings)
 
@@ -180,7 +180,7 @@ def _per_file_ignores(value: object, path: Path, text: str) -> tuple[tuple[str, 
 
 
 def _base_url(table: Mapping[str, Any], path: Path, text: str) -> str | None:
-    from policykit.build_urls import BaseUrlError, check_base_url
+    from policykit.build.urls import BaseUrlError, check_base_url
 
     if "base_url" not in table:
         return None

@@ -2,7 +2,7 @@
 
 In: the value of a key of policykit.toml (or [tool.policykit]), the project folder, the
 configuration file and its text (to place a message at its key).
-Out: a ConsentTool (for policykit.build_consent) or a Theme (policykit.build_theme), or
+Out: a ConsentTool (for policykit.build.consent) or a Theme (policykit.build.theme), or
 ProjectError at the key's
 `file:line:col`. Files the settings name must be inside the project folder. Imports
 nothing of the build, so that policykit.project can read it.
@@ -32,7 +32,7 @@ __all__ = [
     "theme_setting",
 ]
 
-# The consent tools `build` configures (policykit.build_consent.TOOL_NAMES says how).
+# The consent tools `build` configures (policykit.build.consent.TOOL_NAMES says how).
 TOOL_NAMES = ("cookieconsent", "klaro")
 ASSETS = "consent"  # the site's folder for the files of the project's consent tool
 _KEYS: Mapping[str, str] = {
@@ -130,7 +130,7 @@ def _asset(value: object, key: str, root: Path, config: Path, text: str) -> Asse
 
 def _consent_mode(value: object, config: Path, text: str) -> bool | tuple[tuple[str, tuple[str, ...]], ...]:
     """True, False, or (category id, consent types) rows; the types and the categories are
-    checked by the build (policykit.build_consent), against Google's table and the policy."""
+    checked by the build (policykit.build.consent), against Google's table and the policy."""
     where = key_position(text, "consent_mode")
     if isinstance(value, bool):
         return value

@@ -23,6 +23,8 @@ import pytest
 from tools import axe_violations, nu_html_check
 
 import policykit.build
+import policykit.build.publish
+import policykit.build.workers
 from conftest import POLICY, ROOT, SEED, copy_project
 from policykit.build import MANIFEST, build_site
 from policykit.cli import main
@@ -266,14 +268,14 @@ def test_a_failed_output_leaves_the_previous_site(repo: Path, monkeypatch: pytes
     policy = repo / "data" / "policy.yaml"
     policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
                       encoding="utf-8")  # fmt: skip
-    real = policykit.build._render_one
+    real = policykit.build.workers._render_one
 
     def fail_pdf(*args: object) -> tuple[bool, bytes | str]:
         if args[4] == "pdf":
             return False, "cannot render the PDF: no font"
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(policykit.build, "_render_one", fail_pdf)
+    monkeypatch.setattr(policykit.build.workers, "_render_one", fail_pdf)
     result = build_site(project, load(policy), locales=("nl",), jobs=1)
     assert not result.committed and {name for name, _ in result.failed} == {"en/policy.pdf", "nl/policy.pdf"}
     assert files(site) == before
@@ -356,7 +358,7 @@ def test_a_full_disk_leaves_the_previous_site_and_says_so_in_one_line(
     policy = repo / "data" / "policy.yaml"
     policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
                       encoding="utf-8")  # fmt: skip
-    real = policykit.build._write
+    real = policykit.build.publish._write
     written: list[Path] = []
 
     def fill_up(path: Path, data: bytes) -> None:
@@ -365,7 +367,7 @@ def test_a_full_disk_leaves_the_previous_site_and_says_so_in_one_line(
         written.append(path)
         real(path, data)
 
-    monkeypatch.setattr(policykit.build, "_write", fill_up)
+    monkeypatch.setattr(policykit.build.publish, "_write", fill_up)
     code, _, err = run(capsys, "build", "-q", "--locale", "nl", "--jobs", "1")
     assert code == 2
     assert err.count("\n") == 1 and "No space left on device; the previous site is unchanged" in err, err
@@ -376,7 +378,7 @@ def test_a_full_disk_leaves_the_previous_site_and_says_so_in_one_line(
 def test_without_an_atomic_exchange_the_swap_is_two_renames_and_recovers(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(policykit.build, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(policykit.build.publish, "_exchange", lambda a, b: False)
     project = project_for_policy(repo / "data" / "policy.yaml")
     site = repo / "site"
     build_site(project, load(project.policy), locales=("nl",), jobs=1)
@@ -392,7 +394,7 @@ def test_without_an_atomic_exchange_the_swap_is_two_renames_and_recovers(
     aside.mkdir()
     site.rename(aside / "site")
     (repo / ".site.policykit-staging-k1ll3d").mkdir()
-    policykit.build._clean_orphans(site)
+    policykit.build.publish.clean_orphans(site)
     assert files(site) == before
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
 
@@ -421,7 +423,7 @@ def test_workers_end_when_the_build_is_killed(repo: Path) -> None:
 
 def test_two_builds_into_different_folders_of_one_parent_do_not_refuse_each_other(repo: Path) -> None:
     project = project_for_policy(repo / "data" / "policy.yaml")
-    with policykit.build._locked(repo / "site-a"):  # a build into site-a is running
+    with policykit.build.publish.locked(repo / "site-a"):  # a build into site-a is running
         result = build_site(project, load(project.policy), output=repo / "site-b", locales=("nl",), jobs=1)
         assert result.committed
         with pytest.raises(policykit.build.BuildError, match="another build is writing here"):
@@ -433,7 +435,7 @@ def test_a_file_another_process_writes_during_the_build_is_kept(repo: Path, monk
     project = project_for_policy(repo / "data" / "policy.yaml")
     site = repo / "site"
     build_site(project, load(project.policy), locales=("nl",), jobs=1)
-    real = policykit.build._keep_folder_modes
+    real = policykit.build.publish._keep_folder_modes
 
     def meanwhile(old: Path, staging: Path) -> None:  # the last step before the swap
         (old / "uploads").mkdir()
@@ -441,7 +443,7 @@ def test_a_file_another_process_writes_during_the_build_is_kept(repo: Path, monk
         (old / "robots.txt").write_bytes(b"User-agent: *\n")
         real(old, staging)
 
-    monkeypatch.setattr(policykit.build, "_keep_folder_modes", meanwhile)
+    monkeypatch.setattr(policykit.build.publish, "_keep_folder_modes", meanwhile)
     policy = repo / "data" / "policy.yaml"
     policy.write_text(policy.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"'),
                       encoding="utf-8")  # fmt: skip

@@ -1,4 +1,4 @@
-"""The consent tool in the built site (`[consent]` in the project, policykit.build_consent):
+"""The consent tool in the built site (`[consent]` in the project, policykit.build.consent):
 `build` with cookieconsent v3 or Klaro! (the npm packages), the site served from 127.0.0.1
 under the policy's own host names, driven in headless Chromium (Playwright) as a visitor
 would, in en, nl and ar: the banner in the page's language, "Change your cookie settings"

@@ -12,7 +12,7 @@ import pytest
 from tools import nu_html_check
 
 from policykit.build import MANIFEST, PAGES
-from policykit.build_stale import add_notice, strip_notice
+from policykit.build.stale import add_notice, strip_notice
 from policykit.cli import main
 
 SENTENCE = "Keeps the live chat in step when you open our website in several tabs."

@@ -1,5 +1,5 @@
 """The built site's theme (`[theme]` in the project, `build --templates`,
-policykit.build_theme): the project's header, footer, logo, stylesheet, CSS custom
+policykit.build.theme): the project's header, footer, logo, stylesheet, CSS custom
 properties and extra head content on every locale's page, its files copied into the site,
 nothing wider than the viewport at 1280 and 390 px in Chromium, valid and accessible;
 configured values escaped or refused (`path:line:col`, exit 2); a changed theme renders

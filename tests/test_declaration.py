@@ -26,7 +26,7 @@ from tools import require
 from conftest import POLICY, ROOT
 from policykit.audit.scan import CHROMIUM_FLAGS
 from policykit.build import build_site
-from policykit.build_files import DECLARATION_JS, FRAGMENT_CSS, declaration_script
+from policykit.build.files import DECLARATION_JS, FRAGMENT_CSS, declaration_script
 from policykit.exports.cookies_json import catalogue, catalogue_json
 from policykit.i18n.translator import translator_for
 from policykit.inline import parse_inline, plain_text

@@ -15,7 +15,7 @@ from tools import CHROMIUM_FLAGS, require
 
 from conftest import POLICY
 from policykit.build import build_site
-from policykit.build_files import FRAGMENT_CSS
+from policykit.build.files import FRAGMENT_CSS
 from policykit.load import load
 from policykit.project import project_for_policy
 from policykit.render.html import stylesheet

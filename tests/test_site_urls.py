@@ -16,7 +16,7 @@ import pytest
 
 from conftest import POLICY, ROOT, copy_project
 from policykit.build import build_site
-from policykit.build_urls import SITEMAP, BaseUrlError, check_base_url
+from policykit.build.urls import SITEMAP, BaseUrlError, check_base_url
 from policykit.cli import main
 from policykit.errors import ProjectError
 from policykit.load import load

@@ -370,7 +370,7 @@ def build(
 
 
 def _checked_base_url(value: str) -> str:
-    from policykit.build_urls import BaseUrlError, check_base_url
+    from policykit.build.urls import BaseUrlError, check_base_url
 
     try:
         return check_base_url(value)

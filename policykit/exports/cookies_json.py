@@ -122,7 +122,7 @@ def _translation(policy: Policy, locale: str, translator: Translator, base_url: 
 
 def _page_url(base_url: str, locale: str) -> str:
     """The absolute address of the policy's page in `locale`, as `policykit build` lays it out."""
-    from policykit.build_urls import page_url
+    from policykit.build.urls import page_url
 
     return page_url(base_url, f"{_language_tag(locale)}/index.html")
 
@@ -136,7 +136,7 @@ def catalogue(
 ) -> dict[str, Any]:
     """The catalogue of `policy`, with the texts of each locale of `translators`
     (locale -> its translator; the policy's own language needs none). With `base_url`
-    (the site's address, policykit.build_urls.check_base_url), the policy's page in each
+    (the site's address, policykit.build.urls.check_base_url), the policy's page in each
     language is named by its absolute address."""
     from policykit.declaration import declaration
     from policykit.exports.consent_mode import consent_types

@@ -76,7 +76,7 @@ TEMPLATE_STRINGS: dict[str, str] = {
     "diff.country_changed": "Country of {party}: {new} (was: {old}).",
     "diff.safeguard_changed": "Transfers of your data to {party} now rely on this safeguard: {new} (was: {old}).",
     "diff.text_changed": "The text of the article \u201c{article}\u201d was changed.",
-    # A site build that keeps a stale translation (policykit/build_stale.py).
+    # A site build that keeps a stale translation (policykit/build/stale.py).
     "stale_notice": "This translation is of version {version} of {date}; the current version, in {language}, is "
     "{current}.",
     "stale_notice_undated": "This translation is of version {version}; the current version, in {language}, is "

@@ -31,7 +31,7 @@ def declaration_script() -> str:
 
 def site_files(base_url: str | None, published: Sequence[str]) -> dict[str, bytes]:
     """The files beside the pages; `published` are the language tags of the site's pages."""
-    from policykit.build_urls import SITEMAP, sitemap_xml
+    from policykit.build.urls import SITEMAP, sitemap_xml
     from policykit.render.html import stylesheet
 
     files = {

@@ -94,13 +94,13 @@ class SitePage:
 
 def site_page(project: Project, policy: Policy) -> SitePage | None:
     """What every locale's web page gets of the project's site: its consent tool (the
-    same in each: the tool's config is beside it) and its theme (policykit.build_theme),
+    same in each: the tool's config is beside it) and its theme (policykit.build.theme),
     or None when the project adds nothing."""
     if project.consent is None and project.theme is None:
         return None
     page = _consent_page(project.consent) if project.consent is not None else SitePage()
     if project.theme is not None:
-        from policykit.build_theme import theme_parts
+        from policykit.build.theme import theme_parts
 
         head, header, footer = theme_parts(project.theme, policy)
         # The theme's stylesheet after the tool's, so that it can restyle the tool too.
@@ -116,11 +116,11 @@ def site_files(
     its translator) of each published locale."""
     files: dict[str, bytes] = {}
     if project.theme is not None:
-        from policykit.build_theme import theme_files
+        from policykit.build.theme import theme_files
 
         files.update(theme_files(project.theme))
     if project.consent is not None:
-        from policykit.build_urls import page_url
+        from policykit.build.urls import page_url
 
         base = project.base_url
         urls = {folder: page_url(base, f"{folder}/index.html") if base else "index.html" for folder, _, _ in locales}

@@ -25,12 +25,29 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 from markupsafe import escape
 
-__all__ = ["STALE_MODES", "Kept", "add_notice", "keep_pages", "notice_strings", "strip_notice", "version_label"]
+from policykit.build.plan import PAGES, hreflang, sha256_file
+
+if TYPE_CHECKING:
+    from policykit.build.plan import Task
+    from policykit.model import Policy
+    from policykit.project import Project
+
+__all__ = [
+    "STALE_MODES",
+    "Kept",
+    "add_notice",
+    "keep_locales",
+    "keep_pages",
+    "notice_strings",
+    "strip_notice",
+    "version_label",
+    "with_source_notice",
+]
 
 STALE_MODES = ("keep", "source", "skip")
 _START, _END = "<!-- policykit:stale -->", "<!-- /policykit:stale -->"
@@ -151,15 +168,13 @@ def keep_pages(
     """The locale's pages (`pages`, default: every format) of the last complete build
     (from the manifest, each still holding the bytes it recorded), each with the notice
     `make_notice(version, date)` gives; None when there is no complete set of one version."""
-    from policykit.build import PAGES, _sha256_file
-
     formats = dict(PAGES if pages is None else pages)
     olds: dict[str, dict[str, Any]] = {}
     for file in formats:
         old = previous.get(f"{folder}/{file}")
         if not isinstance(old, dict) or not isinstance(old.get("version_id"), str):
             return None
-        if _sha256_file(site / f"{folder}/{file}") != old.get("sha256"):
+        if sha256_file(site / f"{folder}/{file}") != old.get("sha256"):
             return None  # changed by hand since: not what the manifest says was published
         olds[file] = old
     versions = {(version_label(o.get("policy_version"), str(o["version_id"])), o.get("date")) for o in olds.values()}
@@ -177,3 +192,52 @@ def keep_pages(
         entries[name] = {**entry, "sha256": hashlib.sha256(data).hexdigest(), "stale": "kept"}
         files[name] = data
     return Kept(locale, files, entries, version, None if date is None else str(date))
+
+
+def _current_version(policy: Policy) -> str:
+    """The source-language text's version, as a notice names it."""
+    from policykit.document import version_id
+
+    return version_label(policy.meta.version, version_id(policy, b""))
+
+
+def keep_locales(
+    project: Project,
+    policy: Policy,
+    site: Path,
+    previous: dict[str, Any],
+    stale: Sequence[str],
+    pages: Sequence[tuple[str, str]],
+) -> dict[str, Kept]:
+    """locale -> what is kept (keep_pages) for each of the `stale` locales whose last
+    complete pages are in `site`, each with the notice in its language."""
+    from babel import Locale
+
+    source = str(policy.meta.language)
+    found = {}
+    for locale in stale:
+
+        def notice(version: str, date: str | None, locale: str = locale) -> tuple[str, str]:
+            return notice_strings(project.locales, locale, source, version=version, date=date,
+                                  current=_current_version(policy))  # fmt: skip
+
+        rtl = Locale.parse(locale).character_order == "right-to-left"
+        kept = keep_pages(site, previous, locale, hreflang(locale), notice, hreflang(source), rtl, pages)
+        if kept is not None:
+            found[locale] = kept
+    return found
+
+
+def with_source_notice(project: Project, policy: Policy, task: Task, data: bytes) -> bytes:
+    """`data`, the output of `task` built with the source text where it is not translated,
+    with the notice saying so (a PDF as it is)."""
+    from babel import Locale
+
+    assert task.locale is not None
+    source = str(policy.meta.language)
+    notice, link = notice_strings(project.locales, task.locale, source, version=None, date=None,
+                                  current=_current_version(policy))  # fmt: skip
+    file = task.name.rsplit("/", 1)[1]
+    href = f"../{hreflang(source)}/{file if task.output_format != 'pdf' else 'index.html'}"
+    rtl = Locale.parse(task.locale).character_order == "right-to-left"
+    return add_notice(data, task.output_format, notice, link, href, hreflang(task.locale), rtl)
