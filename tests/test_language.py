@@ -80,7 +80,7 @@ def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.
     reads: list[str] = []
     real = language._decompress
 
-    def counted(compressed: bytes) -> bytes | None:
+    def counted(compressed: bytes) -> bytes:
         reads.append(threading.current_thread().name)
         return real(compressed)
 
@@ -102,31 +102,65 @@ def _forget_model(language: ModuleType) -> None:
         cached.cache_clear()
     for kept in (language._pending, language._decompressed, language._prefetched):
         kept.clear()
-    language._languages_set[0] = language._UNSET
 
 
-def test_the_model_read_in_memory_is_py3langids_own() -> None:
-    """The model decompressed in one step and used where it lies is the model py3langid
-    reads: the same languages, the same arrays, the same answers to the same texts."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+# Texts in many languages and scripts, and the edges of the classifier: no feature at all,
+# all capitals (py3langid lowers them), a lone letter, text that is not NFC.
+_EDGES = [
+    *("", " ", "x", "COOKIES AND SIMILAR TECHNOLOGIES"),
+    *("Cafe\u0301 cre\u0300me", "12345 67890", "\U0001f36a \u2014"),
+]
 
-    from policykit.rules import language
 
+def test_policykit_reads_py3langids_model_and_answers_as_py3langid_does() -> None:
+    """The model shipped in policykit is py3langid 0.4.0's, and policykit's classifier,
+    which needs no NumPy, gives py3langid's answers: the same language for every text of
+    the shipped catalogues and the edges above, among every choice of languages PK330
+    makes, and the same probability to 1e-4 (float32 sums in NumPy, float64 here)."""
+    import hashlib
+
+    py3langid = pytest.importorskip("py3langid.langid")  # the test extra installs it
+
+    from policykit.rules import langid, language
+
+    shipped = language._MODEL_FILE.read_bytes()
+    digest = hashlib.sha256(shipped).hexdigest()
+    assert digest in (language._MODEL_FILE.parent / "SOURCE.md").read_text(encoding="utf-8")
+    if py3langid.MODEL_FILE == "data/model.npz.xz":  # py3langid 0.4's layout: the same file
+        assert (Path(py3langid.__file__).parent / py3langid.MODEL_FILE).read_bytes() == shipped
     ours = language._identifier()
-    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    assert isinstance(ours.tk_nextmove, memoryview)  # read in memory, not by py3langid's reader
-    assert ours.nb_classes == theirs.nb_classes and len(ours.nb_classes) > 100
-    assert (ours.nb_ptc == theirs.nb_ptc).all() and (ours.nb_pc == theirs.nb_pc).all()
-    assert list(ours.tk_nextmove) == list(theirs.tk_nextmove) and list(ours.tk_row) == list(theirs.tk_row)
-    assert ours.tk_output == theirs.tk_output
-    texts = [target for path in CATALOGUES[:4] for _, target in _texts(path)][:200]
-    for languages in (None, ["en", "nl", "de", "fr"], ["ar", "en"]):
-        with language._identifier_lock:
-            ours.set_languages(languages)
-            theirs.set_languages(languages)
-            assert [ours.classify(text) for text in texts] == [theirs.classify(text) for text in texts]
+    theirs = py3langid.LanguageIdentifier.from_model_file(py3langid.MODEL_FILE, norm_probs=True)
+    assert ours.classes == tuple(theirs.nb_classes) and len(ours.classes) > 100
+    texts = [*_EDGES, *(text for path in CATALOGUES for pair in _texts(path) for text in pair)]
+    assert len(texts) > 1000
+    for languages in (None, ["en", "nl", "de", "fr"], ["ar", "en", "nl", "de", "fr"], ["sr", "en"], ["en"]):
+        theirs.set_languages(languages)
+        for text in texts:
+            expected, probability = theirs.classify(text)
+            found = langid.classify(ours, text, languages)
+            assert found[0] == expected and found[1] == pytest.approx(probability, abs=1e-4), (text, languages)
+
+
+def test_a_damaged_model_is_said_not_guessed_around(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing or damaged model file is an installation to repair: PK330 says so and
+    which file, rather than judging no text (a check that would pass for want of a model)."""
+    from policykit.rules import langid, language
+
+    with pytest.raises(ValueError, match="not a zip archive"):
+        langid.read_model(language._raw_model()[:10_000] + bytes(100))
+    for content in (None, b"not lzma"):
+        target = tmp_path / "model.npz.xz"
+        if content is not None:
+            target.write_bytes(content)
+        monkeypatch.setattr(language, "_MODEL_FILE", target)
         _forget_model(language)
-        ours = language._identifier()
+        try:
+            with pytest.raises(language.ModelMissing, match=r"model\.npz\.xz: .*reinstall policykit"):
+                identify("Deze cookie onthoudt uw keuze", ("nl", "en"))
+        finally:
+            monkeypatch.undo()
+            _forget_model(language)
+    assert identify("Deze cookie onthoudt uw keuze voor cookies", ("nl", "en"))[0] == "nl"
 
 
 def test_a_policy_with_nothing_to_judge_does_not_read_the_model() -> None:

@@ -74,11 +74,17 @@ def test_wheel_is_typed_licensed_and_holds_nothing_else(wheel: Path) -> None:
     metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
     headers = [line for line in metadata.split("\n\n")[0].splitlines()]
     assert f"Name: {DISTRIBUTION}" in headers
-    # The wheel ships the OFL fonts the PDF embeds: their licence is named and carried.
-    assert "License-Expression: Apache-2.0 AND OFL-1.1" in headers and "License-File: LICENSE" in headers
+    # The wheel ships the OFL fonts the PDF embeds: their licence is named and carried ...
+    assert "License-Expression: Apache-2.0 AND OFL-1.1 AND BSD-3-Clause" in headers
+    assert "License-File: LICENSE" in headers
     assert "License-File: policykit/render/fonts/OFL.txt" in headers
     fonts = zipfile.ZipFile(wheel).read(f"{info}/licenses/policykit/render/fonts/OFL.txt").decode()
     assert "SIL OPEN FONT LICENSE Version 1.1" in fonts
+    # ... and py3langid's language model (PK330), with its BSD licence.
+    assert "License-File: policykit/rules/language_model/LICENSE" in headers
+    model = zipfile.ZipFile(wheel).read(f"{info}/licenses/policykit/rules/language_model/LICENSE").decode()
+    assert "BSD 3-Clause License" in model and "Marco Lui" in model
+    assert "policykit/rules/language_model/model.npz.xz" in zipfile.ZipFile(wheel).namelist()
     assert "Classifier: Typing :: Typed" in headers
     assert "Classifier: Programming Language :: Python :: 3.11" in headers
     assert any(

@@ -2,26 +2,28 @@
 
 In: a Context: every text a reader sees (titles, paragraphs, list items, captions,
 purposes) and `meta.language`. Out: Issues pointing at a text that reads as another
-language. The language is told by py3langid, which ships its own model and reaches no
-network; it is asked to choose only among the policy's language and the languages the
-wording lists know, and only texts of at least two words, with names, placeholders and
-addresses taken out, are judged.
+language. The language is told by py3langid's model, shipped with policykit and read
+without NumPy (policykit.rules.langid); no network is reached. The identifier chooses
+only among the policy's language and the languages the wording lists know, and only
+texts of at least two words, with names, placeholders and addresses taken out, are
+judged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policykit.findings import Severity
 from policykit.rules.base import EVERYWHERE, Context, Issue, Prose, rule
 
 if TYPE_CHECKING:
-    from py3langid.langid import LanguageIdentifier
+    from policykit.rules.langid import Model
 
 __all__ = ["RULES", "identify", "needs_model", "prefetch"]
 
@@ -33,131 +35,70 @@ _MIN_WORDS = 2
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
-
-# The identifier is one shared object whose choice of languages is state: py3langid's
-# set_languages rebuilds its restricted model (1.4 ms a call: 2.4 of the 6.3 s a check of
-# the database's 2,264 cookies took when it was called for every text), so it is called
-# only when the languages change, and a choice and the classification under it are one
-# step for the threads that share the identifier.
-_UNSET = ("",)
-_languages_set: list[tuple[str, ...] | None] = [_UNSET]
-_identifier_lock = threading.RLock()
+# py3langid's model, shipped with policykit (language_model/SOURCE.md says whence).
+_MODEL_FILE = Path(__file__).parent / "language_model" / "model.npz.xz"
 
 
-_model_lock = threading.Lock()
+class ModelMissing(RuntimeError):
+    """policykit's installation lacks its language model, or the file is damaged."""
 
 
-def _stored_arrays(data: bytes) -> dict[str, Any]:
-    """The arrays of an uncompressed .npz archive whose members are stored, not deflated
-    (as py3langid writes its model), as read-only views of `data`: no copy is made."""
-    import io
-    import zipfile
-
-    import numpy as np
-    from numpy.lib import format as npy
-
-    arrays: dict[str, Any] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for member in archive.infolist():
-            if member.compress_type != zipfile.ZIP_STORED:
-                raise ValueError(f"{member.filename} is compressed")
-            local = data[member.header_offset : member.header_offset + 30]
-            if local[:4] != b"PK\x03\x04":
-                raise ValueError(f"{member.filename}: no local header")
-            start = member.header_offset + 30 + int.from_bytes(local[26:28], "little")
-            start += int.from_bytes(local[28:30], "little")
-            stream = io.BytesIO(data[start : start + 256 * 1024])
-            version = npy.read_magic(stream)
-            header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
-            shape, fortran, dtype = header(stream)
-            if dtype.hasobject:
-                raise ValueError(f"{member.filename} holds objects")
-            count = 1
-            for extent in shape:
-                count *= extent
-            array = np.frombuffer(data, dtype=dtype, count=count, offset=start + stream.tell())
-            arrays[member.filename.removesuffix(".npy")] = array.reshape(shape, order="F" if fortran else "C")
-    return arrays
-
-
-# Where py3langid (0.4 and later) keeps its model, in its package.
-_MODEL_FILE = "data/model.npz.xz"
-
-
-def _decompress(compressed: bytes) -> bytes | None:
+def _decompress(compressed: bytes) -> bytes:
     """The model's LZMA stream decompressed in memory, by one call: it releases the GIL
-    throughout (py3langid's own reader takes it back for every megabyte it copies to a
-    temporary file), so it runs beside the other rules. None if it is not LZMA."""
+    throughout, so it runs beside the other rules."""
     import lzma
 
     try:
         return lzma.decompress(compressed)
-    except lzma.LZMAError:
-        return None
+    except lzma.LZMAError as error:
+        raise ModelMissing(f"{_MODEL_FILE}: {error}; reinstall policykit") from None
 
 
-def _compressed() -> bytes | None:
-    """The model file's bytes (4.5 MB), found without importing py3langid (whose import,
-    NumPy's, would hold the GIL the other rules run under); None if it is not there."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("py3langid")
-    if spec is None or spec.origin is None:
-        return None
+def _compressed() -> bytes:
+    """The model file's bytes (4.5 MB)."""
     try:
-        return (Path(spec.origin).parent / _MODEL_FILE).read_bytes()
-    except OSError:
-        return None
+        return _MODEL_FILE.read_bytes()
+    except OSError as error:
+        raise ModelMissing(f"{_MODEL_FILE}: {error.strerror or error}; reinstall policykit") from None
 
 
 # The model as prefetch() read it, compressed, for the thread that decompresses it; and
-# the decompressed model once it is.
-_pending: list[bytes | None] = []
-_decompressed: list[bytes | None] = []
+# the decompressed model once it is (or why it could not be).
+_pending: list[bytes] = []
+_decompressed: list[bytes | ModelMissing] = []
 _prefetched: list[threading.Thread] = []
 _bytes_lock = threading.Lock()
 _prefetch_lock = threading.Lock()
+_model_lock = threading.Lock()
 
 
-def _raw_model() -> bytes | None:
+def _raw_model() -> bytes:
     """The decompressed model (a .npz archive): decompressed once, whichever thread asks
     first, from the bytes prefetch() read if it did."""
     with _bytes_lock:
         if not _decompressed:
-            compressed = _pending.pop() if _pending else _compressed()
-            _decompressed.append(None if compressed is None else _decompress(compressed))
-        return _decompressed[0]
+            try:
+                _decompressed.append(_decompress(_pending.pop() if _pending else _compressed()))
+            except ModelMissing as error:
+                _decompressed.append(error)
+        done = _decompressed[0]
+    if isinstance(done, ModelMissing):
+        raise done
+    return done
 
 
 @functools.lru_cache(maxsize=1)
-def _read_model() -> LanguageIdentifier:
-    """py3langid's model, read as py3langid reads it but in one step (see _decompress),
-    its arrays used where they lie in the decompressed archive instead of being copied
-    out of it and converted; a model of another layout (another version of py3langid) is
-    read by py3langid itself."""
-    import zipfile
+def _read_model() -> Model:
+    """The model, its arrays used where they lie in the decompressed archive."""
+    from policykit.rules.langid import read_model
 
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    data = _raw_model() if MODEL_FILE == _MODEL_FILE else None
-    if data is not None:
-        try:
-            arrays = _stored_arrays(data)
-            return LanguageIdentifier(
-                arrays["ptc"],
-                arrays["pc"],
-                arrays["classes"].tolist(),
-                memoryview(arrays["nextmove"]),  # indexed one state at a time, as py3langid's array is
-                arrays["out_feat"].tolist(),
-                norm_probs=True,
-                tk_row=memoryview(arrays["nextmove_row"]),
-            )
-        except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
-            pass
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        return read_model(_raw_model())
+    except ValueError as error:
+        raise ModelMissing(f"{_MODEL_FILE}: {error}; reinstall policykit") from None
 
 
-def _identifier() -> LanguageIdentifier:
+def _identifier() -> Model:
     with _model_lock:  # read once, whichever thread asks first
         return _read_model()
 
@@ -171,7 +112,8 @@ def prefetch() -> None:
     with _prefetch_lock:
         if _prefetched or _decompressed or _read_model.cache_info().currsize:
             return  # started, or done
-        _pending.append(_compressed())
+        with contextlib.suppress(ModelMissing):  # said when the rule asks for the model
+            _pending.append(_compressed())
         _prefetched.append(threading.Thread(target=_raw_model, name="policykit-language-model", daemon=True))
         _prefetched[0].start()
 
@@ -184,25 +126,18 @@ def needs_model(ctx: Context) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _model_languages() -> frozenset[str]:
-    """Every language the model knows (not the subset the last call chose)."""
-    identifier = _identifier()
-    with _identifier_lock:
-        identifier.set_languages(None)
-        _languages_set[0] = None
-        return frozenset(str(language) for language in identifier.nb_classes)
+    """Every language the model knows."""
+    return frozenset(_identifier().classes)
 
 
 @functools.lru_cache(maxsize=4096)
 def identify(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
-    """The language of `text` among `languages` and how sure the identifier is."""
-    identifier = _identifier()
+    """The language of `text` among `languages` and how sure the identifier is (the
+    probability among them), as py3langid tells it."""
+    from policykit.rules.langid import classify
+
     known = tuple(language for language in languages if language in _model_languages()) or None
-    with _identifier_lock:
-        if _languages_set[0] != known:
-            identifier.set_languages(None if known is None else list(known))
-            _languages_set[0] = known
-        language, probability = identifier.classify(text)
-    return str(language), float(probability)
+    return classify(_identifier(), text, known)
 
 
 _PREFIX = 3  # names are indexed by their first three characters
