@@ -71,28 +71,31 @@ def test_the_answer_does_not_depend_on_the_languages_asked_before() -> None:
 
 
 def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """check() starts decompressing the model in a background thread (prefetch); the rule,
-    asking for it meanwhile, waits for that read instead of starting a second one."""
-    import threading
+    """Rules judging texts in several threads read the model's file once, and the parts
+    they decompress on the way (the DFA's blocks, the columns) give every thread the
+    answers one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    from policykit.rules import language
+    from policykit.rules import langid, language
 
-    reads: list[str] = []
-    real = language._decompress
+    texts = [text for path in CATALOGUES[:4] for pair in _texts(path) for text in pair][:400]
+    _forget_model(language)
+    alone = [identify(text, ("nl", "en", "de", "fr")) for text in texts]
+    reads: list[int] = []
+    real = langid.read_model
 
-    def counted(compressed: bytes) -> bytes:
-        reads.append(threading.current_thread().name)
-        return real(compressed)
+    def counted(data: bytes) -> langid.Model:
+        reads.append(len(data))
+        return real(data)
 
-    monkeypatch.setattr(language, "_decompress", counted)
+    monkeypatch.setattr(langid, "read_model", counted)
     _forget_model(language)
     try:
-        language.prefetch()
-        language.prefetch()
-        first = language._identifier()
-        assert language._identifier() is first
-        assert reads == ["policykit-language-model"]  # one read, in the background thread
-        assert identify("Deze cookie onthoudt uw keuze voor de taal van de website.", ("nl", "en"))[0] == "nl"
+        with ThreadPoolExecutor(4) as pool:
+            together = list(pool.map(lambda text: identify(text, ("nl", "en", "de", "fr")), texts))
+        assert together == alone
+        assert len(reads) == 1
+        assert language._identifier() is language._identifier()
     finally:
         _forget_model(language)
 
@@ -100,8 +103,6 @@ def test_the_model_is_read_once_whichever_thread_asks_first(monkeypatch: pytest.
 def _forget_model(language: ModuleType) -> None:
     for cached in (language._read_model, language._model_languages, identify):
         cached.cache_clear()
-    for kept in (language._pending, language._decompressed, language._prefetched):
-        kept.clear()
 
 
 # Texts in many languages and scripts, and the edges of the classifier: no feature at all,
@@ -113,22 +114,25 @@ _EDGES = [
 
 
 def test_policykit_reads_py3langids_model_and_answers_as_py3langid_does() -> None:
-    """The model shipped in policykit is py3langid 0.4.0's, and policykit's classifier,
-    which needs no NumPy, gives py3langid's answers: the same language for every text of
-    the shipped catalogues and the edges above, among every choice of languages PK330
-    makes, and the same probability to 1e-4 (float32 sums in NumPy, float64 here)."""
+    """The model shipped in policykit is py3langid 0.4.0's, repacked (langid_pack), and
+    policykit's classifier, which needs no NumPy, gives py3langid's answers: the same
+    language for every text of the shipped catalogues and the edges above, among every
+    choice of languages PK330 makes, and the same probability to 1e-4 (float32 sums in
+    NumPy, float64 here)."""
     import hashlib
 
     py3langid = pytest.importorskip("py3langid.langid")  # the test extra installs it
 
     from policykit.rules import langid, language
 
+    source = (language._MODEL_FILE.parent / "SOURCE.md").read_text(encoding="utf-8")
     shipped = language._MODEL_FILE.read_bytes()
-    digest = hashlib.sha256(shipped).hexdigest()
-    assert digest in (language._MODEL_FILE.parent / "SOURCE.md").read_text(encoding="utf-8")
-    if py3langid.MODEL_FILE == "data/model.npz.xz":  # py3langid 0.4's layout: the same file
-        assert (Path(py3langid.__file__).parent / py3langid.MODEL_FILE).read_bytes() == shipped
+    assert hashlib.sha256(shipped).hexdigest() in source
     ours = language._identifier()
+    if py3langid.MODEL_FILE == "data/model.npz.xz":  # py3langid 0.4's layout: the file it was made of
+        original = (Path(py3langid.__file__).parent / py3langid.MODEL_FILE).read_bytes()
+        assert hashlib.sha256(original).hexdigest() in source
+        assert f'"source_sha256":"{hashlib.sha256(original).hexdigest()}"'.encode() in shipped[:100_000]
     theirs = py3langid.LanguageIdentifier.from_model_file(py3langid.MODEL_FILE, norm_probs=True)
     assert ours.classes == tuple(theirs.nb_classes) and len(ours.classes) > 100
     texts = [*_EDGES, *(text for path in CATALOGUES for pair in _texts(path) for text in pair)]
@@ -141,22 +145,69 @@ def test_policykit_reads_py3langids_model_and_answers_as_py3langid_does() -> Non
             assert found[0] == expected and found[1] == pytest.approx(probability, abs=1e-4), (text, languages)
 
 
+def test_the_repacked_model_holds_py3langids_arrays_exactly() -> None:
+    """Every part of the shipped file, decompressed, is py3langid's array bit for bit:
+    the priors, each state's row and feature, every move of the DFA, every column of the
+    features' log-probabilities; and packing py3langid's file again gives those parts."""
+    numpy = pytest.importorskip("numpy")
+    py3langid = pytest.importorskip("py3langid.langid")
+    if py3langid.MODEL_FILE != "data/model.npz.xz":
+        pytest.skip("not py3langid 0.4's model file")
+    import io
+    import lzma
+
+    from policykit.rules import langid, langid_pack, language
+
+    original = (Path(py3langid.__file__).parent / py3langid.MODEL_FILE).read_bytes()
+    arrays = numpy.load(io.BytesIO(lzma.decompress(original)))
+    for model in (language._identifier(), langid.read_model(langid_pack.pack(original))):
+        assert model.prior == tuple(float(value) for value in arrays["pc"])
+        assert list(model.rowof) == arrays["nextmove_row"].tolist()
+        assert list(model.emits) == arrays["out_feat"].tolist()
+        nextmove = arrays["nextmove"].reshape(-1, 256)
+        assert len(model.rows) >= len(nextmove) > 30_000
+        for index in range(len(nextmove)):
+            assert list(model.row(index)) == nextmove[index].tolist()
+        ptc = arrays["ptc"]
+        assert model.features == ptc.shape[0]
+        for column in range(len(model.classes)):
+            assert model.column(column) == tuple(ptc[:, column].astype(float).tolist())
+
+
 def test_a_damaged_model_is_said_not_guessed_around(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A missing or damaged model file is an installation to repair: PK330 says so and
-    which file, rather than judging no text (a check that would pass for want of a model)."""
+    which file, rather than judging no text (a check that would pass for want of a model):
+    a file cut short, not the model, with a damaged header, or with a damaged part, found
+    when a text first needs it."""
     from policykit.rules import langid, language
 
-    with pytest.raises(ValueError, match="not a zip archive"):
-        langid.read_model(language._raw_model()[:10_000] + bytes(100))
-    for content in (None, b"not lzma"):
-        target = tmp_path / "model.npz.xz"
+    shipped = language._MODEL_FILE.read_bytes()
+    last = langid.read_model(shipped).classes[-1]  # whose column is the file's last part
+    header_end = shipped.index(b"}") + 1
+    flipped = bytearray(shipped)
+    flipped[-1000] ^= 0xFF  # in the last column's zlib stream
+    flipped_header = bytearray(shipped)
+    flipped_header[header_end - 1] = ord("]")
+    with pytest.raises(ValueError, match="cut short"):
+        langid.read_model(shipped[: len(shipped) // 2])
+    for content, reason in (
+        (None, "No such file"),
+        (b"not the model", "not policykit's language model"),
+        (shipped[:10_000], "layout"),
+        (bytes(flipped_header), "layout"),
+        (shipped[: len(shipped) - 10], "cut short"),
+        (bytes(flipped), "damaged part"),
+    ):
+        target = tmp_path / "model.pklid"
+        target.unlink(missing_ok=True)
         if content is not None:
             target.write_bytes(content)
         monkeypatch.setattr(language, "_MODEL_FILE", target)
         _forget_model(language)
         try:
-            with pytest.raises(language.ModelMissing, match=r"model\.npz\.xz: .*reinstall policykit"):
-                identify("Deze cookie onthoudt uw keuze", ("nl", "en"))
+            languages = ("nl", "en", "de", "fr", last)
+            with pytest.raises(language.ModelMissing, match=rf"model\.pklid: .*{reason}.*reinstall policykit"):
+                identify("Deze cookie onthoudt uw keuze", languages)
         finally:
             monkeypatch.undo()
             _forget_model(language)
@@ -166,7 +217,6 @@ def test_a_damaged_model_is_said_not_guessed_around(tmp_path: Path, monkeypatch:
 def test_a_policy_with_nothing_to_judge_does_not_read_the_model() -> None:
     """PK330 reads the model only for a text of two words or more once names are out."""
     from policykit.rules import language
-    from policykit.rules.base import Context
 
     terse = (
         "meta: {title: Cookies, language: en, last_modified: 2025-01-01T09:00:00+01:00,"
@@ -178,14 +228,39 @@ def test_a_policy_with_nothing_to_judge_does_not_read_the_model() -> None:
     policy = policykit.loads(terse)
     _forget_model(language)
     try:
-        assert not language.needs_model(Context(policy))
         assert policykit.check(policy, select=["PK330"]) == []
-        assert not language._decompressed and not language._prefetched
         assert not language._read_model.cache_info().currsize
         wordy = policykit.loads(terse.replace("purpose: Sessions", "purpose: Keeps your session"))
-        assert language.needs_model(Context(wordy))
-        # A name taken out of a word can leave two: the rule's own cleaning decides.
-        joined = policykit.loads(terse.replace("purpose: Sessions", "purpose: Keepssidsession"))
-        assert language.needs_model(Context(joined))
+        assert policykit.check(wordy, select=["PK330"]) == []
+        assert language._read_model.cache_info().currsize
+        _forget_model(language)
+        # Two words that are the names of cookies leave none: the rule's own cleaning decides.
+        named = policykit.loads(terse.replace("purpose: Sessions", "purpose: sid Site"))
+        _forget_model(language)
+        assert policykit.check(named, select=["PK330"]) == []
+        assert not language._read_model.cache_info().currsize
     finally:
         _forget_model(language)
+
+
+def test_a_name_is_taken_out_where_it_stands_not_out_of_every_word() -> None:
+    """A cookie named `s` or `e` (the Open Cookie Database has both) takes out that
+    name, not the letter from every word: taken out of every word, a French purpose on an
+    English page was judged, and quoted to the writer, as the letters left over ('Mémori
+    vo préfér nc d ion ur c it')."""
+    base = (
+        "meta: {title: Cookies, language: en, last_modified: 2025-01-01T09:00:00+01:00,"
+        " controller: {organisation: Site, contact: privacy@example.com}}\n"
+        "parties: [{id: site, name: Gemeente Utrecht, role: first-party, country: NL, domains: [example.com]}]\n"
+        "cookies:\n"
+        "- {name: s, party: site, category: strictly-necessary, purpose: Keeps your session, lifetime: session}\n"
+        "- {name: e, party: site, category: strictly-necessary, purpose: PURPOSE, lifetime: session}\n"
+        "articles: [{title: Cookies, body: [{cookies: {}}]}]\n"
+    )
+    french = policykit.loads(base.replace("PURPOSE", "Mémorise vos préférences de session sur ce site"))
+    found = policykit.check(french, select=["PK330"])
+    assert [f.path for f in found] == ["cookies[e].purpose"], found
+    assert "'Mémorise vos préférences de session sur ce site' reads as 'fr'" in found[0].message
+    # A name standing in the text is taken out: the party's name alone is no text to judge.
+    named = policykit.loads(base.replace("PURPOSE", "'Gemeente Utrecht: e'"))
+    assert policykit.check(named, select=["PK330"]) == []

@@ -84,7 +84,7 @@ def test_wheel_is_typed_licensed_and_holds_nothing_else(wheel: Path) -> None:
     assert "License-File: policykit/rules/language_model/LICENSE" in headers
     model = zipfile.ZipFile(wheel).read(f"{info}/licenses/policykit/rules/language_model/LICENSE").decode()
     assert "BSD 3-Clause License" in model and "Marco Lui" in model
-    assert "policykit/rules/language_model/model.npz.xz" in zipfile.ZipFile(wheel).namelist()
+    assert "policykit/rules/language_model/model.pklid" in zipfile.ZipFile(wheel).namelist()
     assert "Classifier: Typing :: Typed" in headers
     assert "Classifier: Programming Language :: Python :: 3.11" in headers
     assert any(

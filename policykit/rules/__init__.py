@@ -204,10 +204,6 @@ def run_checks(
     profiles = parse_profiles(profile) if profile is not None else policy_profiles(policy)
     rules = select_rules(profiles, select, ignore)
     source = source or Source("<policy>", convert.unstructure(policy))
-    # The model loads while the other rules run; its texts are the policy's, whatever the
-    # catalogue adds to the parties (their countries and safeguards).
-    if any(checked in language.RULES for checked in rules) and language.needs_model(Context(policy, profiles)):
-        language.prefetch()
     vendors = catalogue_rules.chosen(catalogue)
     judged = policy if vendors is None else catalogue_rules.effective_policy(policy, vendors)
     ctx = Context(judged, profiles, as_of or today, catalogue=vendors, declared=policy, documents=documents)
@@ -219,9 +215,7 @@ def run_checks(
         line, column = source.position(at)
         return Finding(code, severity, message, source.file, line, column, source.field_path(at))
 
-    # The language rule last, so that its model has the other rules' time to load; the
-    # order the rules run in is not seen: the findings are sorted.
-    for checked in sorted(rules, key=lambda checked: checked in language.RULES):
+    for checked in rules:
         for issue in checked.run(ctx):
             found = finding(checked.code, checked.severity, issue.at, issue.message)
             reason = None

@@ -1,60 +1,129 @@
 """py3langid's language identifier, read and run without NumPy.
 
-In: the bytes of py3langid's model (`model.npz.xz`, shipped in policykit/rules/language_model/
-with its licence and where it was taken from), and texts. Out: a Model, and for a text
-the most probable of the chosen languages with its probability, the same answer
-py3langid 0.4 gives with `norm_probs=True` after `set_languages` (tests/test_language.py
-compares them text by text).
+In: the bytes of `language_model/model.pklid`, py3langid 0.4.0's model repacked by
+policykit.rules.langid_pack (shipped with its licence and where it was taken from), and
+texts. Out: a Model, and for a text the most probable of the chosen languages with its
+probability, the same answer py3langid 0.4 gives with `norm_probs=True` after
+`set_languages` (tests/test_language.py compares them text by text).
 
 Why not py3langid itself: it needs NumPy (73 MB installed, most of policykit's install)
 for one thing, a sparse dot product over a few dozen rows of its table; the rest of its
-classifier (a DFA walk over the text's UTF-8 bytes) is plain Python already. Here the
-arrays are read where they lie in the decompressed archive (memoryview casts, no copy),
-the table's half-precision rows are unpacked only for the features a text has and only
-in the chosen languages' columns, and each is unpacked once.
+classifier (a DFA walk over the text's UTF-8 bytes) is plain Python already. And its
+model is one 68 MB archive, decompressed whole (0.36 CPU-s) before the first text: here
+a check decompresses only the DFA's blocks its texts walk through and the columns of
+the languages it chooses among (about 5 MB of the 68 for the 2,264-cookie policy).
 
 The model: a naive Bayes classifier over byte n-gram features (Lui and Baldwin,
-langid.py). `nextmove` and `nextmove_row` are the DFA that finds the features, `out_feat`
-the feature a state emits (-1 for none), `ptc` the log-probability of each feature in
-each language (features x languages, float16), `pc` each language's prior (float32),
-`classes` the languages' codes.
+langid.py). The DFA finds the features: `rowof` gives each state's row of 256 moves,
+`emits` the feature a state emits (-1 for none); `column(c)` is the log-probability of
+each feature in class c (float16 in the file), `prior` each class's prior, `classes`
+the classes' codes.
 """
 
 from __future__ import annotations
 
 import array
-import ast
-import io
+import json
 import math
 import struct
 import sys
+import threading
 import unicodedata
-import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from attrs import field, frozen
 
-__all__ = ["Model", "classify", "read_model"]
+__all__ = ["MAGIC", "Model", "classify", "read_model"]
 
-# .npy element types the model uses -> the array module's code for them.
-_CODES: dict[str, Literal["I", "i", "H", "f"]] = {"u4": "I", "i4": "i", "u2": "H", "f4": "f"}
-_HALF = struct.Struct("<e")
+MAGIC = b"PKLANGID1\n"  # the first bytes of the file policykit.rules.langid_pack writes
+
+
+def _part(data: memoryview, where: tuple[int, int]) -> bytes:
+    """One zlib-compressed part of the model, decompressed (zlib checks its checksum)."""
+    offset, length = where
+    try:
+        return zlib.decompress(data[offset : offset + length])
+    except zlib.error as error:
+        raise ValueError(f"a damaged part: {error}") from None
+
+
+def _ints(raw: bytes, code: Literal["i", "I"], count: int) -> Sequence[int]:
+    """`count` little-endian integers of `raw` (array type `code`)."""
+    if len(raw) != count * 4:
+        raise ValueError("a part of the model has the wrong length")
+    if sys.byteorder == "little":
+        return memoryview(raw).cast(code)
+    values = array.array(code, raw)
+    values.byteswap()
+    return values
 
 
 @frozen(eq=False)
 class Model:
-    """py3langid's model, its arrays as views of the decompressed archive."""
+    """py3langid's model, its parts decompressed when a text first needs them."""
 
     classes: tuple[str, ...]
-    prior: Sequence[float]  # per class
-    table: bytes  # (features x classes) float16, little-endian, row by row
-    nextmove: Sequence[int]
-    rowbase: tuple[int, ...]  # each state's row of nextmove, times 256
+    prior: tuple[float, ...]  # per class
+    rowof: Sequence[int]  # each state's row of the DFA
     emits: Sequence[int]  # the feature each state emits, or -1
-    # (the chosen classes' columns) -> feature -> its log-probabilities in those columns
-    _rows: dict[tuple[int, ...], dict[int, tuple[float, ...]]] = field(factory=dict, init=False)
+    features: int
+    block_rows: int
+    _data: memoryview  # the parts, after the header
+    _blocks: tuple[tuple[int, int], ...]  # (offset, length) of each block of DFA rows
+    _columns: tuple[tuple[int, int], ...]  # (offset, length) of each class's column
+    # each DFA row as 256 moves, once its block is decompressed; each state's row, once
+    # a text reaches it; each column, unpacked
+    rows: list[Sequence[int] | None] = field(init=False)
+    moves: list[Sequence[int] | None] = field(init=False)
+    _unpacked: dict[int, tuple[float, ...]] = field(factory=dict, init=False)
+    _lock: threading.Lock = field(factory=threading.Lock, init=False)
+
+    @rows.default
+    def _no_rows(self) -> list[Sequence[int] | None]:
+        return [None] * (len(self._blocks) * self.block_rows)
+
+    @moves.default
+    def _no_moves(self) -> list[Sequence[int] | None]:
+        return [None] * len(self.rowof)
+
+    def moves_of(self, state: int) -> Sequence[int]:
+        """The 256 moves out of `state` (its row of the DFA)."""
+        found = self.moves[state] = self.row(self.rowof[state])
+        return found
+
+    def row(self, index: int) -> Sequence[int]:
+        """Row `index` of the DFA (decompressing its block the first time)."""
+        with self._lock:
+            found = self.rows[index]
+            if found is None:
+                block = index // self.block_rows
+                raw = _part(self._data, self._blocks[block])
+                count = len(raw) // 4
+                moves = _ints(raw, "I", count)
+                first = block * self.block_rows
+                for offset in range(0, count, 256):
+                    self.rows[first + offset // 256] = moves[offset : offset + 256]
+                found = self.rows[index]
+            if found is None or len(found) != 256:
+                raise ValueError("a DFA row is cut short")
+            return found
+
+    def column(self, index: int) -> tuple[float, ...]:
+        """Class `index`'s log-probability of every feature (unpacked the first time)."""
+        found = self._unpacked.get(index)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._unpacked.get(index)
+            if found is None:
+                raw = _part(self._data, self._columns[index])
+                if len(raw) != 2 * self.features:
+                    raise ValueError("a column has the wrong length")
+                found = self._unpacked[index] = struct.unpack(f"<{self.features}e", raw)
+            return found
 
     def columns(self, languages: Sequence[str] | None) -> tuple[int, ...]:
         """The columns of `languages` (every column of a language the model names twice),
@@ -64,100 +133,38 @@ class Model:
         chosen = set(languages)
         return tuple(index for index, code in enumerate(self.classes) if code in chosen)
 
-    def rows(self, columns: tuple[int, ...], features: Sequence[int]) -> list[tuple[float, ...]]:
-        """Each feature's log-probabilities in `columns`, unpacked once."""
-        cache = self._rows.setdefault(columns, {})
-        width = 2 * len(self.classes)
-        found = []
-        for feature in features:
-            row = cache.get(feature)
-            if row is None:
-                base = feature * width
-                row = tuple(_HALF.unpack_from(self.table, base + 2 * column)[0] for column in columns)
-                cache[feature] = row
-            found.append(row)
-        return found
-
-
-def _array(data: bytes, start: int, dtype: str, count: int) -> Sequence[int] | Sequence[float]:
-    code = _CODES.get(dtype[1:])
-    if code is None:
-        raise ValueError(f"an array of {dtype}")
-    size = struct.calcsize(code)
-    view = memoryview(data)[start : start + count * size]
-    if len(view) != count * size:
-        raise ValueError("the model's archive is cut short")
-    if dtype[0] in "<|" and sys.byteorder == "little":
-        return view.cast(code)
-    values = array.array(code)
-    values.frombytes(view)
-    values.byteswap()
-    return values
-
-
-def _members(data: bytes) -> dict[str, tuple[int, dict[str, Any]]]:
-    """Each stored .npy member of the archive: where its data start, and its header."""
-    members: dict[str, tuple[int, dict[str, Any]]] = {}
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise ValueError(f"not a zip archive: {error}") from None
-    with archive:
-        for member in archive.infolist():
-            if member.compress_type != zipfile.ZIP_STORED:
-                raise ValueError(f"{member.filename} is compressed")
-            local = data[member.header_offset : member.header_offset + 30]
-            if local[:4] != b"PK\x03\x04":
-                raise ValueError(f"{member.filename}: no local header")
-            start = member.header_offset + 30 + int.from_bytes(local[26:28], "little")
-            start += int.from_bytes(local[28:30], "little")
-            if data[start : start + 6] != b"\x93NUMPY":
-                raise ValueError(f"{member.filename} is not a .npy array")
-            major = data[start + 6]
-            length_size = 2 if major == 1 else 4
-            length = int.from_bytes(data[start + 8 : start + 8 + length_size], "little")
-            header_start = start + 8 + length_size
-            header = ast.literal_eval(data[header_start : header_start + length].decode("latin-1"))
-            if not isinstance(header, dict) or header.get("fortran_order"):
-                raise ValueError(f"{member.filename}: not a C-ordered array")
-            members[member.filename.removesuffix(".npy")] = (header_start + length, header)
-    return members
-
 
 def read_model(data: bytes) -> Model:
-    """The model of py3langid's decompressed `model.npz` archive. ValueError if it is
-    not laid out as py3langid 0.4 writes it."""
-    members = _members(data)
+    """The model of policykit's `model.pklid` (its bytes). ValueError if it is not laid
+    out as policykit.rules.langid_pack writes it or a part of it is damaged."""
+    if not data.startswith(MAGIC):
+        raise ValueError("not policykit's language model")
+    start = len(MAGIC) + 4
+    length = int.from_bytes(data[len(MAGIC) : start], "little")
     try:
-        arrays: dict[str, Any] = {}
-        for name in ("pc", "nextmove", "nextmove_row", "out_feat"):
-            start, header = members[name]
-            (count,) = header["shape"]
-            arrays[name] = _array(data, start, header["descr"], count)
-        start, header = members["classes"]
-        (count,) = header["shape"]
-        if not header["descr"].startswith("<U"):
-            raise ValueError("classes: not strings")
-        width = 4 * int(header["descr"][2:])
-        raw = data[start : start + count * width]
-        classes = tuple(raw[i : i + width].decode("utf-32-le").rstrip("\0") for i in range(0, len(raw), width))
-        table_start, header = members["ptc"]
-        features, columns = header["shape"]
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"not py3langid's model layout: {error}") from None
-    if header["descr"] != "<f2" or columns != len(classes) or len(arrays["pc"]) != len(classes):
-        raise ValueError("ptc: not a float16 table of one column per class")
-    table = data[table_start : table_start + features * columns * 2]
-    if len(table) != features * columns * 2:
-        raise ValueError("ptc: cut short")
-    return Model(
-        classes,
-        arrays["pc"],
-        table,
-        arrays["nextmove"],
-        tuple(row << 8 for row in arrays["nextmove_row"]),
-        arrays["out_feat"],
-    )
+        header: dict[str, Any] = json.loads(data[start : start + length])
+        classes = tuple(str(code) for code in header["classes"])
+        prior = tuple(float(value) for value in header["prior"])
+        states, features, rows = int(header["states"]), int(header["features"]), int(header["rows"])
+        block_rows = int(header["block_rows"])
+        blocks = tuple((int(offset), int(size)) for offset, size in header["blocks"])
+        columns = tuple((int(offset), int(size)) for offset, size in header["columns"])
+        rowof_at = (int(header["rowof"][0]), int(header["rowof"][1]))
+        emits_at = (int(header["emits"][0]), int(header["emits"][1]))
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"not policykit's language model layout: {error}") from None
+    body = memoryview(data)[start + length :]
+    if len(classes) != len(prior) or len(columns) != len(classes) or block_rows < 1:
+        raise ValueError("the classes, priors and columns do not agree")
+    if len(blocks) != -(-rows // block_rows):
+        raise ValueError("the DFA's blocks do not hold its rows")
+    if any(offset < 0 or offset + size > len(body) for offset, size in (*blocks, *columns, rowof_at, emits_at)):
+        raise ValueError("the model's file is cut short")
+    rowof = _ints(_part(body, rowof_at), "i", states)
+    emits = _ints(_part(body, emits_at), "i", states)
+    if any(row < 0 or row >= rows for row in (min(rowof, default=0), max(rowof, default=0))):
+        raise ValueError("a DFA state's row is out of range")
+    return Model(classes, prior, rowof, emits, features, block_rows, body, blocks, columns)
 
 
 def _encode(text: str) -> bytes:
@@ -174,11 +181,11 @@ def classify(model: Model, text: str, languages: Sequence[str] | None = None) ->
     if not columns:
         raise ValueError("none of the languages is the model's")
     encoded = _encode(text)
-    nextmove, rowbase, emits = model.nextmove, model.rowbase, model.emits
+    moves, emits = model.moves, model.emits
     state = 0
     found = []
     for byte in encoded:
-        state = nextmove[rowbase[state] + byte]
+        state = (moves[state] or model.moves_of(state))[byte]
         feature = emits[state]
         if feature >= 0:
             found.append(feature)
@@ -186,9 +193,11 @@ def classify(model: Model, text: str, languages: Sequence[str] | None = None) ->
     if found:
         counts = Counter(found)
         scores = [float(model.prior[column]) for column in columns]
-        for weight, row in zip(map(math.log1p, counts.values()), model.rows(columns, list(counts)), strict=True):
-            for index, value in enumerate(row):
-                scores[index] += weight * value
+        unpacked = [model.column(column) for column in columns]
+        for feature, count in counts.items():
+            weight = math.log1p(count)
+            for index, values in enumerate(unpacked):
+                scores[index] += weight * values[feature]
     # the softmax at temperature sqrt(bytes), as py3langid normalises
     scale = 1.0 / math.sqrt(len(encoded) or 1)
     top = max(scores) * scale

@@ -11,7 +11,6 @@ judged.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 import threading
@@ -25,7 +24,7 @@ from policykit.rules.base import EVERYWHERE, Context, Issue, Prose, rule
 if TYPE_CHECKING:
     from policykit.rules.langid import Model
 
-__all__ = ["RULES", "identify", "needs_model", "prefetch"]
+__all__ = ["RULES", "identify"]
 
 # The languages the identifier chooses among, besides the policy's own.
 _CANDIDATES = ("en", "nl", "de", "fr")
@@ -35,65 +34,27 @@ _MIN_WORDS = 2
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
-# py3langid's model, shipped with policykit (language_model/SOURCE.md says whence).
-_MODEL_FILE = Path(__file__).parent / "language_model" / "model.npz.xz"
+# py3langid's model, repacked for policykit (language_model/SOURCE.md says whence).
+_MODEL_FILE = Path(__file__).parent / "language_model" / "model.pklid"
 
 
 class ModelMissing(RuntimeError):
     """policykit's installation lacks its language model, or the file is damaged."""
 
 
-def _decompress(compressed: bytes) -> bytes:
-    """The model's LZMA stream decompressed in memory, by one call: it releases the GIL
-    throughout, so it runs beside the other rules."""
-    import lzma
-
-    try:
-        return lzma.decompress(compressed)
-    except lzma.LZMAError as error:
-        raise ModelMissing(f"{_MODEL_FILE}: {error}; reinstall policykit") from None
-
-
-def _compressed() -> bytes:
-    """The model file's bytes (4.5 MB)."""
-    try:
-        return _MODEL_FILE.read_bytes()
-    except OSError as error:
-        raise ModelMissing(f"{_MODEL_FILE}: {error.strerror or error}; reinstall policykit") from None
-
-
-# The model as prefetch() read it, compressed, for the thread that decompresses it; and
-# the decompressed model once it is (or why it could not be).
-_pending: list[bytes] = []
-_decompressed: list[bytes | ModelMissing] = []
-_prefetched: list[threading.Thread] = []
-_bytes_lock = threading.Lock()
-_prefetch_lock = threading.Lock()
 _model_lock = threading.Lock()
-
-
-def _raw_model() -> bytes:
-    """The decompressed model (a .npz archive): decompressed once, whichever thread asks
-    first, from the bytes prefetch() read if it did."""
-    with _bytes_lock:
-        if not _decompressed:
-            try:
-                _decompressed.append(_decompress(_pending.pop() if _pending else _compressed()))
-            except ModelMissing as error:
-                _decompressed.append(error)
-        done = _decompressed[0]
-    if isinstance(done, ModelMissing):
-        raise done
-    return done
 
 
 @functools.lru_cache(maxsize=1)
 def _read_model() -> Model:
-    """The model, its arrays used where they lie in the decompressed archive."""
+    """The model: its header and its DFA's states, the rest decompressed as texts need
+    it (policykit.rules.langid)."""
     from policykit.rules.langid import read_model
 
     try:
-        return read_model(_raw_model())
+        return read_model(_MODEL_FILE.read_bytes())
+    except OSError as error:
+        raise ModelMissing(f"{_MODEL_FILE}: {error.strerror or error}; reinstall policykit") from None
     except ValueError as error:
         raise ModelMissing(f"{_MODEL_FILE}: {error}; reinstall policykit") from None
 
@@ -101,27 +62,6 @@ def _read_model() -> Model:
 def _identifier() -> Model:
     with _model_lock:  # read once, whichever thread asks first
         return _read_model()
-
-
-def prefetch() -> None:
-    """Start decompressing the identifier's model (about 0.33 s, which releases the GIL)
-    in a background thread, so that it overlaps the rules that run before this one; the
-    rule then waits for it if it is not yet done, and makes the identifier of it. The
-    file is read here: in the thread, each of its system calls would then wait for the
-    GIL the rules hold."""
-    with _prefetch_lock:
-        if _prefetched or _decompressed or _read_model.cache_info().currsize:
-            return  # started, or done
-        with contextlib.suppress(ModelMissing):  # said when the rule asks for the model
-            _pending.append(_compressed())
-        _prefetched.append(threading.Thread(target=_raw_model, name="policykit-language-model", daemon=True))
-        _prefetched[0].start()
-
-
-def needs_model(ctx: Context) -> bool:
-    """Whether PK330 has a text to judge: one of at least two words once names and
-    addresses are taken out. Without one, the model is not read."""
-    return next(_judged(ctx), None) is not None
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,35 +77,63 @@ def identify(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
     from policykit.rules.langid import classify
 
     known = tuple(language for language in languages if language in _model_languages()) or None
-    return classify(_identifier(), text, known)
+    try:
+        return classify(_identifier(), text, known)
+    except ValueError as error:  # a part of the model is damaged (zlib's checksum)
+        raise ModelMissing(f"{_MODEL_FILE}: {error}; reinstall policykit") from None
 
 
 _PREFIX = 3  # names are indexed by their first three characters
 
 
 class _Names:
-    """The parties' and cookies' names, to take out of a text: longest first (a name inside
-    a longer one goes with it), and indexed by their first characters, so that finding
-    which names a text holds costs the text's length, not the number of names (a check of
-    10,000 cookies has 10,000 texts and 10,000 names)."""
+    """The parties' and cookies' names, to take out of a text where they stand as names,
+    not inside a word (the OCD has cookies named `s` and `c`): longest first (a name
+    inside a longer one goes with it), and indexed by their first characters, so that
+    finding which names a text holds costs the text's length, not the number of names (a
+    check of 10,000 cookies has 10,000 texts and 10,000 names)."""
 
     def __init__(self, ctx: Context) -> None:
         names = {p.name for p in ctx.policy.parties if p.name} | {c.name for c in ctx.policy.cookies if c.name}
         self.order = {name: rank for rank, name in enumerate(sorted(names, key=lambda name: (-len(name), name)))}
-        self.short = [name for name in self.order if len(name) < _PREFIX]
+        self.short = {name for name in self.order if len(name) < _PREFIX}
         self.by_prefix: dict[str, list[str]] = {}
         for name in self.order:
             if len(name) >= _PREFIX:
                 self.by_prefix.setdefault(name[:_PREFIX], []).append(name)
 
     def held_by(self, text: str) -> list[str]:
-        """The names that occur in `text`, longest first."""
-        found = {name for name in self.short if name in text}
-        for start in range(len(text) - _PREFIX + 1):
+        """The names that stand in `text` (not inside a longer word), longest first."""
+        found = set()
+        # a standing name begins at the text's start or after a character of no word
+        for start in (0, *(match.end() for match in _NOT_WORD.finditer(text))):
+            for size in (1, 2):
+                if text[start : start + size] in self.short and _ends(text, start + size):
+                    found.add(text[start : start + size])
             for name in self.by_prefix.get(text[start : start + _PREFIX], ()):
-                if text.startswith(name, start):
+                if text.startswith(name, start) and _ends(text, start + len(name)):
                     found.add(name)
         return sorted(found, key=self.order.__getitem__)
+
+
+_NOT_WORD = re.compile(r"\W")
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _ends(text: str, end: int) -> bool:
+    """Whether a name ending at `end` is not followed by a letter, digit or underscore."""
+    return not _WORD_CHARACTER.match(text, end)
+
+
+def _stands(text: str, name: str) -> list[int]:
+    """Where `name` stands in `text`: no letter, digit or underscore touches it."""
+    found = []
+    start = text.find(name)
+    while start >= 0:
+        if not (start and _WORD_CHARACTER.match(text, start - 1)) and _ends(text, start + len(name)):
+            found.append(start)
+        start = text.find(name, start + 1)
+    return found
 
 
 def _cleaned(plain: str, names: _Names) -> str:
@@ -173,7 +141,12 @@ def _cleaned(plain: str, names: _Names) -> str:
     if "@" in text or "http" in text or "www." in text:  # else _URL cannot match
         text = _URL.sub(" ", text)
     for name in names.held_by(text):
-        text = text.replace(name, " ")
+        kept, last = [], 0
+        for start in _stands(text, name):
+            if start >= last:  # not inside the last occurrence taken out
+                kept.append(text[last:start])
+                last = start + len(name)
+        text = " ".join([*kept, text[last:]])
     return " ".join(text.split())
 
 
@@ -205,7 +178,7 @@ def _judged(ctx: Context) -> Iterator[tuple[Prose, str]]:
 def other_language(ctx: Context) -> Iterator[Issue]:
     own = ctx.language.split("-")[0].lower()
     languages = tuple(dict.fromkeys((own, *_CANDIDATES)))
-    judged = list(_judged(ctx))  # while the model is still being read (prefetch)
+    judged = list(_judged(ctx))
     if not judged or own not in _model_languages():
         return  # nothing to judge (the model is not read), or a language it cannot tell apart
     for text, cleaned in judged:
