@@ -81,6 +81,7 @@ class Model:
     rows: list[Sequence[int] | None] = field(init=False)
     moves: list[Sequence[int] | None] = field(init=False)
     _unpacked: dict[int, tuple[float, ...]] = field(factory=dict, init=False)
+    _chosen: dict[tuple[str, ...] | None, tuple[int, ...]] = field(factory=dict, init=False)
     # (state, a word and the space after it) -> (the state after it, the features on the way)
     walked: dict[tuple[int, bytes], tuple[int, tuple[int, ...]]] = field(factory=dict, init=False)
     _lock: threading.Lock = field(factory=threading.Lock, init=False)
@@ -132,10 +133,12 @@ class Model:
     def columns(self, languages: Sequence[str] | None) -> tuple[int, ...]:
         """The columns of `languages` (every column of a language the model names twice),
         in the model's order; every column for None."""
-        if languages is None:
-            return tuple(range(len(self.classes)))
-        chosen = set(languages)
-        return tuple(index for index, code in enumerate(self.classes) if code in chosen)
+        key = None if languages is None else tuple(languages)
+        found = self._chosen.get(key)
+        if found is None:
+            chosen = set(self.classes if languages is None else languages)
+            found = self._chosen[key] = tuple(index for index, code in enumerate(self.classes) if code in chosen)
+        return found
 
 
 def read_model(data: bytes) -> Model:
@@ -222,11 +225,12 @@ def classify(model: Model, text: str, languages: Sequence[str] | None = None) ->
     if found:
         counts = Counter(found)
         weights = list(map(math.log1p, counts.values()))
+        pick = operator.itemgetter(*counts) if len(counts) > 1 else lambda values: (values[found[0]],)
         scores = []
         for column in columns:
             values = model.column(column)
             # the prior, then each feature's weighted log-probability, added in order
-            scores.append(sum(map(operator.mul, weights, [values[feature] for feature in counts]), model.prior[column]))
+            scores.append(sum(map(operator.mul, weights, pick(values)), model.prior[column]))
     # the softmax at temperature sqrt(bytes), as py3langid normalises
     scale = 1.0 / math.sqrt(len(encoded) or 1)
     top = max(scores) * scale
