@@ -23,6 +23,7 @@ from policykit.catalogue import (
     match,
 )
 from policykit.cli import main
+from policykit.globs import compile_glob
 from policykit.load import LoadError, load_with_source, loads
 from policykit.model import CategoryKind, Lifetime, Unit
 from policykit.rules import run_checks
@@ -121,6 +122,32 @@ def test_any_ga4_container_id_is_the_ga4_cookie(suffix: str) -> None:
     entry = match("_ga_" + suffix)
     assert entry is not None
     assert entry.reference == "google-analytics/_ga_*"
+
+
+_BUNDLED_NAMES = sorted({name for entry in bundled() for name in entry.names})
+
+
+@given(
+    st.one_of(
+        st.sampled_from(_BUNDLED_NAMES).map(lambda name: name.replace("*", "x")),
+        st.tuples(st.sampled_from(_BUNDLED_NAMES), st.text(max_size=6)).map(lambda pair: pair[0].replace("*", pair[1])),
+        st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12),
+    )
+)
+def test_the_pattern_index_finds_what_trying_every_pattern_finds(name: str) -> None:
+    """Patterns are filed by the first character of their prefix; a name, whatever it
+    is (empty, starting with a star, a pattern's own cookie), gets the entries that
+    trying every pattern of the catalogue gives, in the same order."""
+    from policykit.catalogue.model import normalize_name
+
+    catalogue = bundled()
+    normal = normalize_name(name)
+    if "*" in normal:
+        return  # a pattern asked about is compared by name, not through the index
+    expected = [entry for entry in catalogue if normal in entry.names]
+    expected += [e for e in catalogue if normal not in e.names and any(compile_glob(n)(normal) for n in e.names)]
+    assert sorted(map(id, catalogue.matches(name))) == sorted(map(id, expected))
+    assert catalogue.matches(name) == catalogue._matches(normal)
 
 
 @pytest.mark.parametrize(

@@ -243,6 +243,7 @@ class Catalogue:
     _patterns: tuple[Entry, ...] = field(init=False, eq=False, repr=False)
     _order: dict[int, int] = field(init=False, eq=False, repr=False)
     _compiled: tuple[tuple[Glob, Entry], ...] = field(init=False, eq=False, repr=False)
+    _by_first: dict[str, list[tuple[Glob, Entry]]] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         by_reference: dict[str, Entry] = {}
@@ -259,6 +260,12 @@ class Catalogue:
         # Each pattern compiled once, beside its entry: a scan is then one linear match each.
         compiled = [(compile_glob(n), e) for e in self._patterns for n in e.names if "*" in n]
         object.__setattr__(self, "_compiled", tuple(compiled))
+        # ... and filed by the first character of its literal prefix ("" when it starts
+        # with a star): a name is tried only against the patterns it could begin with.
+        by_first: dict[str, list[tuple[Glob, Entry]]] = {}
+        for pattern, entry in compiled:
+            by_first.setdefault(pattern.prefix[:1], []).append((pattern, entry))
+        object.__setattr__(self, "_by_first", by_first)
         object.__setattr__(self, "_order", {id(entry): index for index, entry in enumerate(self.entries)})
 
     def __iter__(self) -> Iterator[Entry]:
@@ -284,7 +291,9 @@ class Catalogue:
         else:
             found = list(self._exact.get(name, ()))
             listed = {id(e) for e in found}
-            for pattern, entry in self._compiled:
+            first = name[:1]
+            candidates = (*self._by_first.get(first, ()), *(self._by_first.get("", ()) if first else ()))
+            for pattern, entry in candidates:
                 if id(entry) not in listed and pattern(name):
                     found.append(entry)
                     listed.add(id(entry))
