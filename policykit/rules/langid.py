@@ -11,7 +11,7 @@ for one thing, a sparse dot product over a few dozen rows of its table; the rest
 classifier (a DFA walk over the text's UTF-8 bytes) is plain Python already. And its
 model is one 68 MB archive, decompressed whole (0.36 CPU-s) before the first text: here
 a check decompresses only the DFA's blocks its texts walk through and the columns of
-the languages it chooses among (about 5 MB of the 68 for the 2,264-cookie policy).
+the languages it chooses among (about 18 MB of the 68 for the 2,264-cookie policy).
 
 The model: a naive Bayes classifier over byte n-gram features (Lui and Baldwin,
 langid.py). The DFA finds the features: `rowof` gives each state's row of 256 moves,
