@@ -10,12 +10,15 @@ strings, for each locale).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 
 import policykit
 from conftest import ROOT
@@ -264,3 +267,27 @@ def test_a_name_is_taken_out_where_it_stands_not_out_of_every_word() -> None:
     # A name standing in the text is taken out: the party's name alone is no text to judge.
     named = policykit.loads(base.replace("PURPOSE", "'Gemeente Utrecht: e'"))
     assert policykit.check(named, select=["PK330"]) == []
+
+
+_PIECES = st.text(alphabet="ab_1 -.é\u0301中", min_size=1, max_size=5)
+
+
+@given(names=st.lists(_PIECES, min_size=1, max_size=8, unique=True), glue=st.lists(_PIECES, max_size=8))
+def test_the_names_a_text_holds_are_those_that_stand_in_it(names: list[str], glue: list[str]) -> None:
+    """The index by words finds exactly the names that stand in the text (no letter,
+    digit or underscore touching either end), whatever the names are made of: one word,
+    several, or beginning with a character of no word."""
+    from policykit.rules.base import Context
+    from policykit.rules.language import _Names, _stands
+
+    parties = ", ".join(f"{{id: p{i}, name: {json.dumps(name)}, role: first-party}}" for i, name in enumerate(names))
+    policy = policykit.loads(
+        "meta: {title: Cookies, language: en, last_modified: 2025-01-01T09:00:00+01:00}\n"
+        f"parties: [{parties}]\ncookies: []\narticles: []\n"
+    )
+    text = "".join(
+        piece for pair in zip(glue + [""] * len(names), names + [""] * len(glue), strict=False) for piece in pair
+    )
+    index = _Names(Context(policy))
+    held = {party.name for party in policy.parties if party.name}
+    assert index.held_by(text) == sorted((n for n in held if _stands(text, n)), key=lambda n: (-len(n), n))

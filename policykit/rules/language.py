@@ -83,46 +83,42 @@ def identify(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
         raise ModelMissing(f"{_MODEL_FILE}: {error}; reinstall policykit") from None
 
 
-_PREFIX = 3  # names are indexed by their first three characters
-
-
 class _Names:
     """The parties' and cookies' names, to take out of a text where they stand as names,
-    not inside a word (the OCD has cookies named `s` and `c`): longest first (a name
-    inside a longer one goes with it), and indexed by their first characters, so that
-    finding which names a text holds costs the text's length, not the number of names (a
-    check of 10,000 cookies has 10,000 texts and 10,000 names)."""
+    not inside a word (the OCD has cookies named `s` and `c`), longest first (a name
+    inside a longer one goes with it). Found by the text's words, so that finding which
+    names a text holds costs the text's length, not the number of names (a check of
+    10,000 cookies has 10,000 texts and 10,000 names): a name of one word (`_ga`) stands
+    where it is one of the text's words; a longer one (`wp-settings-1`, `Google
+    Analytics`) can stand only where its first word is one; only the few that begin with
+    a character of no word (`.ASPXAUTH`) are looked for in every text."""
 
     def __init__(self, ctx: Context) -> None:
         names = {p.name for p in ctx.policy.parties if p.name} | {c.name for c in ctx.policy.cookies if c.name}
         self.order = {name: rank for rank, name in enumerate(sorted(names, key=lambda name: (-len(name), name)))}
-        self.short = {name for name in self.order if len(name) < _PREFIX}
-        self.by_prefix: dict[str, list[str]] = {}
+        self.words = {name for name in self.order if _WORDS.fullmatch(name)}
+        self.by_first_word: dict[str, list[str]] = {}
+        self.loose: list[str] = []
         for name in self.order:
-            if len(name) >= _PREFIX:
-                self.by_prefix.setdefault(name[:_PREFIX], []).append(name)
+            if name not in self.words:
+                first = _WORDS.match(name)
+                if first is None:
+                    self.loose.append(name)
+                else:
+                    self.by_first_word.setdefault(first.group(), []).append(name)
 
     def held_by(self, text: str) -> list[str]:
         """The names that stand in `text` (not inside a longer word), longest first."""
-        found = set()
-        # a standing name begins at the text's start or after a character of no word
-        for start in (0, *(match.end() for match in _NOT_WORD.finditer(text))):
-            for size in (1, 2):
-                if text[start : start + size] in self.short and _ends(text, start + size):
-                    found.add(text[start : start + size])
-            for name in self.by_prefix.get(text[start : start + _PREFIX], ()):
-                if text.startswith(name, start) and _ends(text, start + len(name)):
-                    found.add(name)
+        words = set(_WORDS.findall(text))
+        found = words & self.words
+        for word in words & self.by_first_word.keys():
+            found.update(name for name in self.by_first_word[word] if _stands(text, name))
+        found.update(name for name in self.loose if name in text and _stands(text, name))
         return sorted(found, key=self.order.__getitem__)
 
 
-_NOT_WORD = re.compile(r"\W")
+_WORDS = re.compile(r"\w+")
 _WORD_CHARACTER = re.compile(r"\w")
-
-
-def _ends(text: str, end: int) -> bool:
-    """Whether a name ending at `end` is not followed by a letter, digit or underscore."""
-    return not _WORD_CHARACTER.match(text, end)
 
 
 def _stands(text: str, name: str) -> list[int]:
@@ -130,7 +126,9 @@ def _stands(text: str, name: str) -> list[int]:
     found = []
     start = text.find(name)
     while start >= 0:
-        if not (start and _WORD_CHARACTER.match(text, start - 1)) and _ends(text, start + len(name)):
+        if not (start and _WORD_CHARACTER.match(text, start - 1)) and not _WORD_CHARACTER.match(
+            text, start + len(name)
+        ):
             found.append(start)
         start = text.find(name, start + 1)
     return found
