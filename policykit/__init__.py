@@ -9,9 +9,14 @@ errors, all under PolicykitError.
 import sys as _sys
 
 
-def _startup_interrupted() -> None:
+def _startup_interrupted(error: BaseException) -> None:
     """Ctrl-C while the command line starts up (importing): say "aborted" and exit 2, no
-    traceback. A program that imports policykit gets its KeyboardInterrupt back."""
+    traceback. A program that imports policykit gets its exception back, as does any
+    error that is not an interrupt. Python 3.11 reports an interrupt that lands in a
+    class's `__set_name__` (a cached_property of the standard library's) as the
+    RuntimeError it caused."""
+    if not isinstance(error, KeyboardInterrupt) and not isinstance(error.__cause__, KeyboardInterrupt):
+        return
     if _sys.argv and _sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] in ("policykit", "policykit.exe", "-m"):
         _sys.stderr.write("aborted\n")
         raise SystemExit(2) from None
@@ -58,8 +63,8 @@ try:
     )
     from policykit.render import render
     from policykit.version import __version__
-except KeyboardInterrupt:
-    _startup_interrupted()
+except (KeyboardInterrupt, RuntimeError) as _error:
+    _startup_interrupted(_error)
     raise
 
 if _TYPE_CHECKING:
