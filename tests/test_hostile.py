@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from policykit.i18n.checks import check_translation
@@ -41,10 +41,30 @@ def test_bad_placeholders_are_the_ones_the_old_pattern_found(text: str) -> None:
 
 
 @given(st.text(alphabet="a.@+-_ é", max_size=30))
+@example("_@_._.@_._")  # found by CI: two addresses by the old pattern, one run of address characters
 def test_the_email_pattern_finds_what_the_old_one_did(text: str) -> None:
+    """The same addresses, except where the old pattern began one inside the run of
+    address characters the previous one ended in (`_@_._.@_._` is one run: the old
+    pattern read two addresses in it, `_@_._` and `.@_._`); an address begins only where
+    no address character precedes it, which is what makes the pattern linear."""
     from policykit.rules import prose
 
-    assert [m.group(0) for m in prose._EMAIL.finditer(text)] == [m.group(0) for m in _OLD_EMAIL.finditer(text)]
+    ours = [(m.start(), m.group(0)) for m in prose._EMAIL.finditer(text)]
+    old = [(m.start(), m.group(0)) for m in _OLD_EMAIL.finditer(text)]
+    run_on = [m for m in old if m[0] and re.match(r"[\w.+-]", text[m[0] - 1])]
+    assert ours == [m for m in old if m not in run_on]
+    assert all(any(start < m[0] for start, _ in ours) for m in run_on)  # each inside a run found before
+
+
+def test_two_addresses_side_by_side_are_both_found() -> None:
+    from policykit.rules import prose
+
+    text = "Write to privacy@example.com or dpo@example.org, (legal@example.net)."
+    assert [m.group(0) for m in prose._EMAIL.finditer(text)] == [
+        "privacy@example.com",
+        "dpo@example.org",
+        "legal@example.net",
+    ]
 
 
 def test_a_bracketed_blank_is_found_innermost() -> None:
