@@ -138,6 +138,56 @@ def test_variants_are_all_tagged(variant: str | None) -> None:
         assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
     assert_tagged(pdf)
     assert "WHMCSAffiliateID" in pdftotext(pdf)
+    assert_identified(pdf, localize(policykit.load(POLICY)).version_id)
+
+
+def assert_identified(pdf: bytes, version_id: str) -> None:
+    """The trailer's /ID: the version id's digest, then one of the file's content; and
+    qpdf finds every object and cross-reference where the file says."""
+    import hashlib
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        assert opened.check_pdf_syntax() == []
+        first, second = (bytes(half) for half in opened.trailer.ID)
+    assert first == hashlib.sha256(version_id.encode()).hexdigest()[:32].encode()
+    assert re.fullmatch(rb"[0-9a-f]{32}", second) and second != first
+
+
+@pytest.mark.parametrize("compress", [True, False], ids=["cross-reference stream", "classic trailer"])
+def test_the_identifier_goes_where_pydyf_puts_it(compress: bool) -> None:
+    """policykit writes the /ID itself (pydyf's digest makes every object's data twice):
+    into the cross-reference stream's dictionary, or the classic trailer's, with the
+    halves pydyf writes; the objects stay where the cross-references say."""
+    import hashlib
+
+    import pikepdf
+    import pydyf
+
+    from policykit.render.pdf_typeset import _identified
+
+    def written(identifier: bytes | bool) -> bytes:
+        document = pydyf.PDF()
+        document.add_page(
+            pydyf.Dictionary(
+                {"Type": "/Page", "MediaBox": pydyf.Array([0, 0, 200, 200]), "Resources": pydyf.Dictionary()}
+            )
+        )
+        out = io.BytesIO()
+        document.write(out, version=b"1.7" if compress else b"1.4", identifier=identifier, compress=compress)
+        return out.getvalue()
+
+    identifier = b"a23c5bf00552c4469df0e012f4f1df37"
+    bare = written(False)
+    ours = _identified(bare, identifier)
+    with pikepdf.open(io.BytesIO(ours)) as opened, pikepdf.open(io.BytesIO(written(identifier))) as theirs:
+        assert opened.check_pdf_syntax() == theirs.check_pdf_syntax() == []
+        assert [bytes(half) for half in opened.trailer.ID] == [identifier, hashlib.md5(bare).hexdigest().encode()]
+        assert bytes(theirs.trailer.ID[0]) == identifier
+        assert len(opened.pages) == len(theirs.pages) == 1
+    with pytest.raises(policykit.RenderError, match="cannot identify"):
+        _identified(ours, identifier)  # an /ID there already
 
 
 def test_default_is_pdf_ua() -> None:

@@ -158,7 +158,7 @@ def typeset(document: Document, page: str, variant: str | None = None) -> bytes:
             pdf: bytes = weasyprint.HTML(
                 string=page, base_url=ASSETS.as_uri() + "/", url_fetcher=AssetFetcher()
             ).write_pdf(
-                pdf_identifier=identifier,
+                pdf_identifier=False,  # written by _identified, once the bytes are known
                 pdf_variant=variant,
                 custom_metadata=True,
                 pdf_tags=True,
@@ -167,4 +167,24 @@ def typeset(document: Document, page: str, variant: str | None = None) -> bytes:
         logger.removeHandler(watch)
     if watch.missing:
         raise MissingGlyphError(watch.missing)
-    return pdf
+    return _identified(pdf, identifier)
+
+
+def _identified(pdf: bytes, identifier: bytes) -> bytes:
+    """`pdf`, written without an identifier, with the trailer's /ID: `identifier` (hex
+    digits, from the version id) and the MD5 of the file's bytes, the two halves pydyf
+    writes when it is given an identifier. pydyf's own digest makes every object's data a
+    second time, every stream compressed again (bench/RESULTS.md, "Where the PDF's time
+    goes"); this one reads the bytes once. The entry goes into the trailer's dictionary
+    (the cross-reference stream's, or after `trailer` in a classic file), which no offset
+    points past: the objects and the cross-references stay where they are."""
+    if not identifier.isalnum():
+        raise ValueError("the identifier is not hex digits")
+    end = pdf.rindex(b"startxref")
+    offset = int(pdf[end + len(b"startxref") :].split(maxsplit=1)[0])
+    trailer = pdf.index(b"trailer", offset) if pdf.startswith(b"xref", offset) else offset
+    opening = pdf.index(b"<<", trailer) + 2
+    if opening > end or b"/ID" in pdf[opening:end].split(b"stream", 1)[0]:
+        raise RenderError("WeasyPrint wrote a PDF whose trailer policykit cannot identify")
+    digest = hashlib.md5(pdf, usedforsecurity=False).hexdigest().encode()
+    return pdf[:opening] + b"/ID [(" + identifier + b") (" + digest + b")]" + pdf[opening:]
