@@ -55,6 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+@pytest.mark.pdf
 def test_the_site_has_every_locale_and_format(built: Path) -> None:
     for locale in LOCALES:
         for name in ("index.html", "policy.md", "policy.pdf"):
@@ -74,6 +75,7 @@ def test_the_output_does_not_depend_on_the_number_of_jobs(built: Path, tmp_path:
     assert files(tmp_path / "site") == files(built)
 
 
+@pytest.mark.pdf
 def test_every_page_links_its_alternates_and_the_index_links_every_version(built: Path) -> None:
     index = (built / "index.html").read_text(encoding="utf-8")
     for locale in LOCALES:
@@ -134,6 +136,7 @@ def test_cookies_json_read_back(built: Path) -> None:
 # --- incremental and atomic ------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_a_rebuild_without_changes_touches_nothing(repo: Path) -> None:
     project = project_for_policy(repo / "data" / "policy.yaml")
     site = repo / "site"
@@ -147,6 +150,7 @@ def test_a_rebuild_without_changes_touches_nothing(repo: Path) -> None:
     assert after == before
 
 
+@pytest.mark.pdf
 def test_a_changed_catalogue_re_renders_its_locale_only(repo: Path) -> None:
     project = project_for_policy(repo / "data" / "policy.yaml")
     build_site(project, load(project.policy), locales=("nl", "de"))
@@ -157,6 +161,7 @@ def test_a_changed_catalogue_re_renders_its_locale_only(repo: Path) -> None:
     assert {"en/policy.pdf", "nl/policy.pdf", "nl/index.html"} <= set(result.unchanged)
 
 
+@pytest.mark.pdf
 def test_user_files_stay_and_orphans_of_a_killed_run_go(repo: Path) -> None:
     project = project_for_policy(repo / "data" / "policy.yaml")
     site = repo / "site"
@@ -184,6 +189,7 @@ def test_user_files_stay_and_orphans_of_a_killed_run_go(repo: Path) -> None:
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
 
 
+@pytest.mark.pdf
 def test_only_what_a_build_wrote_is_replaced_and_folders_keep_their_modes(repo: Path) -> None:
     project = project_for_policy(repo / "data" / "policy.yaml")
     site = repo / "out"
@@ -227,6 +233,7 @@ def test_build_refuses_an_output_folder_that_would_replace_the_project(
     assert not [p for p in repo.parent.iterdir() if ".policykit-" in p.name]
 
 
+@pytest.mark.pdf
 def test_a_broken_catalogue_is_reported_once_and_the_rest_published(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -246,6 +253,7 @@ def test_a_broken_catalogue_is_reported_once_and_the_rest_published(
     assert not (site / "nl").exists()
 
 
+@pytest.mark.pdf
 def test_the_same_project_in_another_folder_reuses_the_build(tmp_path: Path) -> None:
     site = tmp_path / "site"
     for name in ("a", "b"):
@@ -260,6 +268,7 @@ def test_the_same_project_in_another_folder_reuses_the_build(tmp_path: Path) -> 
     assert (site / MANIFEST).read_bytes() == manifest
 
 
+@pytest.mark.pdf
 def test_a_failed_output_leaves_the_previous_site(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = project_for_policy(repo / "data" / "policy.yaml")
     site = repo / "site"
@@ -282,6 +291,7 @@ def test_a_failed_output_leaves_the_previous_site(repo: Path, monkeypatch: pytes
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.")]
 
 
+@pytest.mark.pdf
 def test_the_command_reports_written_unchanged_and_time(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

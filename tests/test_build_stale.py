@@ -49,6 +49,7 @@ def stale(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
     return repo / "site"
 
 
+@pytest.mark.pdf
 def test_the_last_approved_translation_stays_with_a_notice(stale: Path, capsys: pytest.CaptureFixture[str]) -> None:
     documents = [file for file, fmt in PAGES if fmt not in ("html", "md")]  # the PDF, and any other such format
     before = {(loc, file): (stale / loc / file).read_bytes() for loc in ("nl", "de") for file in documents}

@@ -194,6 +194,7 @@ def test_a_changed_theme_renders_the_pages_again_and_without_one_they_are_as_bef
     assert not (project / "site" / "theme").exists()
 
 
+@pytest.mark.pdf
 def test_templates_from_the_project_or_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -23,6 +23,8 @@ from policykit.diff.redline import redline, redline_pdf, words
 from policykit.load import load
 from policykit.model import Paragraph, Policy
 
+pytestmark = pytest.mark.pdf  # the pdf extra: left out without it (conftest.py)
+
 
 def _text(page: str, drop: str) -> list[str]:
     """The words of the redlined articles, without the <drop> elements and all tags."""

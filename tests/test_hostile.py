@@ -242,7 +242,7 @@ def test_render_to_a_stdout_that_cannot_encode_writes_utf8(encoding: str) -> Non
         "{{ doc.__class__.__init__.__globals__ }}",
     ],
 )
-@pytest.mark.parametrize("output_format", ["html", "pdf"])
+@pytest.mark.parametrize("output_format", ["html", pytest.param("pdf", marks=pytest.mark.pdf)])
 def test_a_user_template_cannot_reach_python(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, output_format: str
 ) -> None:

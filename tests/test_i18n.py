@@ -324,6 +324,7 @@ def test_arabic_html_is_right_to_left() -> None:
     assert "سياسة ملفات تعريف الارتباط" in page
 
 
+@pytest.mark.pdf
 def test_arabic_pdf_has_every_glyph() -> None:
     translator = CatalogTranslator("ar", LOCALES)
     pdf = policykit.render(policykit.load(POLICY), "pdf", "ar", translator=translator)  # MissingGlyphError otherwise

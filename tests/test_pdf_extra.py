@@ -47,10 +47,12 @@ def test_the_extras_in_pyproject() -> None:
     assert "policykit-cookies[pdf]" in project["optional-dependencies"]["test"]
 
 
+@pytest.mark.pdf
 def test_installed_here() -> None:
     assert pdf_missing() is None
 
 
+@pytest.mark.pdf
 def test_render_pdf_says_what_to_install(capsys: pytest.CaptureFixture[str], without: str, tmp_path: Path) -> None:
     target = tmp_path / "policy.pdf"
     code, out, err = run(capsys, "render", str(POLICY), "--format", "pdf", "-o", str(target))
@@ -63,12 +65,14 @@ def test_render_pdf_says_what_to_install(capsys: pytest.CaptureFixture[str], wit
     assert code == 0 and "# " in out
 
 
+@pytest.mark.pdf
 def test_the_library_raises_saying_what_to_install(without: str) -> None:
     with pytest.raises(MissingExtraError, match=r"policykit-cookies\[pdf\]"):
         policykit.render(policykit.load(POLICY), "pdf")
     assert isinstance(policykit.render(policykit.load(POLICY), "docx"), bytes)
 
 
+@pytest.mark.pdf
 def test_build_leaves_the_pdf_out_and_says_so(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -94,6 +98,7 @@ def test_build_leaves_the_pdf_out_and_says_so(
     assert 'href="en/policy.pdf"' in (site / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.pdf
 def test_asking_whether_the_pdf_can_be_made_imports_nothing() -> None:
     code = (
         "import sys\nfrom policykit.render import pdf_missing\nassert pdf_missing() is None\n"

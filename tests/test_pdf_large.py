@@ -25,6 +25,8 @@ from policykit.render import pdf_large
 from policykit.render.html import render_html
 from policykit.render.pdf import render_pdf
 
+pytestmark = pytest.mark.pdf  # the pdf extra: left out without it (conftest.py)
+
 ROWS_PER_CHUNK = 25
 NAME = re.compile(r"\bck\d{3}\b")
 

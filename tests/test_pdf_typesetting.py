@@ -22,6 +22,8 @@ from policykit.inline import Link, walk
 from policykit.render.html import link_address, render_html
 from policykit.render.pdf import ASSETS, AssetFetcher, render_pdf
 
+pytestmark = pytest.mark.pdf  # the pdf extra: left out without it (conftest.py)
+
 # The names a WooCommerce shop sets (WooCommerce's and WordPress's cookie documentation),
 # and numbered variants up to a hundred cookies, of every length a column must hold.
 _SHOP_NAMES = [

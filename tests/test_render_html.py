@@ -226,6 +226,7 @@ def test_visible_text_unescapes() -> None:
     assert visible_text("<p>a &amp; b</p>") == html_module.unescape("a &amp; b")
 
 
+@pytest.mark.pdf
 def test_an_unknown_format_or_variant_is_a_policykit_error() -> None:
     """The README promises every error of the API is a PolicykitError."""
     from policykit.errors import PolicykitError, UnknownFormatError

@@ -25,6 +25,8 @@ from policykit.model import ConsentSettings, WebUrl
 from policykit.render.html import render_html
 from policykit.render.pdf import ASSETS, DEFAULT_PDF_VARIANT, AssetFetcher, MissingGlyphError, render_pdf
 
+pytestmark = pytest.mark.pdf  # the pdf extra: left out without it (conftest.py)
+
 
 def catalog(reader: PdfReader) -> Any:
     return reader.trailer["/Root"]

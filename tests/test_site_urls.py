@@ -183,6 +183,7 @@ def test_without_a_base_url_links_stay_relative_and_there_is_no_sitemap(tmp_path
     assert "url" not in data["policy"] and "url" not in data["translations"]["nl"]
 
 
+@pytest.mark.pdf
 def test_a_new_base_url_renders_the_pages_again_and_escapes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
