@@ -29,6 +29,8 @@ __all__ = ["JOURNAL", "recover", "replace_all"]
 
 JOURNAL = ".policykit-i18n-journal.json"
 _NEW = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.new\Z")
+# The journal as write_atomic writes it before the rename that commits (`.JOURNAL.XXXXXXXX.tmp`).
+_JOURNAL_WRITTEN = re.compile(re.escape(f".{JOURNAL}.") + r"[A-Za-z0-9_]{8}\.tmp\Z")
 
 
 def _fsync(path: Path) -> None:
@@ -74,8 +76,8 @@ def _finish(folder: Path, pairs: list[tuple[str, str]]) -> None:
 
 
 def recover(folder: Path) -> None:
-    """Finish a committed replacement a killed run left, and remove the new files of one
-    killed before its commit point."""
+    """Finish a committed replacement a killed run left, and remove the new files (and the
+    half-written journal) of one killed before its commit point."""
     if not folder.is_dir():
         return
     journal = folder / JOURNAL
@@ -88,6 +90,10 @@ def recover(folder: Path) -> None:
         _finish(folder, pairs if safe else [])
     for path in folder.rglob(".*.new"):
         if _NEW.match(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+    # a journal killed while it was written, before its rename: the set was not committed
+    for path in folder.glob(f".{JOURNAL}.*.tmp"):
+        if _JOURNAL_WRITTEN.match(path.name) and path.is_file():
             path.unlink(missing_ok=True)
 
 
