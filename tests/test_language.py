@@ -291,3 +291,16 @@ def test_the_names_a_text_holds_are_those_that_stand_in_it(names: list[str], glu
     index = _Names(Context(policy))
     held = {party.name for party in policy.parties if party.name}
     assert index.held_by(text) == sorted((n for n in held if _stands(text, n)), key=lambda n: (-len(n), n))
+
+
+def test_the_packing_command_says_what_is_wrong_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong call, a missing source or a file that is not the model: exit 2, one line,
+    nothing written."""
+    from policykit.rules.langid_pack import main
+
+    target = tmp_path / "model.pklid"
+    (tmp_path / "bad.xz").write_bytes(b"not lzma")
+    for argv in ([], [str(tmp_path / "missing.xz"), str(target)], [str(tmp_path / "bad.xz"), str(target)]):
+        assert main(argv) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+        assert not target.exists()

@@ -142,6 +142,26 @@ def pack(compressed: bytes) -> bytes:
     return b"".join([MAGIC, len(encoded).to_bytes(4, "little"), encoded, *parts])
 
 
+def main(argv: list[str]) -> int:
+    """`python -m policykit.rules.langid_pack SOURCE TARGET`: 0 written, 2 (one line on
+    standard error, nothing written) for a wrong call or a source that is not the model."""
+    from policykit.atomic import write_atomic
+
+    if len(argv) != 2:
+        sys.stderr.write("usage: python -m policykit.rules.langid_pack model.npz.xz model.pklid\n")
+        return 2
+    source, target = (Path(arg) for arg in argv)
+    try:
+        packed = pack(source.read_bytes())
+        write_atomic(target, packed)
+    except OSError as error:
+        sys.stderr.write(f"{error.filename or source}: {error.strerror or error}\n")
+        return 2
+    except (ValueError, KeyError, lzma.LZMAError) as error:
+        sys.stderr.write(f"{source}: not py3langid 0.4's model ({error})\n")
+        return 2
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover - the command that made the shipped file
-    source, target = (Path(arg) for arg in sys.argv[1:3])
-    target.write_bytes(pack(source.read_bytes()))
+    sys.exit(main(sys.argv[1:]))
